@@ -1,0 +1,224 @@
+"""Account state: positions, working orders, quotes, realized and unrealized P&L, trade counts.
+
+Pure bookkeeping: no I/O, no clock reads. The engine feeds it normalised events and reads it for rules.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from risk_manager.domain.contracts import Contract, ContractBook
+from risk_manager.domain.enums import STOP_TYPES, WORKING_STATUSES, Side
+from risk_manager.domain.events import AccountEvent, Event, OrderEvent, PositionEvent, QuoteEvent, TradeEvent
+from risk_manager.domain.marks import MarkMode, mark_price, unrealized_pnl
+
+PnlBasis = Literal["net", "gross"]
+
+
+@dataclass(slots=True)
+class PositionState:
+    contract_id: str
+    contract: Contract | None  # None = unknown contract: never valued with another's tick value
+    size: int  # signed
+    avg_price: float
+    opened_at: datetime  # opened from flat or flipped
+    unprotected_since: datetime | None = None  # no protective stop since (rule 008)
+    mark: float | None = None
+    unrealized: float | None = None
+    best_mark: float | None = None  # most favourable mark since opened (rule 012 trailing)
+
+    @property
+    def root(self) -> str:
+        return self.contract.root if self.contract else self.contract_id
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """What one event changed; the engine uses it for the kill switch and rule triggers."""
+
+    contract_id: str | None = None
+    before: int = 0  # signed size before
+    after: int = 0  # signed size after
+    counted: bool = False  # trade newly counted (not a duplicate / other day)
+    duplicate: bool = False
+    new_entry: bool = False  # this trade's order is a new "trade" for rule 006
+
+
+@dataclass(slots=True)
+class _TradeSeen:
+    pnl: float | None
+    fees: float
+    voided: bool
+
+
+@dataclass
+class AccountState:
+    account_id: int
+    name: str
+    book: ContractBook
+    pnl_basis: PnlBasis = "net"
+    mark_mode: MarkMode = "liquidation"
+    balance: float = 0.0
+    can_trade: bool = True
+    positions: dict[str, PositionState] = field(default_factory=dict)
+    orders: dict[int, OrderEvent] = field(default_factory=dict)  # working orders only
+    quotes: dict[str, QuoteEvent] = field(default_factory=dict)
+    realized_gross: float = 0.0  # this trading day
+    fees: float = 0.0  # this trading day
+    _trades: dict[int, _TradeSeen] = field(default_factory=dict)
+    entry_orders: dict[int, datetime] = field(default_factory=dict)  # order id -> first opening fill
+    _entry_times: list[datetime] = field(default_factory=list)  # sorted
+
+    # ---- reading -------------------------------------------------------------------------------
+    @property
+    def realized(self) -> float:
+        return self.realized_gross - self.fees if self.pnl_basis == "net" else self.realized_gross
+
+    def unrealized_total(self) -> float:
+        return sum(p.unrealized for p in self.positions.values() if p.unrealized is not None)
+
+    def daily_pnl(self, include_unrealized: bool) -> float:
+        return self.realized + (self.unrealized_total() if include_unrealized else 0.0)
+
+    def entries_since(self, since: datetime) -> int:
+        """Trades (orders that opened or increased a position) strictly after ``since``."""
+        return len(self._entry_times) - bisect_right(self._entry_times, since)
+
+    @property
+    def entries_today(self) -> int:
+        return len(self._entry_times)
+
+    def is_protected(self, contract_id: str) -> bool:
+        pos = self.positions.get(contract_id)
+        if pos is None or pos.size == 0:
+            return False
+        exit_side = Side.SELL if pos.size > 0 else Side.BUY
+        return any(o.contract_id == contract_id and o.type in STOP_TYPES and o.side is exit_side
+                   for o in self.orders.values())
+
+    def stop_orders(self, contract_id: str) -> list[OrderEvent]:
+        pos = self.positions.get(contract_id)
+        if pos is None:
+            return []
+        exit_side = Side.SELL if pos.size > 0 else Side.BUY
+        return [o for o in self.orders.values()
+                if o.contract_id == contract_id and o.type in STOP_TYPES and o.side is exit_side]
+
+    # ---- writing -------------------------------------------------------------------------------
+    def apply(self, event: Event, count_trade: bool = True) -> Delta:
+        """Apply one event. ``count_trade=False`` records a trade as seen without counting it (other day)."""
+        if isinstance(event, QuoteEvent):
+            self._on_quote(event)
+            return Delta(event.contract_id)
+        if isinstance(event, PositionEvent):
+            return self._on_position(event)
+        if isinstance(event, OrderEvent):
+            return self._on_order(event)
+        if isinstance(event, TradeEvent):
+            return self._on_trade(event, count_trade)
+        self._on_account(event)
+        return Delta()
+
+    def reset_day(self) -> None:
+        self.realized_gross = 0.0
+        self.fees = 0.0
+        self.entry_orders.clear()
+        self._entry_times.clear()
+        # seen trade ids stay: a trade of the old day delivered late must never count again
+
+    def _on_account(self, ev: AccountEvent) -> None:
+        self.balance, self.can_trade = ev.balance, ev.can_trade
+        if ev.name:
+            self.name = ev.name
+
+    def _on_quote(self, q: QuoteEvent) -> None:
+        self.quotes[q.contract_id] = q
+        pos = self.positions.get(q.contract_id)
+        if pos is not None:
+            self._revalue(pos, q)
+
+    def _revalue(self, pos: PositionState, q: QuoteEvent) -> None:
+        if pos.contract is None:
+            return
+        m = mark_price(q, pos.size, self.mark_mode)
+        if m is None:
+            return  # keep the last good value
+        pos.mark = m
+        pos.unrealized = unrealized_pnl(pos.contract, pos.size, pos.avg_price, m)
+        if pos.best_mark is None or (m > pos.best_mark if pos.size > 0 else m < pos.best_mark):
+            pos.best_mark = m
+
+    def _on_position(self, ev: PositionEvent) -> Delta:
+        cid, after = ev.contract_id, ev.signed_size
+        old = self.positions.get(cid)
+        before = old.size if old else 0
+        if after == 0:
+            self.positions.pop(cid, None)
+            return Delta(cid, before, 0)
+        flipped = old is None or (before > 0) != (after > 0)
+        if flipped:
+            pos = PositionState(cid, self.book.find(cid), after, ev.average_price, ev.at)
+            self.positions[cid] = pos
+        else:
+            assert old is not None
+            pos, pos.size, pos.avg_price = old, after, ev.average_price
+        self._update_protection(cid, ev.at)
+        q = self.quotes.get(cid)
+        if q is not None:
+            self._revalue(pos, q)
+        return Delta(cid, before, after)
+
+    def _on_order(self, ev: OrderEvent) -> Delta:
+        if ev.status in WORKING_STATUSES:
+            self.orders[ev.id] = ev
+        else:
+            self.orders.pop(ev.id, None)
+        self._update_protection(ev.contract_id, ev.at)
+        pos = self.positions.get(ev.contract_id)
+        size = pos.size if pos else 0
+        return Delta(ev.contract_id, size, size)
+
+    def _update_protection(self, contract_id: str, at: datetime) -> None:
+        pos = self.positions.get(contract_id)
+        if pos is None:
+            return
+        if self.is_protected(contract_id):
+            pos.unprotected_since = None
+        elif pos.unprotected_since is None:
+            pos.unprotected_since = max(at, pos.opened_at)
+
+    def _on_trade(self, ev: TradeEvent, count: bool) -> Delta:
+        seen = self._trades.get(ev.id)
+        pos = self.positions.get(ev.contract_id)
+        size = pos.size if pos else 0
+        if seen is not None:
+            if ev.voided and not seen.voided:  # reverse a trade counted earlier
+                seen.voided = True
+                self.realized_gross -= seen.pnl or 0.0
+                self.fees -= seen.fees
+                return Delta(ev.contract_id, size, size, counted=True)
+            return Delta(ev.contract_id, size, size, duplicate=True)
+        counted = count and not ev.voided
+        self._trades[ev.id] = _TradeSeen(ev.profit_and_loss if counted else None,
+                                         ev.fees if counted else 0.0, ev.voided)
+        if not counted:
+            return Delta(ev.contract_id, size, size)
+        self.realized_gross += ev.profit_and_loss or 0.0
+        self.fees += ev.fees
+        new_entry = False
+        if ev.profit_and_loss is None and ev.order_id not in self.entry_orders:
+            # an opening half-turn: its order is one "trade"; later partial fills of it count once
+            self.entry_orders[ev.order_id] = ev.at
+            self._insert_entry(ev.at)
+            new_entry = True
+        return Delta(ev.contract_id, size, size, counted=True, new_entry=new_entry)
+
+    def _insert_entry(self, at: datetime) -> None:
+        times = self._entry_times
+        if not times or at >= times[-1]:
+            times.append(at)
+        else:
+            times.insert(bisect_right(times, at), at)
