@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from risk_manager.clock import TradingDay
+
+ZONES = ["America/Chicago", "America/New_York", "Europe/London", "Australia/Lord_Howe", "America/Santiago"]
+
+instants = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2031, 12, 31)).map(
+    lambda d: d.replace(tzinfo=UTC)
+)
+resets = st.times().map(lambda t: t.replace(microsecond=0))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(now=instants, reset=resets, zone=st.sampled_from(ZONES))
+def test_next_reset_properties(now: datetime, reset: time, zone: str) -> None:
+    day = TradingDay(ZoneInfo(zone), reset)
+    nxt = day.next_reset(now)
+    assert now < nxt <= now + timedelta(hours=25)
+    following = day.next_reset(nxt)
+    assert day.label(following) > day.label(nxt) > day.label(now)
+    assert following.astimezone(day.tz).date() > nxt.astimezone(day.tz).date()  # never twice a local date
+    start = day.start(now)
+    assert start <= now < nxt
+    assert day.next_reset(start) == nxt
+    assert day.label(start) == day.label(now)
