@@ -1,0 +1,105 @@
+"""From violations to a plan: journal violations, persist + journal lockouts, merge, de-duplicate, act."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from risk_manager.domain.events import Event, OrderEvent, PositionEvent
+from risk_manager.domain.state import AccountState
+from risk_manager.engine.actions import Action, merge
+from risk_manager.rules.base import LockoutSpec, Violation
+from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
+
+if TYPE_CHECKING:
+    from risk_manager.engine.engine import Engine
+
+
+class Decider:
+    def __init__(self, engine: Engine) -> None:
+        self.e = engine
+        self.pending: dict[int, set[str]] = {}  # in-flight action keys per account (exactly-once)
+
+    def complete(self, account_id: int, key: str) -> None:
+        """The executor finished (or gave up on) an action: the same action may be decided again."""
+        self.pending.get(account_id, set()).discard(key)
+
+    def observe(self, st: AccountState, event: Event) -> None:
+        # In dry run nothing is executed, so nothing completes: re-report once the position changes.
+        if not self.e.make.dry_run:
+            return
+        keys = self.pending.get(st.account_id)
+        if not keys:
+            return
+        if isinstance(event, PositionEvent):
+            keys.discard(f"pos:{event.contract_id}")
+            keys.discard("flatten")
+        elif isinstance(event, OrderEvent):
+            keys.difference_update({f"modify:{event.id}", f"cancel_order:{event.id}"})
+
+    def _symbol(self, st: AccountState, contract_id: str | None) -> str | None:
+        if contract_id is None:
+            return None
+        pos = st.positions.get(contract_id)
+        if pos is not None:
+            return pos.root
+        c = st.book.find(contract_id)
+        return c.root if c else contract_id
+
+    def _until(self, spec: LockoutSpec, at: datetime) -> datetime | None:
+        if spec.until == "duration":
+            return at + (spec.duration or timedelta(0))
+        if spec.until == "reset":
+            return self.e.td.next_reset(at)
+        if spec.until == "session_start" and self.e.session is not None:
+            return self.e.session.next_start(at)
+        return None  # condition
+
+    def _lockout(self, st: AccountState, v: Violation, at: datetime, now: datetime) -> None:
+        spec = v.lockout
+        assert spec is not None
+        until = self._until(spec, at)
+        scope = symbol_scope(spec.symbol) if spec.symbol else ACCOUNT_SCOPE
+        rec = LockoutRecord(st.name, v.rule, scope, spec.kind, until, v.message, at)
+        e = self.e
+        if until is not None and until <= now:
+            # a late event (reconcile): the lockout would already have ended; record it, start nothing
+            e.journal.write(e.make.lockout(at, st.name, v.rule, spec.kind, spec.symbol, until, v.message))
+            return
+        if e.locks.add(rec):
+            e.journal.write(e.make.lockout(at, st.name, v.rule, spec.kind, spec.symbol, until, v.message))
+            if until is not None:
+                e._arm_unlock(rec)
+
+    def decide(self, st: AccountState, at: datetime, now: datetime, violations: list[Violation],
+               kills: list[Violation]) -> list[Action]:
+        if not violations and not kills:
+            return []
+        e = self.e
+        pending = self.pending.setdefault(st.account_id, set())
+        for v in violations:
+            e.journal.write(e.make.violation(at, st.name, v.rule, v.message, self._symbol(st, v.contract_id)))
+        for v in violations:
+            if v.lockout is not None:
+                self._lockout(st, v, at, now)
+        plan = merge(st.account_id, st, kills + violations)
+        out: list[Action] = []
+        for a in plan:
+            if a.key in pending or ("flatten" in pending and a.kind != "modify_stop"):
+                continue
+            pending.add(a.key)
+            e.journal.write(self._action_record(st, at, a))
+            out.append(a)
+        return [] if e.make.dry_run else out
+
+    def _action_record(self, st: AccountState, at: datetime, a: Action) -> dict[str, object]:
+        m = self.e.make
+        if a.kind == "reduce_position":
+            return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, **{
+                "from": abs(a.from_size or 0), "to": abs(a.to_size or 0)})
+        if a.kind == "modify_stop":
+            return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_id=a.order_ids[0],
+                            stop=a.stop_price)
+        if a.kind in ("cancel_order", "cancel_entry_orders"):
+            return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_ids=list(a.order_ids))
+        return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol)

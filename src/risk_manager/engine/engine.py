@@ -1,0 +1,198 @@
+"""The engine: per event, update state -> kill switch -> rules -> lockouts first -> one plan (SPEC §3, §6).
+
+Synchronous and deterministic: it never reads a clock (times come from events and deadlines) and never
+calls a broker (it returns actions; an executor runs them). Replay, demo, simulator and live share it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from risk_manager.clock.deadlines import Deadline, DeadlineQueue
+from risk_manager.domain.contracts import ContractBook
+from risk_manager.domain.events import AccountEvent, Event, PositionEvent, QuoteEvent, TradeEvent
+from risk_manager.domain.marks import MarkMode
+from risk_manager.domain.state import AccountState, PnlBasis
+from risk_manager.engine.actions import Action
+from risk_manager.engine.decide import Decider
+from risk_manager.engine.killswitch import kill_switch
+from risk_manager.engine.lockbook import LockBook, LockoutStore
+from risk_manager.engine.records import JournalWriter, RecordMaker
+from risk_manager.engine.warnings import WarningTracker
+from risk_manager.rules.base import Rule, RuleContext, SessionLike, TimerEvent, TradingDayLike, Violation
+from risk_manager.store.records import LockoutRecord
+
+Payload = tuple[Any, ...]
+
+
+class EngineStore(LockoutStore, Protocol):
+    def record_reset(self, trading_day: date, at: datetime) -> bool: ...
+
+
+class Engine:
+    def __init__(self, rules: list[Rule], trading_day: TradingDayLike, session: SessionLike | None,
+                 book: ContractBook, journal: JournalWriter, records: RecordMaker, *, warn_at: float = 0.8,
+                 pnl_basis: PnlBasis = "net", mark_mode: MarkMode = "liquidation",
+                 store: EngineStore | None = None) -> None:
+        self.rules = rules
+        self.td, self.session, self.book = trading_day, session, book
+        self.journal, self.make = journal, records
+        self.pnl_basis, self.mark_mode = pnl_basis, mark_mode
+        self.store = store
+        self.states: dict[int, AccountState] = {}
+        self.locks = LockBook(store)
+        self.deadlines: DeadlineQueue[Payload] = DeadlineQueue()
+        self.warnings = WarningTracker(warn_at)
+        self.decider = Decider(self)
+        self.day: date | None = None
+        self._by_trigger: dict[type, list[Rule]] = {}
+        for r in rules:
+            for t in r.triggers:
+                self._by_trigger.setdefault(t, []).append(r)
+        self._deadline_rules = [r for r in rules if type(r).next_deadline is not Rule.next_deadline]
+        self._release_rules = [r for r in rules if type(r).releases is not Rule.releases]
+        self._exempt: dict[int, set[str]] = {}  # contract whose next position event is the allowed fill
+
+    # ---- set-up ----------------------------------------------------------------------------------
+    def start(self, now: datetime) -> None:
+        self.day = self.td.label(now)
+        self.deadlines.set("reset", self.td.next_reset(now), ("reset",))
+
+    def add_account(self, account_id: int, name: str) -> AccountState:
+        st = AccountState(account_id, name, self.book, self.pnl_basis, self.mark_mode)
+        self.states[account_id] = st
+        return st
+
+    def restore_lockout(self, rec: LockoutRecord, now: datetime) -> None:
+        """A lockout persisted before a restart: re-arm it, or end it if it expired while we were down."""
+        if rec.until is not None and rec.until <= now:
+            self.locks.restore(rec)
+            self._unlock(rec.account, rec.rule, rec.scope, now)
+            return
+        self.locks.restore(rec)
+        if rec.until is not None:
+            self._arm_unlock(rec)
+
+    def account_id(self, name: str) -> int | None:
+        return next((i for i, s in self.states.items() if s.name == name), None)
+
+    # ---- events ----------------------------------------------------------------------------------
+    def handle(self, event: Event, now: datetime | None = None) -> list[Action]:
+        """Process one event; ``now`` is the wall clock (defaults to the event time, as in replay)."""
+        if isinstance(event, QuoteEvent):
+            out: list[Action] = []
+            for st in self.states.values():
+                out.extend(self._on_event(st, event, now or event.at))
+            return out
+        acct = self.states.get(event.account_id)
+        return [] if acct is None else self._on_event(acct, event, now or event.at)
+
+    def _on_event(self, st: AccountState, event: Event, now: datetime) -> list[Action]:
+        count = not isinstance(event, TradeEvent) or self.day is None or self.td.label(event.at) == self.day
+        delta = st.apply(event, count)
+        if isinstance(event, QuoteEvent) and event.contract_id not in st.positions:
+            return []  # the fast path: nothing of this account is valued at this price
+        self.decider.observe(st, event)
+        ctx = RuleContext(event.at, st, delta, self.session, self.td)
+        if isinstance(event, AccountEvent):
+            self._releases(st, event, ctx)
+        kills: list[Violation] = []
+        was_locked = self.locks.is_locked(st.name)
+        if was_locked and not self._exempted(st, event):
+            last = self.locks.ending_last(st.name)
+            assert last is not None
+            kills = kill_switch(event, delta, st, last.rule)
+        violations = self._evaluate(self._by_trigger.get(type(event), ()), event, ctx)
+        actions = self.decider.decide(st, event.at, now, violations, kills)
+        if isinstance(event, TradeEvent) and not was_locked and self.locks.is_locked(st.name):
+            # the fill that started the lockout was allowed: spare its own position update
+            self._exempt.setdefault(st.account_id, set()).add(event.contract_id)
+        if not isinstance(event, QuoteEvent):
+            self._arm_rule_deadlines(st, ctx)
+        return actions
+
+    def _exempted(self, st: AccountState, event: Event) -> bool:
+        if isinstance(event, PositionEvent):
+            spared = self._exempt.get(st.account_id)
+            if spared and event.contract_id in spared:
+                spared.discard(event.contract_id)
+                return True
+        return False
+
+    def _evaluate(self, rules: Any, event: Any, ctx: RuleContext) -> list[Violation]:
+        st = ctx.state
+        out: list[Violation] = []
+        for rule in rules:
+            if rule.locks and self.locks.has_rule(st.name, rule.name):
+                continue  # its own lockout is active: the kill switch rules now
+            out.extend(rule.evaluate(event, ctx))
+            util = rule.utilization(ctx)
+            if util is not None and self.warnings.crossed(st.account_id, rule.name, util):
+                self.journal.write(self.make.warning(ctx.now, st.name, rule.name, util))
+        return out
+
+    def _releases(self, st: AccountState, event: AccountEvent, ctx: RuleContext) -> None:
+        for rule in self._release_rules:
+            if self.locks.has_rule(st.name, rule.name) and rule.releases(event, ctx):
+                self._unlock(st.name, rule.name, "account", event.at)
+
+    # ---- deadlines -------------------------------------------------------------------------------
+    def next_deadline(self) -> Deadline[Payload] | None:
+        return self.deadlines.next()
+
+    def pop_due(self, until: datetime) -> Deadline[Payload] | None:
+        return self.deadlines.pop_next(until)
+
+    def fire(self, d: Deadline[Payload], now: datetime | None = None) -> list[Action]:
+        """Run one due deadline at its own time ``d.at``."""
+        kind = d.payload[0]
+        if kind == "reset":
+            self._reset(d.at)
+            return []
+        if kind == "unlock":
+            _, account, rule, scope = d.payload
+            self._unlock(account, rule, scope, d.at)
+            return []
+        _, account_id, rule_name = d.payload
+        st = self.states.get(account_id)
+        rules = [r for r in self._deadline_rules if r.name == rule_name]
+        if st is None or not rules:
+            return []
+        ev = TimerEvent(d.at, rule_name)
+        ctx = RuleContext(d.at, st, session=self.session, trading_day=self.td)
+        actions = self.decider.decide(st, d.at, now or d.at, self._evaluate(rules, ev, ctx), [])
+        self._arm_rule_deadlines(st, ctx)
+        return actions
+
+    def _arm_rule_deadlines(self, st: AccountState, ctx: RuleContext) -> None:
+        for rule in self._deadline_rules:
+            key = f"rule|{st.account_id}|{rule.name}"
+            at = None if self.locks.has_rule(st.name, rule.name) else rule.next_deadline(ctx)
+            if at is None:
+                self.deadlines.cancel(key)
+            else:
+                cur = self.deadlines.get(key)
+                if cur is None or cur.at != at:
+                    self.deadlines.set(key, at, ("rule", st.account_id, rule.name))
+
+    def _arm_unlock(self, rec: LockoutRecord) -> None:
+        assert rec.until is not None
+        key = f"unlock|{rec.account}|{rec.rule}|{rec.scope}"
+        self.deadlines.set(key, rec.until, ("unlock", rec.account, rec.rule, rec.scope))
+
+    def _unlock(self, account: str, rule: str, scope: str, at: datetime) -> None:
+        rec = self.locks.remove(account, rule, scope)
+        if rec is not None:
+            self.deadlines.cancel(f"unlock|{account}|{rule}|{scope}")
+            self.journal.write(self.make.unlock(at, account, rule, rec.symbol))
+
+    def _reset(self, at: datetime) -> None:
+        self.day = self.td.label(at)
+        for st in self.states.values():
+            st.reset_day()
+        self.warnings.reset()
+        if self.store is not None:
+            self.store.record_reset(self.day, at)
+        self.journal.write(self.make.reset(at, self.day))
+        self.deadlines.set("reset", self.td.next_reset(at), ("reset",))

@@ -1,0 +1,74 @@
+"""Active lockouts per account: add (never shorten), expire, release; persisted before anything acts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
+
+
+class LockoutStore(Protocol):
+    def put_lockout(self, rec: LockoutRecord) -> LockoutRecord: ...
+    def delete_lockout(self, account: str, rule: str, scope: str) -> bool: ...
+
+
+def _ends_later(a: datetime | None, b: datetime | None) -> bool:
+    """True if until ``a`` is strictly later than ``b`` (None = no timer = latest)."""
+    if a is None:
+        return b is not None
+    return b is not None and a > b
+
+
+class LockBook:
+    def __init__(self, store: LockoutStore | None = None) -> None:
+        self._store = store
+        self._by_account: dict[str, dict[tuple[str, str], LockoutRecord]] = {}
+
+    def active(self, account: str) -> list[LockoutRecord]:
+        return list(self._by_account.get(account, {}).values())
+
+    def account_locks(self, account: str) -> list[LockoutRecord]:
+        return [r for r in self._by_account.get(account, {}).values() if r.scope == ACCOUNT_SCOPE]
+
+    def is_locked(self, account: str) -> bool:
+        locks = self._by_account.get(account)
+        return bool(locks) and any(r.scope == ACCOUNT_SCOPE for r in locks.values())  # type: ignore[union-attr]
+
+    def has(self, account: str, rule: str, symbol: str | None = None) -> bool:
+        scope = symbol_scope(symbol) if symbol else ACCOUNT_SCOPE
+        return (rule, scope) in self._by_account.get(account, {})
+
+    def has_rule(self, account: str, rule: str) -> bool:
+        return (rule, ACCOUNT_SCOPE) in self._by_account.get(account, {})
+
+    def ending_last(self, account: str) -> LockoutRecord | None:
+        best: LockoutRecord | None = None
+        for r in self.account_locks(account):
+            if best is None or _ends_later(r.until, best.until):
+                best = r
+        return best
+
+    def add(self, rec: LockoutRecord) -> bool:
+        """Store ``rec`` unless an active lockout of the same rule and scope already ends as late or later.
+
+        Returns True when it was added or extended (so the caller journals it and arms its timer).
+        """
+        book = self._by_account.setdefault(rec.account, {})
+        key = (rec.rule, rec.scope)
+        old = book.get(key)
+        if old is not None and not _ends_later(rec.until, old.until):
+            return False
+        if self._store is not None:
+            self._store.put_lockout(rec)  # persisted before any broker call is made for it
+        book[key] = rec
+        return True
+
+    def restore(self, rec: LockoutRecord) -> None:
+        self._by_account.setdefault(rec.account, {})[(rec.rule, rec.scope)] = rec
+
+    def remove(self, account: str, rule: str, scope: str) -> LockoutRecord | None:
+        rec = self._by_account.get(account, {}).pop((rule, scope), None)
+        if rec is not None and self._store is not None:
+            self._store.delete_lockout(account, rule, scope)
+        return rec
