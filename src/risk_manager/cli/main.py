@@ -1,0 +1,35 @@
+"""The `risk-manager` command."""
+
+from __future__ import annotations
+
+import typer
+
+from risk_manager.cli.config_cmd import config_app
+from risk_manager.cli.replay_cmd import replay
+
+app = typer.Typer(
+    name="risk-manager",
+    help="Real-time risk manager for TopstepX / ProjectX futures accounts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(config_app, name="config")
+app.command()(replay)
+
+try:  # the simulator and the demo land in their own modules
+    from risk_manager.cli.sim_cmd import sim
+
+    app.command()(sim)
+except ImportError:  # pragma: no cover
+    pass
+try:
+    from risk_manager.cli.demo_cmd import demo
+
+    app.command()(demo)
+except ImportError:  # pragma: no cover
+    pass
+
+
+if __name__ == "__main__":
+    app()

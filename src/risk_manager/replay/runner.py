@@ -1,0 +1,132 @@
+"""`risk-manager replay`: a scenario through the real engine on a virtual clock with the paper broker."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from risk_manager.broker.paper import PaperBroker, PaperRejection
+from risk_manager.clock import VirtualClock
+from risk_manager.config import Config
+from risk_manager.domain.contracts import ContractBook, catalogue_contract
+from risk_manager.domain.enums import OrderType, Side
+from risk_manager.domain.events import AccountEvent, Event
+from risk_manager.enforcement.paper_executor import PaperExecutor
+from risk_manager.engine.actions import Action
+from risk_manager.engine.factory import build_engine
+from risk_manager.engine.records import ListJournal, Record
+from risk_manager.replay.scenario import Step
+
+_TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT, "stop": OrderType.STOP,
+          "stop_limit": OrderType.STOP_LIMIT}
+
+
+class Replay:
+    def __init__(self, config: Config, steps: list[Step]) -> None:
+        self.steps = steps
+        self.book = ContractBook.builtin()
+        self.clock = VirtualClock(steps[0].at)
+        self.journal = ListJournal()
+        self.engine = build_engine(config, self.journal, self.book)
+        self.broker = PaperBroker(self.book, self.clock.now)
+        self.executor = PaperExecutor(self.broker, self.engine.decider.complete)
+        self.queue: deque[Event] = deque()
+        self.broker.subscribe(self.queue.append)
+        self.accounts: dict[str, int] = {}
+        self.order_ids: dict[str, tuple[int, int]] = {}  # scenario id -> (account, broker order id)
+        self.rejections: list[str] = []
+
+    def run(self) -> list[Record]:
+        self.engine.start(self.steps[0].at)
+        for step in self.steps:
+            self._advance(step)
+            self.clock.set(step.at)
+            if step.do == "end":
+                break
+            self._perform(step)
+            self._drain()
+        return self.journal.records + self._summaries()
+
+    def _advance(self, step: Step) -> None:
+        """Fire every deadline up to this line at its own exact time."""
+        while (d := self.engine.pop_due(step.at)) is not None:
+            self.clock.set(d.at)
+            self._execute(self.engine.fire(d))
+            self._drain()
+
+    def _execute(self, actions: list[Action]) -> None:
+        if actions:
+            self.executor.execute(actions)
+
+    def _drain(self) -> None:
+        while self.queue:
+            self._execute(self.engine.handle(self.queue.popleft()))
+
+    def _account(self, step: Step) -> int:
+        name = step.data.get("account")
+        if name is None:
+            if not self.accounts:
+                return self._add_account(step, "PRAC-1", {})
+            return next(iter(self.accounts.values()))
+        return self.accounts.get(name) or self._add_account(step, str(name), {})
+
+    def _add_account(self, step: Step, name: str, d: dict[str, Any]) -> int:
+        info = self.broker.add_account(name, float(d.get("balance", 50_000.0)), bool(d.get("canTrade", True)))
+        self.accounts[name] = info.id
+        self.engine.add_account(info.id, name)
+        self.broker.set_fees(info.id, float(d.get("fees_per_contract", 0.0)))
+        self.queue.append(AccountEvent(step.at, info.id, name, info.balance, info.can_trade))
+        return info.id
+
+    def _perform(self, step: Step) -> None:
+        d, b = step.data, self.broker
+        try:
+            if step.do == "account":
+                name = str(d["name"])
+                if name in self.accounts:
+                    acct = self.accounts[name]
+                    if "canTrade" in d:
+                        b.set_can_trade(acct, bool(d["canTrade"]))
+                else:
+                    self._add_account(step, name, d)
+            elif step.do == "quote":
+                cid = catalogue_contract(str(d["symbol"])).id
+                b.on_quote(cid, d.get("bid"), d.get("ask"), d.get("last"))
+            elif step.do == "order":
+                acct = self._account(step)
+                cid = catalogue_contract(str(d["symbol"])).id
+                side = Side.BUY if d["side"] == "buy" else Side.SELL
+                oid = b.place_order(acct, cid, _TYPES[d["type"]], side, int(d["size"]),
+                                    limit_price=d.get("limit"), stop_price=d.get("stop"))
+                self.order_ids[str(d["id"])] = (acct, oid)
+            elif step.do in ("cancel", "modify"):
+                ref = self.order_ids.get(str(d["id"]))
+                if ref is None:
+                    raise PaperRejection(2, f"unknown order {d['id']!r}")
+                if step.do == "cancel":
+                    b.cancel_order(*ref)
+                else:
+                    b.modify_order(*ref, size=d.get("size"), limit_price=d.get("limit"),
+                                   stop_price=d.get("stop"))
+            elif step.do == "close":
+                b.close_position(self._account(step), catalogue_contract(str(d["symbol"])).id)
+            elif step.do == "can_trade":
+                b.set_can_trade(self._account(step), bool(d["value"]))
+        except PaperRejection as e:
+            self.rejections.append(f"line {step.line}: {step.do} rejected: {e.message}")
+
+    def _summaries(self) -> list[Record]:
+        out: list[Record] = []
+        basis_net = self.engine.pnl_basis == "net"
+        for name, acct in self.accounts.items():
+            trades = self.broker.trades(acct)
+            gross = sum(t.profit_and_loss or 0.0 for t in trades if not t.voided)
+            fees = sum(t.fees for t in trades if not t.voided)
+            positions = {}
+            for p in self.broker.positions(acct):
+                if p.size:
+                    positions[self.book.get(p.contract_id).root] = p.size
+            realized = round(gross - fees if basis_net else gross, 2)
+            out.append({"type": "summary", "account": name, "realized_pnl": realized,
+                        "fees": round(fees, 2), "positions": dict(sorted(positions.items()))})
+        return out
