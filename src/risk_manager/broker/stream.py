@@ -1,0 +1,38 @@
+"""The streaming half of the broker port: live events in, connection health out.
+
+The live implementation (broker/projectx) wraps project-x-py's hubs plus our connection supervisor;
+a paper implementation forwards the paper broker's events. Callbacks only enqueue: the daemon processes
+each account's events in order on one worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Protocol
+
+from risk_manager.broker.port import AccountInfo
+from risk_manager.domain.events import Event
+
+
+class LinkState(StrEnum):
+    CONNECTING = "CONNECTING"
+    CONNECTED = "CONNECTED"  # hubs up, events flowing: protected
+    DEGRADED = "DEGRADED"  # reconnecting; REST may still work
+    DOWN = "DOWN"  # NOT MONITORED
+
+
+EventSink = Callable[[Event], None]
+StateSink = Callable[[LinkState, str], None]  # (state, human reason)
+Reconnected = Callable[[], Awaitable[None]]  # the daemon reconciles over REST and re-evaluates
+
+
+class BrokerStream(Protocol):
+    async def start(self, accounts: list[AccountInfo], on_event: EventSink, on_state: StateSink,
+                    on_reconnected: Reconnected) -> None:
+        """Connect both hubs, subscribe the accounts, and keep them alive until stop()."""
+
+    async def watch_contracts(self, contract_ids: set[str]) -> None:
+        """Quotes wanted for exactly these contracts (every contract with an open position)."""
+
+    async def stop(self) -> None: ...
