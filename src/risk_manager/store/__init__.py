@@ -1,0 +1,37 @@
+"""Persistence: SQLite state store (lockouts, timers, seen trades, reset log, journal, audit)."""
+
+from .backup import DEFAULT_KEEP, is_corruption, list_backups
+from .records import (
+    ACCOUNT_SCOPE,
+    AuditEntry,
+    ClockEvent,
+    ClockKind,
+    JournalEntry,
+    LockoutKind,
+    LockoutRecord,
+    SeenTrade,
+    StoreError,
+    TimerRecord,
+    symbol_scope,
+)
+from .schema import SCHEMA_VERSION
+from .store import Store
+
+__all__ = [
+    "ACCOUNT_SCOPE",
+    "DEFAULT_KEEP",
+    "SCHEMA_VERSION",
+    "AuditEntry",
+    "ClockEvent",
+    "ClockKind",
+    "JournalEntry",
+    "LockoutKind",
+    "LockoutRecord",
+    "SeenTrade",
+    "Store",
+    "StoreError",
+    "TimerRecord",
+    "is_corruption",
+    "list_backups",
+    "symbol_scope",
+]
