@@ -50,11 +50,20 @@ def _symbol(state: AccountState, contract_id: str) -> str:
     return c.root if c else contract_id
 
 
-def merge(account_id: int, state: AccountState, violations: list[Violation]) -> list[Action]:
-    """flatten > close position > reduce position; redundant actions dropped; nothing-to-do dropped."""
+def merge(account_id: int, state: AccountState, violations: list[Violation],
+          projected: dict[str, int] | None = None) -> list[Action]:
+    """flatten > close position > reduce position; redundant actions dropped; nothing-to-do dropped.
+
+    ``projected`` overrides position sizes the state does not show yet: a fill's trade event arrives
+    before its position update, so a closing fill must not make a flat account look open.
+    """
+    sizes = {cid: p.size for cid, p in state.positions.items()}
+    if projected:
+        sizes.update(projected)
+    sizes = {cid: n for cid, n in sizes.items() if n}
     flatten = next((v for v in violations if v.action == "flatten"), None)
     if flatten is not None:
-        if state.positions or state.orders:
+        if sizes or state.orders:
             return [Action("flatten", flatten.rule, account_id)]
         return []
     closes: dict[str, Action] = {}
@@ -67,17 +76,17 @@ def merge(account_id: int, state: AccountState, violations: list[Violation]) -> 
             entries_rule = v.rule
         cid = v.contract_id
         if v.action == "close_position" and cid is not None:
-            pos = state.positions.get(cid)
-            if pos is not None and cid not in closes:
-                closes[cid] = Action("close_position", v.rule, account_id, cid, pos.root, pos.size, 0)
+            size = sizes.get(cid)
+            if size and cid not in closes:
+                closes[cid] = Action("close_position", v.rule, account_id, cid, _symbol(state, cid), size, 0)
         elif v.action == "reduce_position" and cid is not None and v.to_size is not None:
-            pos = state.positions.get(cid)
-            if pos is None or abs(v.to_size) >= abs(pos.size):
+            size = sizes.get(cid)
+            if not size or abs(v.to_size) >= abs(size):
                 continue
             prev = reduces.get(cid)
             if prev is None or abs(v.to_size) < abs(prev.to_size or 0):
-                reduces[cid] = Action("reduce_position", v.rule, account_id, cid, pos.root,
-                                      pos.size, v.to_size)
+                reduces[cid] = Action("reduce_position", v.rule, account_id, cid, _symbol(state, cid),
+                                      size, v.to_size)
         elif v.action == "cancel_order" and v.order_id is not None:
             if v.order_id in state.orders and v.order_id not in cancels:
                 o = state.orders[v.order_id]

@@ -72,7 +72,7 @@ class Decider:
                 e._arm_unlock(rec)
 
     def decide(self, st: AccountState, at: datetime, now: datetime, violations: list[Violation],
-               kills: list[Violation]) -> list[Action]:
+               kills: list[Violation], projected: dict[str, int] | None = None) -> list[Action]:
         if not violations and not kills:
             return []
         e = self.e
@@ -82,7 +82,7 @@ class Decider:
         for v in violations:
             if v.lockout is not None:
                 self._lockout(st, v, at, now)
-        plan = merge(st.account_id, st, kills + violations)
+        plan = merge(st.account_id, st, kills + violations, projected)
         out: list[Action] = []
         for a in plan:
             if a.key in pending or ("flatten" in pending and a.kind != "modify_stop"):

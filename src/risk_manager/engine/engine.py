@@ -104,7 +104,11 @@ class Engine:
             assert last is not None
             kills = kill_switch(event, delta, st, last.rule)
         violations = self._evaluate(self._by_trigger.get(type(event), ()), event, ctx)
-        actions = self.decider.decide(st, event.at, now, violations, kills)
+        projected = None
+        if isinstance(event, TradeEvent) and delta.counted and (violations or kills):
+            pos = st.positions.get(event.contract_id)
+            projected = {event.contract_id: (pos.size if pos else 0) + event.side.sign * event.size}
+        actions = self.decider.decide(st, event.at, now, violations, kills, projected)
         if isinstance(event, TradeEvent) and not was_locked and self.locks.is_locked(st.name):
             # the fill that started the lockout was allowed: spare its own position update
             self._exempt.setdefault(st.account_id, set()).add(event.contract_id)

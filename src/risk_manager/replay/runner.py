@@ -10,7 +10,7 @@ from risk_manager.clock import VirtualClock
 from risk_manager.config import Config
 from risk_manager.domain.contracts import ContractBook, catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
-from risk_manager.domain.events import AccountEvent, Event
+from risk_manager.domain.events import Event
 from risk_manager.enforcement.paper_executor import PaperExecutor
 from risk_manager.engine.actions import Action
 from risk_manager.engine.factory import build_engine
@@ -75,7 +75,6 @@ class Replay:
         self.accounts[name] = info.id
         self.engine.add_account(info.id, name)
         self.broker.set_fees(info.id, float(d.get("fees_per_contract", 0.0)))
-        self.queue.append(AccountEvent(step.at, info.id, name, info.balance, info.can_trade))
         return info.id
 
     def _perform(self, step: Step) -> None:
