@@ -1,0 +1,43 @@
+"""Rule 003 daily_realized_loss: daily P&L <= limit (< 0) flattens and locks the account until reset.
+
+With include_unrealized (default) the figure is realized + every open position's unrealized P&L, so
+quotes can trigger it; without, only trades and position changes can.
+"""
+
+from __future__ import annotations
+
+from risk_manager.config.rules_limits import DailyRealizedLossConfig
+from risk_manager.rules._common import clean, daily_pnl_triggers, fmt_money, pnl_may_have_changed
+from risk_manager.rules.base import EngineEvent, LockoutSpec, Rule, RuleContext, Violation
+
+_LOCKOUT = LockoutSpec("hard", "reset")
+
+
+class DailyRealizedLoss(Rule):
+    name = "daily_realized_loss"
+    locks = True
+
+    def __init__(self, cfg: DailyRealizedLossConfig) -> None:
+        self.cfg = cfg
+        self.triggers = daily_pnl_triggers(cfg.include_unrealized)
+
+    def pnl(self, ctx: RuleContext) -> float:
+        return clean(ctx.state.daily_pnl(self.cfg.include_unrealized))  # float noise must not hide "at"
+
+    def evaluate(self, event: EngineEvent, ctx: RuleContext) -> list[Violation]:
+        limit = self.cfg.limit
+        if limit is None or not pnl_may_have_changed(event, ctx):
+            return []
+        pnl = self.pnl(ctx)
+        if pnl > limit:
+            return []
+        what = "daily P&L" if self.cfg.include_unrealized else "daily realized P&L"
+        message = f"{what} {fmt_money(pnl)} <= limit {fmt_money(limit)}"
+        return [Violation(self.name, message, action="flatten", lockout=_LOCKOUT)]
+
+    def utilization(self, ctx: RuleContext) -> float | None:
+        limit = self.cfg.limit
+        if limit is None:
+            return None
+        pnl = self.pnl(ctx)
+        return pnl / limit if pnl < 0 else 0.0
