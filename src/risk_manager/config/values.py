@@ -1,0 +1,187 @@
+"""Small value types shared by the config models: Duration, "HH:MM" clock times, weekdays, roots."""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+
+class StrictModel(BaseModel):
+    """Base of every config model: unknown keys are errors, and a loaded config is immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$")
+_UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+UNTIL_RESET = "until_reset"
+_DURATION_HELP = 'must be a duration like "90s", "15m", "2h" or "until_reset"'
+
+
+class Duration:
+    """A positive length of time ("90s", "15m", "2h", plain int seconds) or "until_reset".
+
+    Equality is by value ("60s" == "1m"); str() gives back the text it was written with.
+    """
+
+    __slots__ = ("_seconds", "_text")
+
+    def __init__(self, text: str) -> None:
+        text = text.strip()
+        if text == UNTIL_RESET:
+            self._seconds: float | None = None
+        else:
+            match = _DURATION_RE.match(text)
+            if match is None:
+                raise ValueError(_DURATION_HELP)
+            self._seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+            if self._seconds <= 0:
+                raise ValueError("must be a positive duration")
+        self._text = text
+
+    @classmethod
+    def of_seconds(cls, seconds: float) -> Duration:
+        return cls(f"{seconds:g}s")
+
+    @classmethod
+    def parse(cls, value: object) -> Duration:
+        """Accept a Duration, its text, or a number of seconds (YAML ints)."""
+        if isinstance(value, Duration):
+            return value
+        if isinstance(value, bool):  # bool is an int subclass; `true` is not a duration
+            raise ValueError(_DURATION_HELP)
+        if isinstance(value, int | float):
+            return cls.of_seconds(value)
+        if isinstance(value, str):
+            return cls(value)
+        raise ValueError(_DURATION_HELP)
+
+    @property
+    def seconds(self) -> float | None:
+        """Length in seconds; None for until_reset."""
+        return self._seconds
+
+    @property
+    def until_reset(self) -> bool:
+        return self._seconds is None
+
+    def as_timedelta(self) -> timedelta | None:
+        return None if self._seconds is None else timedelta(seconds=self._seconds)
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"Duration({self._text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Duration) and self._seconds == other._seconds
+
+    def __hash__(self) -> int:
+        return hash(self._seconds)
+
+    @classmethod
+    def _validate(cls, value: Any) -> Duration:
+        try:
+            return cls.parse(value)
+        except ValueError as exc:
+            raise PydanticCustomError("duration", str(exc)) from None
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate, serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": r"^(\d+(\.\d+)?[smh]|until_reset)$"},
+                {"type": "integer", "exclusiveMinimum": 0},
+            ]
+        }
+
+
+_HHMM_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_hhmm(value: object) -> time:
+    """Parse a wall-clock "HH:MM" (24 h). A datetime.time passes through (minutes precision)."""
+    if isinstance(value, time):
+        if value.second or value.microsecond or value.tzinfo is not None:
+            raise PydanticCustomError("hhmm", "must be a local time with whole minutes")
+        return value
+    match = _HHMM_RE.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise PydanticCustomError("hhmm", 'must be a time "HH:MM" (24 h, quoted)')
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def format_hhmm(value: time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+# A wall-clock time written "HH:MM"; the model holds a datetime.time.
+ClockTime = Annotated[
+    time,
+    PlainValidator(parse_hhmm),
+    PlainSerializer(format_hhmm),
+    WithJsonSchema({"type": "string", "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$"}),
+]
+
+WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WeekdayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+# "mon".."sun" (case-insensitive in the file); index in WEEKDAY_NAMES == datetime.weekday().
+Weekday = Annotated[WeekdayName, BeforeValidator(_lower)]
+
+_ROOT_RE = re.compile(r"^[A-Z0-9]{1,8}$")
+_PATTERN_RE = re.compile(r"^[A-Z0-9*?]{1,8}$")
+
+
+def normalize_root(value: object) -> object:
+    """Symbol roots are upper-case CME roots ("MNQ"); accept any case in the file."""
+    if isinstance(value, str):
+        root = value.strip().upper()
+        if not _ROOT_RE.match(root):
+            raise PydanticCustomError("root", "must be a symbol root like MNQ (letters and digits)")
+        return root
+    return value
+
+
+def normalize_root_pattern(value: object) -> object:
+    """A root or a shell-style wildcard over roots ("M*", "?ES")."""
+    if isinstance(value, str):
+        pattern = value.strip().upper()
+        if not _PATTERN_RE.match(pattern):
+            raise PydanticCustomError("root", "must be a symbol root or wildcard like CL or M*")
+        return pattern
+    return value
+
+
+SymbolRoot = Annotated[str, BeforeValidator(normalize_root)]
+RootPattern = Annotated[str, BeforeValidator(normalize_root_pattern)]
