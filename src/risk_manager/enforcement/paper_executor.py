@@ -13,8 +13,11 @@ from risk_manager.broker.paper import PaperBroker, PaperRejection
 from risk_manager.engine.actions import Action
 
 
+Complete = Callable[[int, str, dict[str, int] | None], None]
+
+
 class PaperExecutor:
-    def __init__(self, broker: PaperBroker, complete: Callable[[int, str], None]) -> None:
+    def __init__(self, broker: PaperBroker, complete: Complete) -> None:
         self.broker = broker
         self._complete = complete
 
@@ -23,7 +26,16 @@ class PaperExecutor:
             try:
                 self._run(a)
             finally:
-                self._complete(a.account_id, a.key)
+                # verify like the live executor: report what the broker now holds for this account
+                held = {p.contract_id: p.size for p in self.broker.positions(a.account_id)}
+                sizes = {cid: held.get(cid, 0) for cid in self._contracts(a, held)}
+                self._complete(a.account_id, a.key, sizes)
+
+    @staticmethod
+    def _contracts(a: Action, held: dict[str, int]) -> list[str]:
+        if a.kind == "flatten":
+            return list(held)
+        return [a.contract_id] if a.contract_id else []
 
     def _try(self, fn: Callable[[], object]) -> None:
         with contextlib.suppress(PaperRejection):  # already flat / already cancelled: goal met

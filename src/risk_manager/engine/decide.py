@@ -19,12 +19,24 @@ class Decider:
     def __init__(self, engine: Engine) -> None:
         self.e = engine
         self.pending: dict[int, set[str]] = {}  # in-flight action keys per account (exactly-once)
+        # Sizes the broker confirmed after an action, until the position update itself arrives: stops a
+        # stale state from deciding the same close twice.
+        self.expected: dict[int, dict[str, int]] = {}
 
-    def complete(self, account_id: int, key: str) -> None:
-        """The executor finished (or gave up on) an action: the same action may be decided again."""
+    def complete(self, account_id: int, key: str, sizes: dict[str, int] | None = None) -> None:
+        """The executor finished (or gave up on) an action: the same action may be decided again.
+
+        ``sizes``: the positions the broker reported when it verified (contract id -> signed size).
+        """
         self.pending.get(account_id, set()).discard(key)
+        if sizes:
+            self.expected.setdefault(account_id, {}).update(sizes)
 
     def observe(self, st: AccountState, event: Event) -> None:
+        if isinstance(event, PositionEvent):
+            exp = self.expected.get(st.account_id)
+            if exp:
+                exp.pop(event.contract_id, None)
         # In dry run nothing is executed, so nothing completes: re-report once the position changes.
         if not self.e.make.dry_run:
             return
@@ -77,20 +89,24 @@ class Decider:
             return []
         e = self.e
         pending = self.pending.setdefault(st.account_id, set())
+        expected = self.expected.get(st.account_id)
+        if expected:
+            projected = {**expected, **(projected or {})}
+        plan = merge(st.account_id, st, kills + violations, projected)
+        blocked = "flatten" in pending
+        fresh = [a for a in plan if a.key not in pending and not (blocked and a.kind != "modify_stop")]
         for v in violations:
-            e.journal.write(e.make.violation(at, st.name, v.rule, v.message, self._symbol(st, v.contract_id)))
+            # An action-only violation with nothing left to do (already done or in flight) is not news.
+            if v.lockout is not None or v.action is None or fresh:
+                e.journal.write(e.make.violation(at, st.name, v.rule, v.message,
+                                                 self._symbol(st, v.contract_id)))
         for v in violations:
             if v.lockout is not None:
                 self._lockout(st, v, at, now)
-        plan = merge(st.account_id, st, kills + violations, projected)
-        out: list[Action] = []
-        for a in plan:
-            if a.key in pending or ("flatten" in pending and a.kind != "modify_stop"):
-                continue
+        for a in fresh:
             pending.add(a.key)
             e.journal.write(self._action_record(st, at, a))
-            out.append(a)
-        return [] if e.make.dry_run else out
+        return [] if e.make.dry_run else fresh
 
     def _action_record(self, st: AccountState, at: datetime, a: Action) -> dict[str, object]:
         m = self.e.make
