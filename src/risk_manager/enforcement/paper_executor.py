@@ -12,7 +12,6 @@ from collections.abc import Callable
 from risk_manager.broker.paper import PaperBroker, PaperRejection
 from risk_manager.engine.actions import Action
 
-
 Complete = Callable[[int, str, dict[str, int] | None], None]
 
 
