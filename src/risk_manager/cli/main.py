@@ -6,6 +6,7 @@ import typer
 
 from risk_manager.cli.config_cmd import config_app
 from risk_manager.cli.replay_cmd import replay
+from risk_manager.cli.sim_cmd import sim
 
 app = typer.Typer(
     name="risk-manager",
@@ -17,13 +18,8 @@ app = typer.Typer(
 app.add_typer(config_app, name="config")
 app.command()(replay)
 
-try:  # the simulator and the demo land in their own modules
-    from risk_manager.cli.sim_cmd import sim
-
-    app.command()(sim)
-except ImportError:  # pragma: no cover
-    pass
-try:
+app.command()(sim)
+try:  # the demo lands in its own module
     from risk_manager.cli.demo_cmd import demo
 
     app.command()(demo)
