@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 
 from risk_manager.config import TradeManagementConfig
+from risk_manager.domain.contracts import Contract
 from risk_manager.domain.enums import OrderType
 from risk_manager.domain.events import OrderEvent, PositionEvent, QuoteEvent
-from risk_manager.domain.marks import round_to_tick
 from risk_manager.domain.state import PositionState
 from risk_manager.rules.base import EngineEvent, Rule, RuleContext, Violation
 
 _EPS = 1e-6  # in ticks: float noise in price / tick_size must not flip a comparison or a rounding
+_EVENTS = (QuoteEvent, PositionEvent, OrderEvent)
 
 
 class TradeManagementRule(Rule):
@@ -36,52 +37,63 @@ class TradeManagementRule(Rule):
                               default=math.inf)
 
     def evaluate(self, event: EngineEvent, ctx: RuleContext) -> list[Violation]:
-        if not isinstance(event, QuoteEvent | PositionEvent | OrderEvent):
+        if not isinstance(event, _EVENTS):
             return []
-        pos = ctx.state.positions.get(event.contract_id)
+        cid = event.contract_id
+        pos = ctx.state.positions.get(cid)
         if pos is None or pos.contract is None or pos.mark is None or pos.size == 0:
             return []
-        wanted = self._wanted_stop(pos)
+        wanted = self._wanted_stop(pos, pos.contract, pos.mark)
         if wanted is None:
             return []
         stop, why = wanted
         long = pos.size > 0
         tolerance = pos.contract.tick_size * _EPS
         out: list[Violation] = []
-        for order in ctx.state.stop_orders(event.contract_id):
+        for order in ctx.state.stop_orders(cid):
             current = order.stop_price
             if current is None or order.type is OrderType.TRAILING_STOP:
                 continue
             if (stop > current + tolerance) if long else (stop < current - tolerance):
                 out.append(Violation(
                     self.name, f"{pos.root} {why}: stop {current} -> {stop}", action="modify_stop",
-                    contract_id=event.contract_id, order_id=order.id, stop_price=stop,
+                    contract_id=cid, order_id=order.id, stop_price=stop,
                 ))
         return out
 
-    def _wanted_stop(self, pos: PositionState) -> tuple[float, str] | None:
+    def _wanted_stop(self, pos: PositionState, contract: Contract, mark: float) -> tuple[float, str] | None:
         """The tightest stop breakeven/trailing ask for, on the tick grid, or None."""
-        contract, mark = pos.contract, pos.mark
-        assert contract is not None and mark is not None
         tick, avg, sign = contract.tick_size, pos.avg_price, (1 if pos.size > 0 else -1)
         best = mark if pos.best_mark is None else pos.best_mark
-        if (best - avg) * sign / tick + _EPS < self._min_ticks:
-            return None
-        candidates: list[tuple[float, str]] = []
+        best_ticks = (best - avg) * sign / tick + _EPS
+        if best_ticks < self._min_ticks:
+            return None  # the quote path: most quotes leave here
+        wanted, why = -math.inf, ""  # in "tightness" units: price * sign, so larger is always tighter
         if self._breakeven is not None:
             trigger, offset = self._breakeven
             if (mark - avg) * sign / tick + _EPS >= trigger:
-                candidates.append((avg + sign * offset * tick, "breakeven"))
+                wanted, why = avg * sign + offset * tick, "breakeven"
         if self._trailing is not None:
             activation, distance = self._trailing
-            if (best - avg) * sign / tick + _EPS >= activation:
-                candidates.append((best - sign * distance * tick, "trailing"))
-        if not candidates:
+            trail = best * sign - distance * tick
+            if best_ticks >= activation and trail > wanted:
+                wanted, why = trail, "trailing"
+        if not why:
             return None
-        raw, why = max(candidates) if sign > 0 else min(candidates)
-        # Round away from the market: never tighter than asked for.
-        ticks = math.floor(raw / tick + _EPS) if sign > 0 else math.ceil(raw / tick - _EPS)
-        stop = round_to_tick(contract, ticks * tick)
+        # Round away from the market (long: down, short: up): never tighter than asked for.
+        ticks = math.floor(wanted / tick + _EPS) * sign
+        stop = round(ticks * tick, _decimals(tick))
         if (stop - mark) * sign > -tick * _EPS:
             return None  # at or through the market: it would fill at once (or be rejected)
         return stop, why
+
+
+_DECIMALS: dict[float, int] = {}
+
+
+def _decimals(tick: float) -> int:
+    """Decimal places of a tick size (0.25 -> 2), so 0.1-tick prices come out clean, not 2400.9000000001."""
+    d = _DECIMALS.get(tick)
+    if d is None:
+        d = _DECIMALS[tick] = len(f"{tick:.10f}".rstrip("0").split(".")[1])
+    return d
