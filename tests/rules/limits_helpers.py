@@ -43,9 +43,11 @@ def quote(state: AccountState, root: str, bid: float | None, ask: float | None,
 _trade_ids = iter(range(1, 1_000_000))
 
 
-def trade(state: AccountState, root: str, pnl: float | None, fees: float = 0.0) -> tuple[TradeEvent, Delta]:
+def trade(state: AccountState, root: str, pnl: float | None, fees: float = 0.0, side: Side = Side.SELL,
+          size: int = 1) -> tuple[TradeEvent, Delta]:
+    """A new fill (unique id). The position update that follows a real fill is up to the caller."""
     tid = next(_trade_ids)
-    ev = TradeEvent(T0 + timedelta(seconds=tid), ACCOUNT, tid, cid(root), 100.0, pnl, fees, Side.SELL, 1,
+    ev = TradeEvent(T0 + timedelta(seconds=tid), ACCOUNT, tid, cid(root), 100.0, pnl, fees, side, size,
                     order_id=tid)
     return ev, state.apply(ev)
 

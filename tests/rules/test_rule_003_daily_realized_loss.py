@@ -6,6 +6,7 @@ import pytest
 from limits_helpers import ctx, new_state, position, quote, trade
 
 from risk_manager.config.rules_limits import DailyRealizedLossConfig
+from risk_manager.domain.enums import Side
 from risk_manager.domain.events import PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.domain.state import AccountState, Delta
 from risk_manager.rules.base import LockoutSpec
@@ -111,3 +112,44 @@ def test_utilisation_includes_unrealized_only_when_configured() -> None:
     state, _ = _open_loser()
     assert rule().utilization(ctx(state)) == pytest.approx(1.0)
     assert rule(include_unrealized=False).utilization(ctx(state)) == pytest.approx(0.6)
+
+
+# A closing fill's trade event comes before its position update: the state then holds the fill's realized
+# P&L and the old position's unrealized for the same contracts. The rule must not count the loss twice.
+@pytest.mark.parametrize(("size", "bid", "ask", "side"), [(1, 4994.0, 4994.25, Side.SELL),
+                                                         (-1, 4993.75, 5006.0, Side.BUY)])
+def test_a_closing_fill_is_not_counted_twice(size: int, bid: float, ask: float, side: Side) -> None:
+    state = new_state()
+    position(state, "ES", size, avg=5000.0)
+    quote(state, "ES", bid, ask)  # -6 points = -300 open
+    ev, delta = trade(state, "ES", -300, side=side)  # the close; the position update is still to come
+    assert state.daily_pnl(True) == -600.0  # what the raw state shows in between
+    c = ctx(state, delta)
+    assert rule().evaluate(ev, c) == []
+    assert rule().utilization(ctx(state)) == pytest.approx(1.2)  # without the event: raw state
+    r = rule()
+    r.evaluate(ev, c)
+    assert r.utilization(c) == pytest.approx(0.6)  # same context as evaluate: the corrected figure
+    ev2, delta2 = position(state, "ES", 0)
+    assert r.evaluate(ev2, ctx(state, delta2)) == [] and state.daily_pnl(True) == -300.0
+
+
+def test_a_partial_close_keeps_the_rest_of_the_open_loss() -> None:
+    state = new_state()
+    position(state, "ES", 3, avg=5000.0)
+    quote(state, "ES", 4994.0, 4994.25)  # -300 per contract, -900 open
+    ev, delta = trade(state, "ES", -300, size=1)  # 1 of 3 closed: -300 realized + -600 still open
+    [v] = rule(-900).evaluate(ev, ctx(state, delta))
+    assert v.message == "daily P&L -900.00 <= limit -900.00"
+    assert rule(-901).evaluate(ev, ctx(state, delta)) == []
+
+
+def test_a_duplicate_or_reversing_fill_is_not_projected() -> None:
+    state = new_state()
+    position(state, "ES", 1, avg=5000.0)
+    quote(state, "ES", 4994.0, 4994.25)
+    ev, _ = trade(state, "ES", -300)
+    dup = state.apply(ev)  # seen before: already counted, nothing to correct
+    assert dup.duplicate
+    # a duplicate normally arrives long after its position update: the state is taken as it is
+    assert rule().evaluate(ev, ctx(state, dup)) != []

@@ -128,3 +128,17 @@ def test_other_events_scan_every_position_and_order() -> None:
 
 def test_not_limit_based() -> None:
     assert rule("RTY").utilization(ctx(new_state())) is None
+
+
+def test_a_pending_order_is_left_to_its_next_state() -> None:
+    state = new_state()
+    ev, delta = order(state, 51, "RTY", Side.BUY, 1, type_=OrderType.MARKET, status=OrderStatus.PENDING)
+    assert rule("RTY").evaluate(ev, ctx(state, delta)) == []  # a market order in flight: its fill is closed
+    ev, delta = order(state, 51, "RTY", Side.BUY, 1, status=OrderStatus.OPEN)
+    assert [v.order_id for v in rule("RTY").evaluate(ev, ctx(state, delta))] == [51]
+
+
+def test_a_suspended_order_is_cancelled() -> None:
+    state = new_state()
+    ev, delta = order(state, 52, "RTY", Side.SELL, 1, type_=OrderType.STOP, status=OrderStatus.SUSPENDED)
+    assert [v.action for v in rule("RTY").evaluate(ev, ctx(state, delta))] == ["cancel_order"]

@@ -92,3 +92,15 @@ def test_utilisation_includes_unrealized_only_when_configured() -> None:
     state, _ = _open_winner(False)
     assert rule().utilization(ctx(state)) == pytest.approx(1.2)
     assert rule(include_unrealized=False).utilization(ctx(state)) == pytest.approx(0.8)
+
+
+def test_a_closing_fill_is_not_counted_twice() -> None:
+    state = new_state()
+    position(state, "NQ", 1, avg=20000.0)
+    quote(state, "NQ", 20150.0, 20150.25)  # +150 points = 600 ticks x $5 = +3000 open
+    ev, delta = trade(state, "NQ", 600.0)  # closes at a worse price than the mark: +600 realized
+    assert state.daily_pnl(True) == 3600.0
+    r = rule(1000)
+    c = ctx(state, delta)
+    assert r.evaluate(ev, c) == []  # +600: the open +3000 is gone with the fill
+    assert r.utilization(c) == pytest.approx(0.6)

@@ -3,6 +3,10 @@
 Patterns are shell wildcards over CME roots ("RTY", "M*"), case-insensitive. Every violation carries a
 symbol-scope hard lockout that lasts while the root stays configured (until == "condition").
 
+Only resting orders (Open, Suspended) are cancelled: a Pending order is in flight (a market order goes
+Pending -> Filled and its fill is closed; a resting order always shows up as Open next), and cancelling it
+too would journal the same order twice.
+
 Never block exits: while a blocked position is open, an order that only reduces it (opposite side, size
 <= the position) stays working; the position itself is being closed, and once it is flat the next event
 for that contract cancels what is left.
@@ -13,6 +17,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 from risk_manager.config.rules_misc import SymbolBlocksConfig
+from risk_manager.domain.enums import OrderStatus
 from risk_manager.domain.events import OrderEvent, PositionEvent
 from risk_manager.domain.state import AccountState, PositionState
 from risk_manager.rules._common import root_of
@@ -68,7 +73,8 @@ class SymbolBlocks(Rule):
     def _order(self, state: AccountState, order: OrderEvent) -> list[Violation]:
         root = root_of(state, order.contract_id)
         pattern = self.pattern_for(root)
-        if pattern is None or _is_exit(order, state.positions.get(order.contract_id)):
+        if (pattern is None or order.status is OrderStatus.PENDING
+                or _is_exit(order, state.positions.get(order.contract_id))):
             return []
         return [Violation(self.name, f"{root} is blocked ({pattern}): order {order.id} working",
                           action="cancel_order", contract_id=order.contract_id, order_id=order.id,
