@@ -46,7 +46,7 @@ class Violation:
     message: str
     action: ActionKind | None = None
     contract_id: str | None = None  # close_position / reduce_position / modify_stop / cancel_order
-    to_size: int | None = None  # reduce_position: absolute size to reduce to
+    to_size: int | None = None  # reduce_position: signed size to reduce to (the journal shows abs)
     order_id: int | None = None  # cancel_order / modify_stop
     stop_price: float | None = None  # modify_stop
     lockout: LockoutSpec | None = None
