@@ -15,6 +15,7 @@ from risk_manager.sim.auth import Session, TokenStore
 from risk_manager.sim.faults import FaultPlan
 from risk_manager.sim.feed import PriceFeed
 from risk_manager.sim.hub import Hub
+from risk_manager.sim.keys import SESSION
 from risk_manager.sim.options import SimOptions
 from risk_manager.sim.ratelimit import SlidingWindowLimiter
 from risk_manager.sim.reqlog import RequestLog
@@ -69,6 +70,6 @@ def ctx_of(request: web.Request) -> SimContext:
 
 
 def session_of(request: web.Request) -> Session:
-    session = request.get("sim_session")
+    session = request.get(SESSION)
     assert isinstance(session, Session), "route not behind the auth middleware"
     return session

@@ -7,6 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
+from risk_manager.sim.keys import BODY
+
 _DUMPS = json.JSONEncoder(separators=(",", ":")).encode
 
 
@@ -43,7 +45,7 @@ class BadRequest(Exception):
 
 async def read_body(request: web.Request) -> dict[str, Any]:
     """The JSON object body; an empty body is ``{}`` (Auth/validate and logout send none)."""
-    cached = request.get("sim_body")
+    cached = request.get(BODY)
     if isinstance(cached, dict):
         return cached
     raw = await request.read()
@@ -58,7 +60,7 @@ async def read_body(request: web.Request) -> dict[str, Any]:
         body = {}
     if not isinstance(body, dict):
         raise BadRequest("$", "expected a JSON object")
-    request["sim_body"] = body
+    request[BODY] = body
     return body
 
 

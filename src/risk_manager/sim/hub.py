@@ -20,6 +20,7 @@ from risk_manager.sim import signalr as sr
 from risk_manager.sim.auth import TokenStore, bearer
 from risk_manager.sim.http import dumps
 from risk_manager.sim.hub_conn import HubConn
+from risk_manager.sim.keys import RECORD
 from risk_manager.sim.signalr import ALL, RS
 
 SubscribeHook = Callable[[HubConn, str, Any], None]
@@ -70,7 +71,7 @@ class Hub:
         if not ws.can_prepare(request).ok:
             return web.Response(status=400, text="WebSocket upgrade required")
         await ws.prepare(request)
-        rec = request.get("sim_rec")
+        rec = request.get(RECORD)
         if rec is not None:
             rec.status = 101
         conn_id = conn_id or secrets.token_urlsafe(16)

@@ -18,6 +18,7 @@ from risk_manager.sim.auth import bearer
 from risk_manager.sim.context import SimContext, ctx_of
 from risk_manager.sim.faults import apply, normalise_endpoint
 from risk_manager.sim.http import BadRequest
+from risk_manager.sim.keys import BODY, RECORD, SESSION
 from risk_manager.sim.reqlog import RequestRecord
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -43,7 +44,7 @@ async def _logged_body(request: web.Request) -> Any:
     except ValueError:
         return raw[:MAX_LOGGED_BODY].decode("utf-8", "replace")
     if isinstance(body, dict):
-        request["sim_body"] = body
+        request[BODY] = body
     return body
 
 
@@ -62,7 +63,7 @@ async def sim_middleware(request: web.Request, handler: Handler) -> web.StreamRe
     if isinstance(body, dict) and "access_token" in body:
         body = {**body, "access_token": "<redacted>"}
     rec = ctx.log.add(ctx.clock().isoformat(), perf_ns, request.method, endpoint, body)
-    request["sim_rec"] = rec
+    request[RECORD] = rec
     try:
         resp = await (_api(ctx, request, handler, rec) if is_api else handler(request))
     except web.HTTPException as e:
@@ -89,7 +90,7 @@ async def _api(ctx: SimContext, request: web.Request, handler: Handler,
         session = ctx.tokens.verify(token)
         if session is None:
             return web.Response(status=401, text="Unauthorized")
-        request["sim_session"] = session
+        request[SESSION] = session
     allowed, retry_after = ctx.limiter.allow(token or f"peer:{request.remote}")
     if not allowed:
         return web.Response(status=429, text="Too Many Requests",

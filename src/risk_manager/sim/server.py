@@ -103,7 +103,7 @@ class SimServer:
     async def start(self) -> None:
         self._runner = web.AppRunner(self.build_app(), access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.options.host, self.options.port, shutdown_timeout=2.0)
+        site = web.TCPSite(self._runner, self.options.host, self.options.port)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
         self._spawn(self.feed.run(), "feed")
