@@ -6,6 +6,7 @@ import typer
 
 from risk_manager.cli.config_cmd import config_app
 from risk_manager.cli.replay_cmd import replay
+from risk_manager.cli.run_cmd import run
 from risk_manager.cli.sim_cmd import sim
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ app = typer.Typer(
 )
 app.add_typer(config_app, name="config")
 app.command()(replay)
+app.command()(run)
 
 app.command()(sim)
 try:  # the demo lands in its own module

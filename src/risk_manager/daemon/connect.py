@@ -1,0 +1,56 @@
+"""How the daemon reaches a broker: a ``Connection`` (REST port + hub stream) from a ``Connector``.
+
+Live: project-x-py via ``broker.projectx`` (URLs from the config, credentials passed in, never logged).
+Tests and the self-test use paper connections built the same way, so the daemon code is identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from risk_manager.broker.port import BrokerPort
+from risk_manager.broker.stream import BrokerStream
+from risk_manager.config import Config
+from risk_manager.daemon.credentials import Credentials
+
+
+async def _nothing() -> None:
+    return None
+
+
+@dataclass(slots=True)
+class Connection:
+    broker: BrokerPort
+    stream: BrokerStream
+    close: Callable[[], Awaitable[None]] = _nothing
+
+
+Connector = Callable[[], Awaitable[Connection]]
+
+
+class LoginFailed(Exception):
+    """The gateway refused or could not be reached; the daemon retries (it is NOT MONITORED meanwhile)."""
+
+
+def projectx_connector(config: Config, creds: Credentials) -> Connector:
+    async def connect() -> Connection:
+        from risk_manager.broker.projectx import (  # lazy: the SDK import is heavy
+            AuthenticationFailed,
+            ProjectXBroker,
+            ProjectXSession,
+            ProjectXStream,
+        )
+
+        g = config.gateway
+        session = ProjectXSession(api_url=g.api_url, user_hub_url=g.user_hub_url,
+                                  market_hub_url=g.market_hub_url, username=creds.username,
+                                  api_key=creds.api_key)
+        try:
+            await session.open()
+        except AuthenticationFailed as e:
+            await session.close()
+            raise LoginFailed(str(e)) from None
+        return Connection(ProjectXBroker(session), ProjectXStream(session), session.close)
+
+    return connect

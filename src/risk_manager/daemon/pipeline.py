@@ -1,0 +1,138 @@
+"""Events in order: one queue + worker per account, one for quotes (the engine fans them out).
+
+Stream callbacks only enqueue. A worker takes one item at a time and runs it through the engine
+synchronously; the actions go to the executor (their first broker calls leave at once), and only then are
+the journal records dispatched and the trade remembered, so no I/O sits in front of a close request.
+A contract the book does not know is looked up (Contract API) before its first event is judged: an unknown
+contract is never valued with another's tick value.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from risk_manager.clock.clock import Clock
+from risk_manager.daemon.dbwriter import DbWriter
+from risk_manager.daemon.journal import DaemonJournal
+from risk_manager.domain.contracts import Contract
+from risk_manager.domain.events import Event, PositionEvent, QuoteEvent, TradeEvent
+from risk_manager.enforcement.live_executor import LiveExecutor
+from risk_manager.engine.engine import Engine
+
+log = logging.getLogger(__name__)
+MARKET = -1  # the quote queue's key
+
+
+@dataclass(slots=True)
+class Batch:
+    """Events that must be judged back to back (a reconcile snapshot)."""
+
+    events: list[Event]
+    done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+Item = Event | Batch
+
+
+class Pipeline:
+    def __init__(self, engine: Engine, executor: LiveExecutor, journal: DaemonJournal,
+                 writer: DbWriter | None, clock: Clock, lookup: Callable[[str], Awaitable[Contract]],
+                 on_positions: Callable[[], None], poke: Callable[[], None]) -> None:
+        self.engine, self.executor, self.journal, self.writer = engine, executor, journal, writer
+        self.clock, self._lookup, self._on_positions, self._poke = clock, lookup, on_positions, poke
+        self.queues: dict[int, asyncio.Queue[Item]] = {MARKET: asyncio.Queue()}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._unknown: set[str] = set()  # contracts the Contract API could not resolve (not retried)
+        self.processed = 0
+
+    def add_account(self, account_id: int) -> None:
+        self.queues.setdefault(account_id, asyncio.Queue())
+
+    def start(self) -> None:
+        for key, q in self.queues.items():
+            self._tasks.append(asyncio.create_task(self._worker(q), name=f"worker-{key}"))
+
+    async def stop(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        for t in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await t
+        self._tasks.clear()
+
+    def on_event(self, event: Event) -> None:
+        """The stream's sink: enqueue only (runs inside SDK callbacks)."""
+        key = MARKET if isinstance(event, QuoteEvent) else event.account_id
+        q = self.queues.get(key)
+        if q is not None:
+            q.put_nowait(event)
+
+    async def feed(self, account_id: int, events: list[Event]) -> None:
+        """Queue a reconcile snapshot behind what is already queued and wait until it has been judged."""
+        batch = Batch(events)
+        self.queues[account_id].put_nowait(batch)
+        await batch.done
+
+    async def idle(self) -> None:
+        """Wait until every queue is empty and its last item processed (tests, benchmarks)."""
+        for q in self.queues.values():
+            await q.join()
+
+    async def _worker(self, q: asyncio.Queue[Item]) -> None:
+        while True:
+            item = await q.get()
+            try:
+                if isinstance(item, Batch):
+                    try:
+                        for ev in item.events:
+                            await self._resolve(ev)
+                        for ev in item.events:
+                            self.process(ev)
+                    finally:
+                        if not item.done.done():
+                            item.done.set_result(None)
+                else:
+                    await self._resolve(item)
+                    self.process(item)
+            except Exception:
+                log.exception("processing %s failed", type(item).__name__)
+            finally:
+                q.task_done()
+
+    async def _resolve(self, event: Event) -> None:
+        cid = getattr(event, "contract_id", None)
+        if not cid or cid in self.engine.book or cid in self._unknown or isinstance(event, QuoteEvent):
+            return
+        try:
+            self.engine.book.add(await self._lookup(cid))
+        except Exception as e:
+            self._unknown.add(cid)
+            log.error("contract %s is unknown to the Contract API (%s): its positions are not valued",
+                      cid, type(e).__name__)
+
+    def process(self, event: Event) -> None:
+        now = self.clock.now()
+        try:
+            actions = self.engine.handle(event, now)
+        except Exception:
+            log.exception("the engine failed on %r", event)
+            actions = []
+        if actions:
+            self.executor.submit(actions)
+        self.journal.dispatch()
+        self.processed += 1
+        if isinstance(event, TradeEvent):
+            self._remember(event)
+        elif isinstance(event, PositionEvent):
+            self._on_positions()
+        self._poke()
+
+    def _remember(self, t: TradeEvent) -> None:
+        st = self.engine.states.get(t.account_id)
+        if self.writer is not None and st is not None:
+            self.writer.trade(st.name, t.id, self.engine.td.label(t.at), t.at, t.profit_and_loss, t.fees,
+                              t.order_id, t.voided)

@@ -1,0 +1,178 @@
+"""The daemon (SPEC §3, §10): self-test -> database -> restore lockouts -> missed reset -> connect ->
+reconcile -> evaluate -> live; and an orderly stop. ``risk-manager run`` and the demo both use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import datetime
+
+from risk_manager.broker.port import AccountInfo
+from risk_manager.config import Config
+from risk_manager.daemon.connect import Connection, Connector
+from risk_manager.daemon.dbwriter import DbWriter
+from risk_manager.daemon.journal import DaemonJournal
+from risk_manager.daemon.linkstate import LinkWatch, QuoteWatch
+from risk_manager.daemon.options import DaemonOptions, StartupError
+from risk_manager.daemon.paths import db_path
+from risk_manager.daemon.pipeline import Pipeline
+from risk_manager.daemon.reconcile import Reconciler
+from risk_manager.daemon.runtime_steps import Steps
+from risk_manager.daemon.selftest import run_self_test
+from risk_manager.daemon.startup import alert_recovered, missed_reset, open_store, restore_lockouts
+from risk_manager.daemon.timer import DeadlineDriver
+from risk_manager.enforcement.budget import RateBudget
+from risk_manager.enforcement.live_executor import LiveExecutor
+from risk_manager.engine.engine import Engine
+from risk_manager.engine.factory import build_engine
+from risk_manager.store import Store
+
+log = logging.getLogger("risk_manager.daemon")
+
+
+class Daemon:
+    def __init__(self, config: Config, connector: Connector, options: DaemonOptions) -> None:
+        self.config, self._connector, self.opts = config, connector, options
+        self.clock = options.clock
+        self.protected = asyncio.Event()
+        self.budget = RateBudget(options.rate_limit, options.rate_window)
+        self.store: Store | None = None
+        self.writer: DbWriter | None = None
+        self.journal = DaemonJournal(None)
+        self.engine: Engine | None = None
+        self.connection: Connection | None = None
+        self.executor: LiveExecutor | None = None
+        self.pipeline: Pipeline | None = None
+        self.timer: DeadlineDriver | None = None
+        self.link: LinkWatch | None = None
+        self.quotes: QuoteWatch | None = None
+        self.accounts: list[AccountInfo] = []
+        self.startup_ms: float | None = None
+        self._steps: Steps | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopped = False
+
+    # ---- start ---------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Run the start-up sequence up to "protected". Raises StartupError (exit code inside)."""
+        if self.opts.self_test:
+            failed = [c for c in run_self_test(self.config) if not c.ok]
+            if failed:
+                why = "; ".join(f"{c.rule}: {c.detail}" for c in failed)
+                raise StartupError(4, f"self-test failed: {why}")
+        now = self.clock.now()
+        self.store, recovered = open_store(self.opts.data_dir, now)
+        self.writer = DbWriter(db_path(self.opts.data_dir))
+        self.writer.start()
+        self.journal.writer = self.writer
+        engine = self.engine = build_engine(self.config, self.journal, store=self.store)
+        if recovered:
+            alert_recovered(self.journal, engine, now, self.opts.data_dir)
+        engine.start(now)
+        restore_lockouts(engine, self.store, now)
+        missed_reset(engine, self.store, now)
+        self.journal.dispatch()
+        warm = asyncio.create_task(asyncio.to_thread(_warm_calendar, engine, now), name="calendar")
+        self.connection = conn = await self._login()
+        steps = self._steps = Steps(self, Reconciler(conn.broker, self.budget))
+        self.accounts = await steps.resolve_accounts()
+        self.link = LinkWatch(engine, self.journal, self.clock)
+        self.quotes = QuoteWatch(engine, lambda: conn.stream)
+        self.executor = LiveExecutor(conn.broker, engine.decider.complete, self.journal, engine.make,
+                                     self.clock, engine.states.get, policy=self.opts.policy,
+                                     budget=self.budget)
+        self.timer = DeadlineDriver(engine, self.clock, self.journal, self.executor.submit,
+                                    daily=steps.daily_backup)
+        self.pipeline = Pipeline(engine, self.executor, self.journal, self.writer, self.clock,
+                                 conn.broker.contract, self.quotes.changed, self.timer.poke)
+        steps.add_accounts(self.accounts)
+        self.pipeline.start()
+        self.timer.start(first_daily=steps.first_backup_due(now))
+        await conn.stream.start(self.accounts, self.pipeline.on_event, self.link.on_state, self._reconnected)
+        await warm
+        if await steps.reconcile_all("start-up") and self.link.monitored:
+            self._protect()
+        self._tasks.append(asyncio.create_task(steps.periodic_reconcile(self.opts.reconcile_every),
+                                               name="periodic-reconcile"))
+
+    async def _login(self) -> Connection:
+        delay = 1.0
+        while True:
+            try:
+                return await self._connector()
+            except Exception as e:
+                log.critical("NOT MONITORED: cannot log in to the gateway (%s); retrying in %.0f s",
+                             f"{type(e).__name__}: {e}"[:300], delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.opts.login_retry_cap)
+
+    async def _reconnected(self) -> None:
+        assert self._steps is not None
+        if await self._steps.reconcile_all("reconnect") and not self.protected.is_set():
+            self._protect()
+
+    def _protect(self) -> None:
+        assert self.engine is not None
+        self.startup_ms = round((time.perf_counter() - self.opts.started_at) * 1000, 1)
+        self.protected.set()
+        names = [a.name for a in self.accounts]
+        self.journal.write({"at": self.engine.make.ts(self.clock.now()), "type": "daemon_started",
+                            "accounts": names, "rules": self.config.rules.enabled_names(),
+                            "startup_ms": self.startup_ms})
+        self.journal.dispatch()
+        log.warning("PROTECTED: %s monitored, %d rule(s) live (start-up took %.0f ms)", ", ".join(names),
+                    len(self.config.rules.enabled_names()), self.startup_ms)
+
+    # ---- stop ----------------------------------------------------------------------------------------
+
+    async def stop(self, drain: float = 3.0) -> None:
+        """Orderly stop: hubs, timers and workers first; in-flight actions get ``drain`` seconds; then
+        everything queued is committed. (kill -9 loses nothing that matters: it is all in SQLite.)"""
+        if self._stopped:
+            return
+        self._stopped = True
+        for t in self._tasks:
+            t.cancel()
+        for t in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+        if self.connection is not None:
+            with contextlib.suppress(Exception):
+                await self.connection.stream.stop()
+        if self.timer is not None:
+            await self.timer.stop()
+        if self.pipeline is not None:
+            await self.pipeline.stop()
+        if self.executor is not None:
+            if not await self.executor.drain(drain):
+                log.warning("stopping with %d action(s) still in flight", self.executor.in_flight)
+            await self.executor.stop()
+        if self.engine is not None:
+            self.journal.write({"at": self.engine.make.ts(self.clock.now()), "type": "daemon_stopped"})
+        self.journal.dispatch()
+        if self.writer is not None:
+            self.writer.flush()
+            self.writer.close()
+        if self.connection is not None:
+            with contextlib.suppress(Exception):
+                await self.connection.close()
+        if self.store is not None:
+            self.store.close()
+        log.warning("stopped: NOT MONITORED")
+
+
+def _warm_calendar(engine: Engine, now: datetime) -> None:
+    """Load the exchange calendar off the event loop (pandas takes ~1-2 s to import), so the first session
+    question asked by a rule does not stall enforcement."""
+    session = engine.session
+    if session is None:
+        return
+    try:
+        session.is_open(now)
+        session.next_start(now)
+    except Exception:
+        log.exception("loading the exchange calendar failed")

@@ -1,0 +1,87 @@
+"""A throwaway engine + paper broker on a virtual clock, for the start-up self-test."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime, timedelta
+
+from risk_manager.broker.paper import PaperBroker
+from risk_manager.clock import VirtualClock
+from risk_manager.config import Config
+from risk_manager.domain.contracts import PRODUCTS, Contract, ContractBook, catalogue_contract
+from risk_manager.domain.enums import OrderType, Side
+from risk_manager.domain.events import Event
+from risk_manager.enforcement.paper_executor import PaperExecutor
+from risk_manager.engine.factory import build_engine
+from risk_manager.engine.records import ListJournal, Record
+
+ACCOUNT = "SELFTEST"
+
+
+class Harness:
+    def __init__(self, config: Config, start: datetime) -> None:
+        self.book = ContractBook.builtin()
+        self.clock = VirtualClock(start)
+        self.journal = ListJournal()
+        self.engine = build_engine(config, self.journal, self.book)
+        self.broker = PaperBroker(self.book, self.clock.now)
+        self.executor = PaperExecutor(self.broker, self.engine.decider.complete)
+        self.queue: deque[Event] = deque()
+        self.broker.subscribe(self.queue.append)
+        self.engine.start(start)
+        self.account = self.broker.add_account(ACCOUNT, 50_000.0, True).id
+        self.engine.add_account(self.account, ACCOUNT)
+        self.drain()
+
+    @property
+    def records(self) -> list[Record]:
+        return self.journal.records
+
+    def contract(self, root: str) -> Contract:
+        """The catalogue contract, or a made-up one for a root the catalogue lacks (e.g. ZB)."""
+        if root.upper() in PRODUCTS:
+            return catalogue_contract(root)
+        try:
+            return self.book.by_root(root)
+        except KeyError:
+            c = Contract(f"CON.F.US.{root.upper()}.Z26", f"{root.upper()}Z6", root.upper(), 0.25, 1.25)
+            self.book.add(c)
+            return c
+
+    def drain(self) -> None:
+        while self.queue:
+            self.executor.execute(self.engine.handle(self.queue.popleft(), self.clock.now()))
+
+    def advance(self, seconds: float) -> None:
+        self.move_to(self.clock.now() + timedelta(seconds=seconds))
+
+    def move_to(self, at: datetime) -> None:
+        """Fire every deadline up to ``at`` at its own time, then set the clock there."""
+        while (d := self.engine.pop_due(at)) is not None:
+            self.clock.set(max(d.at, self.clock.now()))
+            self.executor.execute(self.engine.fire(d, self.clock.now()))
+            self.drain()
+        self.clock.set(at)
+
+    def quote(self, root: str, bid: float) -> None:
+        c = self.contract(root)
+        self.broker.on_quote(c.id, bid, bid + c.tick_size, bid)
+        self.drain()
+
+    def market(self, root: str, side: Side, size: int) -> int:
+        oid = self.broker.place_order(self.account, self.contract(root).id, OrderType.MARKET, side, size)
+        self.drain()
+        return oid
+
+    def stop(self, root: str, side: Side, size: int, price: float) -> int:
+        oid = self.broker.place_order(self.account, self.contract(root).id, OrderType.STOP, side, size,
+                                      stop_price=price)
+        self.drain()
+        return oid
+
+    def can_trade(self, value: bool) -> None:
+        self.broker.set_can_trade(self.account, value)
+        self.drain()
+
+    def violated(self, rule: str) -> bool:
+        return any(r.get("type") == "violation" and r.get("rule") == rule for r in self.records)

@@ -1,0 +1,59 @@
+"""Run the daemon in the foreground until SIGTERM/SIGINT: the entry point a service manager uses too."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from risk_manager.config import Config
+from risk_manager.daemon.connect import Connector
+from risk_manager.daemon.options import DaemonOptions, StartupError
+from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.sd_notify import notify
+
+log = logging.getLogger("risk_manager.daemon")
+
+
+def _install_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows: no loop signal handlers
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+
+
+async def serve(config: Config, connector: Connector, options: DaemonOptions,
+                stop: asyncio.Event | None = None) -> int:
+    """Start, stay protected until asked to stop, stop in order. Returns the process exit code."""
+    stop = stop or asyncio.Event()
+    _install_signals(stop)
+    daemon = Daemon(config, connector, options)
+    starting = asyncio.create_task(daemon.start(), name="start-up")
+    stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    code = 0
+    if starting.done():
+        error = starting.exception()
+        if isinstance(error, StartupError):
+            log.critical("refusing to start: %s", error)
+            print(f"risk-manager: refusing to start: {error}", file=sys.stderr)
+            code = error.code
+        elif error is not None:
+            log.critical("start-up failed", exc_info=error)
+            code = 1
+        else:
+            notify("READY=1")
+            await stopping
+    else:
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await starting
+    stopping.cancel()
+    notify("STOPPING=1")
+    log.warning("stopping (exit code %d)", code)
+    await daemon.stop()
+    return code

@@ -1,0 +1,76 @@
+"""Start-up steps before connecting (SPEC §10): database (recovery), restore lockouts, missed reset,
+and today's trades seeded into account state so a restart never counts a trade twice or forgets one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from risk_manager.daemon.journal import DaemonJournal, alert_record
+from risk_manager.daemon.paths import backup_dir, db_path
+from risk_manager.domain.enums import Side
+from risk_manager.domain.events import TradeEvent
+from risk_manager.domain.state import AccountState
+from risk_manager.engine.engine import Engine
+from risk_manager.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def open_store(data: Path, now: datetime) -> tuple[Store, bool]:
+    data.mkdir(parents=True, exist_ok=True)
+    store, recovered = Store.open_with_recovery(db_path(data), backup_dir(data), now=now)
+    if recovered:
+        log.critical("THE DATABASE WAS CORRUPT OR MISSING: restored from the newest backup in %s "
+                     "(decisions after that backup may be lost; check the journal)", backup_dir(data))
+    return store, recovered
+
+
+def alert_recovered(journal: DaemonJournal, engine: Engine, now: datetime, data: Path) -> None:
+    journal.write(alert_record(engine.make, now, "critical",
+                               f"database corrupt or missing at start-up; restored from {backup_dir(data)}"))
+
+
+def restore_lockouts(engine: Engine, store: Store, now: datetime) -> int:
+    """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled)."""
+    recs = store.active_lockouts()
+    for rec in recs:
+        engine.restore_lockout(rec, now)
+    active = [r for r in recs if r.until is None or r.until > now]
+    for r in active:
+        log.warning("restored lockout: %s %s (%s) until %s", r.account, r.rule, r.scope,
+                    r.until.isoformat() if r.until else "condition clears")
+    return len(active)
+
+
+def missed_reset(engine: Engine, store: Store, now: datetime) -> bool:
+    """Run the daily reset that happened while the daemon was down (once per trading day, via the log).
+    In-memory state is fresh at start-up, and lockouts "until reset" already expired on restore."""
+    day = engine.td.label(now)
+    last = store.last_reset()
+    if store.reset_done(day):
+        return False
+    at = engine.td.start(now)
+    store.record_reset(day, at)
+    if last is None:
+        return False  # first start: nothing was missed
+    engine.journal.write(engine.make.reset(at, day))
+    log.info("daily reset of %s ran at start-up (it was missed while the daemon was down)", day)
+    return True
+
+
+def seed_trades(st: AccountState, store: Store, engine: Engine) -> int:
+    """Apply the trades already stored for today without judging them again (they were judged live)."""
+    if engine.day is None:
+        return 0
+    n = 0
+    for t in store.trades_for_day(st.name, engine.day):
+        if not t.trade_id.isdigit():
+            continue
+        oid = int(t.order_id) if t.order_id and t.order_id.isdigit() else 0
+        st.apply(TradeEvent(t.at, st.account_id, int(t.trade_id), "", 0.0, t.pnl, t.fees, Side.BUY, 0, oid,
+                            t.voided), True)
+        n += 1
+    return n

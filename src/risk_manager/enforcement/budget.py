@@ -1,0 +1,51 @@
+"""Client-side request budget shared by every account (the gateway allows 200 requests / 60 s).
+
+A sliding window: a call may go out at once while fewer than ``limit`` calls were made in the last
+``window`` seconds; otherwise it waits for the oldest one to age out. Urgent first attempts therefore never
+wait unless the whole deployment is already at the gateway's limit, where waiting beats a 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class RateBudget:
+    def __init__(self, limit: int = 180, window: float = 60.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        if limit < 1 or window <= 0:
+            raise ValueError("limit must be >= 1 and window > 0")
+        self.limit = limit
+        self.window = window
+        self._now = monotonic
+        self._stamps: deque[float] = deque()
+        self.waited = 0  # calls that had to wait (diagnostics)
+
+    def _trim(self, now: float) -> None:
+        edge = now - self.window
+        while self._stamps and self._stamps[0] <= edge:
+            self._stamps.popleft()
+
+    def available(self) -> int:
+        self._trim(self._now())
+        return self.limit - len(self._stamps)
+
+    def try_acquire(self) -> bool:
+        now = self._now()
+        self._trim(now)
+        if len(self._stamps) < self.limit:
+            self._stamps.append(now)
+            return True
+        return False
+
+    async def acquire(self) -> None:
+        """Take one slot, waiting (bounded by the window) when the budget is spent."""
+        if self.try_acquire():
+            return
+        self.waited += 1
+        while not self.try_acquire():
+            wait = self._stamps[0] + self.window - self._now() if self._stamps else 0.0
+            await asyncio.sleep(min(max(wait, 0.01), self.window))

@@ -1,0 +1,183 @@
+"""The live executor (SPEC §6): runs the engine's actions against a ``BrokerPort``, concurrently.
+
+- The engine has already persisted and journaled any lockout before it returned the actions.
+- Each action runs in its own task, started eagerly so its first broker call leaves at once.
+- flatten = cancel every working order, close every open position (every contract), re-query until flat.
+- close / reduce / cancel / modify each converge by re-query (``converge.Converger``); at most one action per
+  key is in flight (the engine's decider) and flatten never sends a second close for a contract whose own
+  close is in flight.
+- ``complete(account_id, key)`` is called when an action is done or given up, so it can be decided again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from functools import partial
+
+from risk_manager.broker.port import BrokerPort, BrokerResult, Order, Position
+from risk_manager.clock.clock import Clock
+from risk_manager.domain.state import AccountState
+from risk_manager.enforcement.budget import RateBudget
+from risk_manager.enforcement.calls import BrokerCalls, ExecutorPolicy, Job
+from risk_manager.enforcement.converge import Converger
+from risk_manager.enforcement.live_orders import cancel_orders, modify_stop
+from risk_manager.engine.actions import Action
+from risk_manager.engine.records import JournalWriter, RecordMaker
+
+log = logging.getLogger("risk_manager.enforcement")
+StateOf = Callable[[int], AccountState | None]
+Complete = Callable[[int, str], None]
+
+
+def _sizes(positions: list[Position]) -> dict[str, int]:
+    return {p.contract_id: p.size for p in positions if p.size}
+
+
+class LiveExecutor:
+    def __init__(self, broker: BrokerPort, complete: Complete, journal: JournalWriter, make: RecordMaker,
+                 clock: Clock, state_of: StateOf, *, policy: ExecutorPolicy | None = None,
+                 budget: RateBudget | None = None) -> None:
+        self.broker = broker
+        self.policy = policy or ExecutorPolicy()
+        self.calls = BrokerCalls(broker, budget or RateBudget(), self.policy, journal, make, clock)
+        self.converge = Converger(self.calls, self.policy)
+        self._complete = complete
+        self._state_of = state_of
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._busy: set[tuple[int, str]] = set()  # (account, contract) with a close/reduce in flight
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    def submit(self, actions: list[Action]) -> None:
+        loop = asyncio.get_running_loop()
+        for a in actions:
+            task = asyncio.eager_task_factory(loop, self._run(a), name=f"action-{a.kind}-{a.account_id}")
+            if not task.done():
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, within: float) -> bool:
+        """Wait for in-flight actions; True if all finished within ``within`` seconds."""
+        if not self._tasks:
+            return True
+        _, pending = await asyncio.wait(set(self._tasks), timeout=within)
+        return not pending
+
+    async def stop(self) -> None:
+        tasks = list(self._tasks)
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+
+    # ---- one action ------------------------------------------------------------------------------------
+
+    async def _run(self, a: Action) -> None:
+        st = self._state_of(a.account_id)
+        job = Job(a, st.name if st is not None else str(a.account_id))
+        try:
+            if a.kind == "flatten":
+                await self._flatten(job)
+            elif a.kind in ("close_position", "reduce_position") and a.contract_id:
+                key = (a.account_id, a.contract_id)
+                self._busy.add(key)
+                try:
+                    await (self._close(job) if a.kind == "close_position" else self._reduce(job))
+                finally:
+                    self._busy.discard(key)
+            elif a.kind in ("cancel_order", "cancel_entry_orders"):
+                await cancel_orders(self.calls, self.converge, job)
+            elif a.kind == "modify_stop" and a.order_ids and a.stop_price is not None:
+                await modify_stop(self.calls, self.converge, job, self.policy.modify_attempts)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a bug must not kill enforcement silently: say it loudly, free the key
+            log.exception("executing %s for %s failed", a.kind, job.account)
+        finally:
+            self._complete(a.account_id, a.key)
+
+    def _engine_sizes(self, account_id: int) -> dict[str, int]:
+        st = self._state_of(account_id)
+        return {} if st is None else {cid: p.size for cid, p in st.positions.items() if p.size}
+
+    def _engine_orders(self, account_id: int) -> list[int]:
+        st = self._state_of(account_id)
+        return [] if st is None else sorted(st.orders)
+
+    async def _flatten(self, job: Job) -> None:
+        aid = job.action.account_id
+        b, c = self.broker, self.calls
+
+        async def read() -> tuple[list[Position], list[Order]] | None:
+            pos, orders = await asyncio.gather(c.positions(aid), c.orders(aid))
+            return None if pos is None or orders is None else (pos, orders)
+
+        def goal(t: tuple[list[Position], list[Order]]) -> bool:
+            return not _sizes(t[0]) and not t[1]
+
+        async def send(t: tuple[list[Position], list[Order]] | None) -> bool | None:
+            sizes = self._engine_sizes(aid) if t is None else _sizes(t[0])
+            order_ids = self._engine_orders(aid) if t is None else sorted(o.id for o in t[1])
+            # Cancels leave first so a resting entry cannot fill behind the close; nothing waits on them.
+            calls = [c.mutate(job, "cancel_order", partial(b.cancel_order, aid, oid), order_id=oid)
+                     for oid in order_ids]
+            calls += [self._close_contract(job, cid) for cid in sizes if (aid, cid) not in self._busy]
+            if not calls:
+                return None
+            results = await asyncio.gather(*calls)
+            return all(r.ok for r in results)
+
+        await self.converge.run(job, read, goal, send, "flatten")
+
+    async def _close_contract(self, job: Job, cid: str) -> BrokerResult:
+        key = (job.action.account_id, cid)
+        self._busy.add(key)
+        try:
+            return await self.calls.mutate(job, "close_position",
+                                           lambda: self.broker.close_position(key[0], cid), contract_id=cid)
+        finally:
+            self._busy.discard(key)
+
+    async def _close(self, job: Job) -> None:
+        a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
+
+        async def send(t: list[Position] | None) -> bool | None:
+            size = (self._engine_sizes(aid) if t is None else _sizes(t)).get(cid, 0)
+            if t is None and not size:
+                size = a.from_size or 0  # the engine's view already moved on: trust the decision
+            if not size:
+                return None
+            r = await self.calls.mutate(job, "close_position", lambda: self.broker.close_position(aid, cid),
+                                        contract_id=cid, size=abs(size))
+            return r.ok
+
+        await self.converge.run(job, lambda: self.calls.positions(aid),
+                                lambda t: cid not in _sizes(t), send, f"close {a.symbol or cid}")
+
+    async def _reduce(self, job: Job) -> None:
+        a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
+        target, sign = abs(a.to_size or 0), 1 if (a.from_size or 0) > 0 else -1
+
+        def excess(sizes: dict[str, int]) -> int:
+            size = sizes.get(cid, 0)
+            return abs(size) - target if size * sign > 0 else 0  # flat or flipped: nothing to reduce
+
+        async def send(t: list[Position] | None) -> bool | None:
+            qty = excess(self._engine_sizes(aid) if t is None else _sizes(t))
+            if t is None and qty <= 0:
+                qty = abs(a.from_size or 0) - target
+            if qty <= 0:
+                return None
+            r = await self.calls.mutate(job, "partial_close",
+                                        lambda: self.broker.partial_close(aid, cid, qty),
+                                        contract_id=cid, size=qty)
+            return r.ok
+
+        await self.converge.run(job, lambda: self.calls.positions(aid), lambda t: excess(_sizes(t)) <= 0,
+                                send, f"reduce {a.symbol or cid} to {target}")
