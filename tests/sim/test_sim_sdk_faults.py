@@ -28,8 +28,9 @@ async def test_500_on_a_mutating_call_is_uncertain_and_not_applied(
     with pytest.raises(OrderSubmissionUncertainError):
         await sdk.px._make_request("POST", "/Order/place", data=_order(sdk))
     assert sim.broker.orders(sdk.account.id) == []  # a 500 short-circuits: nothing happened
-    rec = sim.log.records("Order/place")[-1]
-    assert (rec.status, rec.fault) == (500, "500")
+    rec = (await ctl.requests("Order/place"))[-1]  # the request log, over /_sim/requests
+    assert (rec["status"], rec["fault"], rec["body"]["size"]) == (500, "500", 1)
+    assert isinstance(rec["perf_ns"], int) and rec["at"]
 
 
 async def test_500_on_a_read_is_retried_by_the_sdk(sim: SimServer, ctl: SimControl, sdk: SdkSession) -> None:

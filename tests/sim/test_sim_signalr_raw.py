@@ -163,3 +163,19 @@ async def test_handshake_with_another_protocol_is_refused(sim: SimServer,
     msg = await ws.receive(timeout=2.0)
     assert "error" in json.loads(msg.data.rstrip(RS))
     await ws.close()
+
+
+async def test_abort_drop_cuts_the_socket_without_a_close_frame(sim: SimServer,
+                                                                http: aiohttp.ClientSession) -> None:
+    token = await _token(http, sim)
+    conn_id = await _negotiate(http, sim.market_hub_url, token)
+    hub = await _open(http, sim.market_hub_url, token, conn_id)
+    async with SimControl(sim.base_url) as ctl:
+        assert await ctl.drop("market", mode="abort") == 1
+    await wait_until(lambda: hub.ws.closed, 2.0, "socket cut")
+    assert hub.ws.close_code != 1000  # no clean close: a network failure, as far as the client can tell
+    await wait_until(lambda: not sim.market_hub.conns, 2.0, "server cleanup")
+    ws_url = sim.market_hub_url.replace("http", "ws", 1)
+    with pytest.raises(aiohttp.WSServerHandshakeError) as reused:
+        await http.ws_connect(f"{ws_url}?access_token={token}&id={conn_id}")
+    assert reused.value.status == 404

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 
 from risk_manager.domain.contracts import ContractBook, catalogue_contract
 from risk_manager.sim.auth import TokenStore, bearer, decode_claims
 from risk_manager.sim.faults import FaultPlan, normalise_endpoint
 from risk_manager.sim.feed import PriceFeed
 from risk_manager.sim.hub import Hub
+from risk_manager.sim.middleware import is_loopback, sim_middleware
 from risk_manager.sim.ratelimit import SlidingWindowLimiter
 from risk_manager.sim.rest_account import contract_matches
 from risk_manager.sim.signalr import MARKET_TARGETS
@@ -116,3 +119,19 @@ def test_feed_set_price_and_silence() -> None:
     feed.silenced = True
     feed.tick()  # still feeds the broker (resting orders keep filling) ...
     assert feed.stats["quotes"] == 1  # ... but publishes nothing
+
+
+@pytest.mark.parametrize(("peer", "status"), [("127.0.0.1", 200), ("::1", 200), ("192.0.2.7", 403)])
+async def test_fault_injection_is_loopback_only(peer: str, status: int) -> None:
+    class Transport:
+        def get_extra_info(self, name: str, default: object = None) -> object:
+            return (peer, 50000) if name == "peername" else default
+
+    request = make_mocked_request("POST", "/_sim/revoke", transport=Transport())
+
+    async def handler(_: web.Request) -> web.StreamResponse:
+        return web.Response(text="done")
+
+    resp = await sim_middleware(request, handler)
+    assert resp.status == status
+    assert is_loopback("127.8.9.1") and not is_loopback(None) and not is_loopback("not-an-ip")

@@ -51,12 +51,12 @@ async def _logged_body(request: web.Request) -> Any:
 @web.middleware
 async def sim_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     perf_ns = time.perf_counter_ns()
-    ctx = ctx_of(request)
     path = request.path
     if path.startswith("/_sim/") or path == "/_sim":
         if not is_loopback(request.remote):
             return web.Response(status=403, text="fault injection is loopback-only")
         return await handler(request)
+    ctx = ctx_of(request)
     is_api = path.startswith("/api/")
     endpoint = path[len("/api/"):] if is_api else path.lstrip("/")
     body = await _logged_body(request) if is_api else dict(request.query) or None
