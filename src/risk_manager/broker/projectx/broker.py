@@ -1,0 +1,181 @@
+"""``BrokerPort`` over project-x-py: SDK reads with timeouts, mutations through the raw request path.
+
+Mutations go through ``client._make_request`` rather than ``PositionManager.close_position_direct`` (which
+sleeps 100 ms and swallows errors into "Operation failed"). The SDK never retries them; neither do we,
+except once after a 401, which the gateway decides before running the handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from project_x_py.exceptions import ProjectXAuthenticationError
+
+from risk_manager.broker.port import (
+    AccountInfo,
+    BrokerError,
+    BrokerPort,
+    BrokerResult,
+    Order,
+    Position,
+    Trade,
+)
+from risk_manager.broker.projectx import convert, results
+from risk_manager.broker.projectx.session import AuthenticationFailed, ProjectXSession
+from risk_manager.clock.clock import Clock, SystemClock
+from risk_manager.domain.contracts import Contract, UnknownContractError
+from risk_manager.domain.events import MalformedEvent, parse_time
+
+log = logging.getLogger(__name__)
+TRADE_SEARCH_LIMIT = 10_000  # the SDK truncates Trade/search to 100 rows by default
+END_SLACK = timedelta(minutes=5)  # an open-ended trade search ends a little after our now (clock skew)
+
+
+class ProjectXBroker:
+    def __init__(self, session: ProjectXSession, *, read_timeout: float = 5.0, mutation_timeout: float = 3.0,
+                 clock: Clock | None = None) -> None:
+        self._session = session
+        self._read_timeout = read_timeout
+        self._mutation_timeout = mutation_timeout
+        self._clock: Clock = clock or SystemClock()
+        self._contracts: dict[str, Contract] = {}
+
+    # ---- reads ---------------------------------------------------------------------------------------------
+
+    async def accounts(self) -> list[AccountInfo]:
+        body = await self._post("Account/search", "/Account/search", {"onlyActiveAccounts": True})
+        return [a for a in map(convert.account, _rows(body, "accounts", "Account/search")) if a is not None]
+
+    async def contract(self, contract_id: str) -> Contract:
+        """Contract metadata from ``Contract/searchById`` (cached). Unknown -> ``UnknownContractError``."""
+        cached = self._contracts.get(contract_id)
+        if cached is not None:
+            return cached
+        body = await self._post("Contract/searchById", "/Contract/searchById", {"contractId": contract_id})
+        if not isinstance(body, dict) or body.get("success") is not True or not body.get("contract"):
+            raise UnknownContractError(contract_id)
+        c = convert.contract(contract_id, body["contract"])
+        self._contracts[contract_id] = c
+        return c
+
+    async def open_positions(self, account_id: int) -> list[Position]:
+        rows = await self._read("Position/searchOpen",
+                                lambda: self._session.client.search_open_positions(account_id=account_id))
+        return [p for p in map(convert.position, rows) if p is not None]
+
+    async def open_orders(self, account_id: int) -> list[Order]:
+        body = await self._post("Order/searchOpen", "/Order/searchOpen", {"accountId": account_id})
+        return [o for o in map(convert.order, _rows(body, "orders", "Order/searchOpen")) if o is not None]
+
+    async def trades(self, account_id: int, start_iso: str, end_iso: str | None = None) -> list[Trade]:
+        try:
+            start = parse_time(start_iso)
+            end = parse_time(end_iso) if end_iso else self._clock.now() + END_SLACK
+        except MalformedEvent as e:
+            raise BrokerError(f"Trade/search: {e}") from None
+        rows = await self._read("Trade/search", lambda: self._session.client.search_trades(
+            start_date=start, end_date=end, account_id=account_id, limit=TRADE_SEARCH_LIMIT))
+        if len(rows) >= TRADE_SEARCH_LIMIT:
+            log.warning("Trade/search returned %d rows (the limit); the day may be truncated", len(rows))
+        return [t for t in map(convert.trade, rows) if t is not None]
+
+    async def _post(self, what: str, endpoint: str, body: dict[str, Any]) -> Any:
+        return await self._read(what, lambda: self._session.client._make_request("POST", endpoint, data=body))
+
+    async def _read[T](self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """One read with a timeout; after an auth error log in again and retry once. Raises BrokerError."""
+        for attempt in (1, 2):
+            generation = self._session.generation
+            try:
+                async with asyncio.timeout(self._read_timeout):
+                    return await call()
+            except ProjectXAuthenticationError as e:
+                if attempt == 2:
+                    raise BrokerError(f"{what}: not authorised after re-login ({e})") from None
+            except TimeoutError:
+                raise BrokerError(f"{what}: timed out after {self._read_timeout:g}s") from None
+            except (UnknownContractError, BrokerError):
+                raise
+            except Exception as e:  # ProjectXError, transport, malformed rows ...
+                raise BrokerError(f"{what}: {type(e).__name__}: {str(e)[:200]}") from None
+            await self._relogin(what, generation)
+        raise BrokerError(f"{what}: unreachable")  # pragma: no cover
+
+    async def _relogin(self, what: str, generation: int) -> None:
+        try:
+            await self._session.refresh(if_generation=generation)
+        except AuthenticationFailed as e:
+            raise BrokerError(f"{what}: re-login failed: {e}") from None
+
+    # ---- mutations -----------------------------------------------------------------------------------------
+
+    async def close_position(self, account_id: int, contract_id: str) -> BrokerResult:
+        return await self._mutate(results.CLOSE, "/Position/closeContract",
+                                  {"accountId": account_id, "contractId": contract_id})
+
+    async def partial_close(self, account_id: int, contract_id: str, size: int) -> BrokerResult:
+        return await self._mutate(results.PARTIAL, "/Position/partialCloseContract",
+                                  {"accountId": account_id, "contractId": contract_id, "size": int(size)})
+
+    async def cancel_order(self, account_id: int, order_id: int) -> BrokerResult:
+        return await self._mutate(results.CANCEL, "/Order/cancel",
+                                  {"accountId": account_id, "orderId": order_id}, order_id)
+
+    async def modify_stop(self, account_id: int, order_id: int, stop_price: float) -> BrokerResult:
+        return await self._mutate(results.MODIFY, "/Order/modify",
+                                  {"accountId": account_id, "orderId": order_id, "stopPrice": stop_price},
+                                  order_id)
+
+    async def _mutate(self, action: str, endpoint: str, body: dict[str, Any],
+                      order_id: int | None = None) -> BrokerResult:
+        """Never raises (except on cancellation of the caller). ``endpoint`` must match the SDK's
+        MUTATING_ENDPOINTS spelling, or the SDK would retry it."""
+        for attempt in (1, 2):
+            generation = self._session.generation
+            try:
+                async with asyncio.timeout(self._mutation_timeout):
+                    response = await self._session.client._make_request("POST", endpoint, data=body)
+            except Exception as e:
+                _raise_if_cancelled()  # the SDK turns our caller's cancellation into "uncertain"
+                if attempt == 1 and results.is_unauthorized(e):
+                    try:
+                        await self._session.refresh(if_generation=generation)
+                    except AuthenticationFailed as auth:
+                        return BrokerResult(ok=False, error=f"not authorised: {auth} ({action})")
+                    continue
+                result = results.from_exception(action, e, self._mutation_timeout)
+                log.warning("%s %s -> %s", action, _ids(body), result.error)
+                return result
+            return results.from_envelope(action, response, order_id)
+        return BrokerResult(ok=False, error=f"not authorised after re-login ({action})")
+
+
+def _rows(body: Any, key: str, what: str) -> list[Any]:
+    if isinstance(body, list):
+        return body
+    if not isinstance(body, dict) or body.get("success") is not True:
+        message = body.get("errorMessage") if isinstance(body, dict) else None
+        raise BrokerError(f"{what}: failed ({message or 'no success envelope'})")
+    rows = body.get(key) or []
+    if not isinstance(rows, list):
+        raise BrokerError(f"{what}: {key!r} is not a list")
+    return rows
+
+
+def _raise_if_cancelled() -> None:
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError()
+
+
+def _ids(body: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in body.items() if k in ("accountId", "contractId", "orderId"))
+
+
+def _is_port(b: ProjectXBroker) -> BrokerPort:  # static check: mypy verifies the protocol
+    return b
+

@@ -1,0 +1,102 @@
+"""SDK callbacks -> normalised events. A callback only parses and hands the event on; nothing else.
+
+The SDK runs each callback as its own task; with nothing awaited inside, they still run in arrival order.
+Receive time comes from the injected clock (quotes are timestamped on receipt; user events carry their own
+gateway timestamps where present). Malformed payloads are logged and skipped, never raised: an exception
+here would only be swallowed by the SDK anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+from risk_manager.broker.projectx.logs import scrub
+from risk_manager.broker.stream import EventSink
+from risk_manager.clock.clock import Clock
+from risk_manager.domain.events import (
+    AccountEvent,
+    Event,
+    MalformedEvent,
+    parse_account,
+    parse_order,
+    parse_position,
+    parse_quote,
+    parse_trade,
+)
+
+log = logging.getLogger(__name__)
+Callback = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
+Parser = Callable[[Any, datetime], Event]
+USER_PARSERS: dict[str, Parser] = {
+    "account_update": parse_account,
+    "order_update": parse_order,
+    "position_update": parse_position,
+    "trade_execution": parse_trade,
+}
+
+
+class Dispatch:
+    """Shared by every hub link of a stream. ``last_quote`` / ``last_user_event`` are monotonic seconds."""
+
+    def __init__(self, on_event: EventSink, clock: Clock,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._on_event = on_event
+        self._clock = clock
+        self._monotonic = monotonic
+        self.last_quote = monotonic()
+        self.last_user_event = monotonic()
+        self.skipped = 0  # malformed payloads seen (tests and diagnostics)
+        self.delivered = 0
+
+    def callbacks(self, account_id: int) -> dict[str, Callback]:
+        """SDK callback name -> coroutine function, for the realtime client of ``account_id``."""
+        table: dict[str, Callback] = {name: self._user_callback(name, parser, account_id)
+                                      for name, parser in USER_PARSERS.items()}
+        table["quote_update"] = self._on_quote
+        return table
+
+    def _user_callback(self, name: str, parser: Parser, account_id: int) -> Callback:
+        async def on_user(data: dict[str, Any]) -> None:
+            self.last_user_event = self._monotonic()
+            try:
+                event = parser(data, self._clock.now())
+            except MalformedEvent as e:
+                self._skip(name, data, e)
+                return
+            # SubscribeAccounts covers every account: each link passes on only its own.
+            if isinstance(event, AccountEvent) and event.account_id != account_id:
+                return
+            self._deliver(event)
+
+        on_user.__name__ = f"on_{name}_{account_id}"
+        return on_user
+
+    async def _on_quote(self, data: dict[str, Any]) -> None:
+        self.last_quote = self._monotonic()
+        try:
+            if not isinstance(data, dict):
+                raise MalformedEvent("quote callback: expected an object")
+            event = parse_quote(data.get("contract_id"), data.get("data"), self._clock.now())
+        except MalformedEvent as e:
+            self._skip("quote_update", data, e)
+            return
+        self._deliver(event)
+
+    def _deliver(self, event: Event) -> None:
+        try:
+            self._on_event(event)
+            self.delivered += 1
+        except Exception:  # the sink only enqueues; if it breaks, say so loudly but keep the hub alive
+            log.exception("event sink failed for %s", type(event).__name__)
+
+    def _skip(self, name: str, data: Any, e: Exception) -> None:
+        self.skipped += 1
+        log.warning("skipping malformed %s payload (%s): %s", name, e, scrub(repr(data))[:300])
+
+    def reset_quote_clock(self) -> None:
+        """Start the quote-silence timer afresh (new subscription, rebuilt hubs)."""
+        self.last_quote = self._monotonic()

@@ -1,0 +1,111 @@
+"""The SDK's realtime client, instrumented for supervision.
+
+4.4.1 has no disconnect callback and no way to learn that pysignalr gave up (10 retries per client
+lifetime, never reset) or died of an expired token. We observe its hub-close hooks, ``GatewayLogout`` and
+the private hub tasks (``AsyncHubConnection._run_task``), and always rebuild a *new* client on recovery so
+the retry budget and the hub-ready events start fresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from project_x_py import ProjectXConfig, ProjectXRealtimeClient
+
+log = logging.getLogger(__name__)
+POLL = 0.05  # connect progress poll; bounded by the caller's timeout
+
+
+class SupervisedRealtime(ProjectXRealtimeClient):
+    """ProjectXRealtimeClient that counts hub drops and remembers a GatewayLogout."""
+
+    def __init__(self, jwt_token: str, account_id: str, config: ProjectXConfig) -> None:
+        super().__init__(jwt_token=jwt_token, account_id=account_id, config=config)
+        self.drops: dict[str, int] = {"user": 0, "market": 0}
+        self.logout_seen = False
+        self.stale_feed_seconds = float("inf")  # its watchdog reconnect-loops every 5 s on a quiet market
+        self._health_monitoring_enabled = False  # its heartbeat reconnects would race our supervisor
+
+    # The SDK registers these as ``lambda: self._on_user_hub_close()``, so overriding them works.
+    def _on_user_hub_close(self) -> None:
+        super()._on_user_hub_close()  # type: ignore[misc]  # SDK mixin self-type
+        self.drops["user"] += 1
+
+    def _on_market_hub_close(self) -> None:
+        super()._on_market_hub_close()  # type: ignore[misc]
+        self.drops["market"] += 1
+
+    def _on_gateway_logout(self, *args: Any) -> None:  # the SDK only debug-logs it
+        self.logout_seen = True
+        log.warning("GatewayLogout received (session ended by the gateway)")
+
+
+def hub_tasks(rt: ProjectXRealtimeClient) -> dict[str, asyncio.Task[None] | None]:
+    """The pysignalr run task of each hub (None before start / after stop)."""
+    out: dict[str, asyncio.Task[None] | None] = {}
+    for hub, conn in (("user", rt.user_connection), ("market", rt.market_connection)):
+        task = getattr(conn, "_run_task", None) if conn is not None else None
+        out[hub] = task if isinstance(task, asyncio.Task) else None
+    return out
+
+
+def ended_hub(rt: ProjectXRealtimeClient) -> tuple[str, BaseException | None] | None:
+    """(hub, exception) for the first hub whose task has ended, else None."""
+    for hub, task in hub_tasks(rt).items():
+        if task is not None and task.done():
+            exc = None if task.cancelled() else task.exception()
+            return hub, exc
+    return None
+
+
+def describe_end(hub: str, exc: BaseException | None) -> str:
+    what = "stopped" if exc is None else f"{type(exc).__name__} {str(exc)[:80]}".strip()
+    return f"{hub} hub task ended ({what})"
+
+
+def is_auth_failure(exc: BaseException | None) -> bool:
+    """pysignalr raises AuthorizationError when negotiate answers 401 (expired or revoked token)."""
+    return exc is not None and type(exc).__name__ == "AuthorizationError"
+
+
+async def connect_fast(rt: ProjectXRealtimeClient, limit: float) -> str | None:
+    """``rt.connect()`` that fails as soon as a hub task dies (the SDK itself waits its full 10 s).
+    Returns None when both hubs are up, else a reason."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    task = asyncio.create_task(rt.connect(), name="projectx-connect")
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=POLL)
+            if task.done():
+                break
+            ended = ended_hub(rt)
+            if ended is not None or loop.time() >= deadline:
+                await _cancel(task)
+                return describe_end(*ended) if ended else f"connect timed out after {limit:g}s"
+    except asyncio.CancelledError:
+        await _cancel(task)
+        raise
+    ok = False if task.cancelled() or task.exception() is not None else bool(task.result())
+    if ok and rt.user_connected and rt.market_connected:
+        return None
+    ended = ended_hub(rt)
+    return describe_end(*ended) if ended else "connect failed (hubs not ready)"
+
+
+async def bounded(call: Awaitable[bool], limit: float) -> bool:
+    """An SDK call that returns a success flag, with a timeout; any error is False."""
+    try:
+        async with asyncio.timeout(limit):
+            return bool(await call)
+    except Exception as e:
+        log.warning("realtime call failed: %s", type(e).__name__)
+        return False
+
+
+async def _cancel(task: asyncio.Task[Any]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
