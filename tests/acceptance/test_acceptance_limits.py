@@ -10,7 +10,7 @@ def test_001_gross_micro_weight_tenth_at_limit_is_ok_and_excess_micros_are_reduc
     recs = run("r001_gross_micro")
     # NQ 1 + MNQ 10 x 0.1 = 2.0: at the limit (not exceeded) -> no violation at 08:32
     assert violations(recs) == [("08:33:00", "max_contracts")]
-    # +5 MNQ -> 2.5 > 2: excess 0.5 = 5 micros off the position that just grew (float noise must not make it 6)
+    # +5 MNQ -> 2.5 > 2: excess 0.5 = 5 micros off the position that just grew (float noise must not make 6)
     assert acts(recs) == [("08:33:00", "max_contracts", "reduce_position", "MNQ", 15, 10)]
     # reduce sells 5 at the bid, bought at the ask: 5 x 1 tick x 0.50
     assert money(recs) == (-2.5, 0.0, {"MNQ": 10, "NQ": 1})
@@ -30,9 +30,9 @@ def test_001_short_count_ignores_longs_and_close_position_closes_the_grown_posit
     assert money(recs) == (-15.0, 0.0, {"ES": 3})  # NQ 3 x 1 tick x 5.00
 
 
-@pytest.mark.xfail(strict=True, reason="close_all: one breaching fill journals the violation and a flatten "
-                   "action twice at 08:33 (the flatten's own intermediate fills re-trigger the rule); SPEC §6: "
-                   "one plan per event, redundant actions not executed nor journaled")
+@pytest.mark.xfail(strict=True, reason="close_all: one breaching fill journals the violation and a "
+                   "flatten action twice at 08:33 (the flatten's intermediate fills re-trigger it); "
+                   "SPEC §6: one plan per event, redundant actions not executed nor journaled")
 def test_001_long_count_close_all_flattens_once() -> None:
     recs = run("r001_long_close_all")
     assert violations(recs) == [("08:33:00", "max_contracts")]
@@ -64,7 +64,8 @@ def test_003_net_with_fees_and_unrealized_exactly_at_limit_locks_flattens_and_ki
     w = of(recs, "warning")
     assert [hms(x) for x in w] == ["08:32:00"] and w[0]["utilization"] == pytest.approx(89.5 / 102, abs=1e-3)
     assert violations(recs) == [("08:33:00", "daily_realized_loss")]
-    assert locks(recs) == [(f"{T}08:33:00-06:00", "daily_realized_loss", "hard", "account", f"{T}17:00:00-06:00")]
+    assert locks(recs) == [(f"{T}08:33:00-06:00", "daily_realized_loss", "hard", "account",
+                            f"{T}17:00:00-06:00")]
     assert acts(recs) == [("08:33:00", "daily_realized_loss", "flatten", None),
                           ("09:00:00", "daily_realized_loss", "close_position", "ES")]
     assert [r for r in of(recs, "reset")] == [{"at": f"{T}17:00:00-06:00", "type": "reset",

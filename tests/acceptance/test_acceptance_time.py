@@ -26,7 +26,8 @@ def test_006_per_hour_rolling_window_default_30m_cooldown_cancels_only_entry_ord
     assert [(r["at"], r["until"]) for r in of(recs, "lockout")] == [
         (f"{T}08:45:00-06:00", f"{T}09:15:00-06:00"), (f"{T}09:32:00-06:00", f"{T}10:02:00-06:00")]
     cancels = of(recs, "action")
-    assert [(hms(a), a["action"], len(a["order_ids"])) for a in cancels] == [("08:45:00", "cancel_entry_orders", 1)]
+    assert [(hms(a), a["action"], len(a["order_ids"])) for a in cancels] == [
+        ("08:45:00", "cancel_entry_orders", 1)]
     assert unlocks(recs) == [(f"{T}09:15:00-06:00", "trade_frequency_limit"),
                              (f"{T}10:02:00-06:00", "trade_frequency_limit")]
     assert "2/2" in of(recs, "violation")[0]["message"]
@@ -74,7 +75,8 @@ def test_008_stop_in_time_is_fine_cancelled_stop_restarts_grace_flip_needs_new_s
 def test_009_overnight_window_flatten_early_lock_until_next_start() -> None:
     recs = run("r009_overnight")
     d = "2026-11-18T"
-    assert locks(recs) == [(f"{d}15:59:00-06:00", "session_block_outside", "hard", "account", f"{d}17:00:00-06:00")]
+    assert locks(recs) == [(f"{d}15:59:00-06:00", "session_block_outside", "hard", "account",
+                            f"{d}17:00:00-06:00")]
     assert acts(recs) == [("15:59:00", "session_block_outside", "flatten", None),
                           ("16:30:00", "session_block_outside", "close_position", "MNQ")]
     assert unlocks(recs) == [(f"{d}17:00:00-06:00", "session_block_outside")]
