@@ -1,0 +1,77 @@
+"""`risk-manager demo`: the simulator, the daemon and the tilted trader in one process, no account needed.
+
+Everything is local (127.0.0.1, an ephemeral port, a temporary data directory that is removed at the end).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import aiohttp
+
+from risk_manager.daemon.connect import projectx_connector
+from risk_manager.daemon.credentials import Credentials
+from risk_manager.daemon.logs import remove_handlers, setup_logging
+from risk_manager.daemon.options import DaemonOptions, StartupError
+from risk_manager.daemon.runtime import Daemon
+from risk_manager.demo.client import TraderClient
+from risk_manager.demo.config import demo_config
+from risk_manager.demo.printer import Printer
+from risk_manager.demo.story import tilted_trader
+from risk_manager.sim.options import SimOptions
+from risk_manager.sim.server import SimServer
+
+DEMO_CREDENTIALS = Credentials("demo-daemon", "demo-daemon-key-not-a-secret", "demo")
+
+
+async def run_demo(headless: bool = False, duration: float = 60.0, speed: float = 1.0,
+                   out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    loop = asyncio.get_running_loop()
+    end = loop.time() + duration
+    with tempfile.TemporaryDirectory(prefix="risk-manager-demo-") as tmp:
+        setup_logging(Path(tmp) / "logs", logging.ERROR, err)
+        sim = SimServer(SimOptions(port=0, accounts=["PRAC-1"], quote_rate=2.0))
+        await sim.start()
+        sim.feed.walk = False  # the trader script moves the market; nothing else does
+        cfg = demo_config(sim.api_url, sim.user_hub_url, sim.market_hub_url, datetime.now(UTC), speed)
+        printer = Printer(out, err, headless, cfg.schedule.tz)
+        daemon = Daemon(cfg, projectx_connector(cfg, DEMO_CREDENTIALS),
+                        DaemonOptions(data_dir=Path(tmp) / "data"))
+        daemon.journal.add_listener(printer.record)
+        if not headless:
+            out.write(f"risk-manager demo: simulator on {sim.base_url}, journal below "
+                      "(the trader dashboard is not built yet)\n")
+        trader: asyncio.Task[None] | None = None
+        try:
+            async with asyncio.timeout(max(end - loop.time(), 1.0)):
+                await daemon.start()
+            async with aiohttp.ClientSession() as http:
+                client = TraderClient(sim.base_url, http)
+                await client.login()
+                trader = asyncio.create_task(tilted_trader(client, printer.say, speed), name="trader")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(trader), max(end - loop.time(), 0.0))
+                await asyncio.sleep(max(end - loop.time(), 0.0))
+        except StartupError as e:
+            err.write(f"risk-manager demo: the daemon refused to start: {e}\n")
+            return e.code
+        except TimeoutError:
+            err.write("risk-manager demo: the daemon did not become protected in time\n")
+            return 1
+        finally:
+            if trader is not None and not trader.done():
+                trader.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await trader
+            await daemon.stop()
+            await sim.stop()
+            remove_handlers()
+    return 0
