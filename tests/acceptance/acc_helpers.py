@@ -17,7 +17,7 @@ from risk_manager.cli.main import app
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 Rec = dict[str, Any]
-ACCOUNT = "PRAC-1"
+ACCOUNTS = {"PRAC-1", "PRAC-2"}
 ACTIONS = {"flatten", "close_position", "reduce_position", "cancel_order", "cancel_entry_orders",
            "modify_stop"}
 CONTRACT_ACTIONS = {"close_position", "reduce_position", "cancel_order", "modify_stop"}
@@ -50,7 +50,7 @@ def check_shape(r: Rec) -> None:
         assert set(r) == {"at", "type", "trading_day"}, r
         return
     base = {"at", "type", "account", "rule"}
-    assert r["account"] == ACCOUNT, r
+    assert r["account"] in ACCOUNTS, r
     extra = set(r) - base - {"dry_run"}
     if t == "violation":
         assert extra <= {"message", "symbol"} and "message" in extra, r
@@ -108,6 +108,13 @@ def violations(recs: list[Rec]) -> list[tuple[str, str]]:
 def summary(recs: list[Rec]) -> Rec:
     assert recs[-1]["type"] == "summary" and len(of(recs, "summary")) == 1
     return recs[-1]
+
+
+def summaries(recs: list[Rec]) -> dict[str, tuple[float, float, dict[str, int]]]:
+    """Trailing summaries, one per account, after every other record."""
+    tail = [r for r in recs if r["type"] == "summary"]
+    assert recs[-len(tail):] == tail
+    return {r["account"]: (round(r["realized_pnl"], 6), round(r["fees"], 6), r["positions"]) for r in tail}
 
 
 def money(recs: list[Rec]) -> tuple[float, float, dict[str, int]]:

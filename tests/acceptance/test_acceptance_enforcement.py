@@ -1,7 +1,7 @@
 """Acceptance: 011, 012, marks, kill switch, lockout precedence, dry run, summary, through the replay CLI."""
 
 import pytest
-from acc_helpers import SCENARIOS, acts, hms, locks, money, of, run, unlocks, violations
+from acc_helpers import SCENARIOS, acts, hms, locks, money, of, run, summaries, unlocks, violations
 
 T = "2026-11-20T"
 
@@ -104,3 +104,44 @@ def test_replay_is_deterministic_byte_for_byte() -> None:
 def test_warning_once_per_crossing_not_again_while_above() -> None:
     recs = run("r003_net_exact")  # 0.88 at 08:32, 1.0 at 08:33 (breach): still one warning
     assert [(hms(w), w["rule"]) for w in of(recs, "warning")] == [("08:32:00", "daily_realized_loss")]
+
+
+def test_kill_switch_reversal_keeps_the_exit_and_undoes_the_opened_side() -> None:
+    recs = run("k_reversal")
+    assert acts(recs) == [("08:34:00", "cooldown_after_loss", "close_position", "MNQ")]
+    # -200.5 (tier loss), exit of the last long -0.5, the undone short 2 x 1 tick x 0.50 = -1.0
+    assert money(recs) == (-202.0, 0.0, {})
+
+
+def test_one_flatten_closes_every_contract_for_a_many_position_breach() -> None:
+    recs = run("p_flatten_many")
+    assert violations(recs) == [("08:32:00", "daily_realized_loss")]
+    assert acts(recs) == [("08:32:00", "daily_realized_loss", "flatten", None)]
+    # ES -25 ticks x 12.50, NQ short -1 tick x 5, MNQ 2 x -1 tick x 0.50 (all at the liquidation side)
+    assert money(recs) == (-318.5, 0.0, {})
+
+
+def test_009_close_at_session_end_false_keeps_position_but_outside_fill_still_locks() -> None:
+    recs = run("r009_no_close")
+    assert violations(recs) == [("15:30:00", "session_block_outside")]
+    assert locks(recs) == [(f"{T}15:30:00-06:00", "session_block_outside", "hard", "account",
+                            "2026-11-23T08:30:00-06:00")]
+    assert acts(recs) == [("15:30:00", "session_block_outside", "flatten", None)]
+    assert unlocks(recs) == [("2026-11-23T08:30:00-06:00", "session_block_outside")]
+    assert money(recs) == (-25.0, 0.0, {})
+
+
+def test_008_stop_limit_protects_wrong_side_stop_does_not_and_010_when_flat_has_no_action() -> None:
+    recs = run("r008_kinds")
+    assert acts(recs) == [("08:32:05", "no_stop_loss_grace", "close_position", "NQ")]
+    assert [(r["rule"], r["until"]) for r in of(recs, "lockout")] == [("auth_loss_guard", None)]
+    assert unlocks(recs) == [(f"{T}09:10:00-06:00", "auth_loss_guard")]
+    assert money(recs) == (-17.5, 0.0, {})
+
+
+def test_accounts_are_independent_and_each_gets_a_summary() -> None:
+    recs = run("x_two_accounts")
+    assert {r["account"] for r in of(recs, "violation", "lockout", "action", "warning")} == {"PRAC-2"}
+    assert [(r["account"], r["action"]) for r in of(recs, "action")] == [
+        ("PRAC-2", "flatten"), ("PRAC-2", "close_position")]
+    assert summaries(recs) == {"PRAC-1": (0.0, 0.0, {"ES": -2}), "PRAC-2": (-412.5, 0.0, {})}
