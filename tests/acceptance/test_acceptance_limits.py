@@ -120,3 +120,11 @@ def test_precedence_close_position_beats_reduce_and_both_violations_are_journale
     assert sorted(violations(recs)) == [("08:31:00", "daily_unrealized_loss"), ("08:31:00", "max_contracts")]
     assert acts(recs) == [("08:31:00", "daily_unrealized_loss", "close_position", "MNQ")]
     assert money(recs) == (-600.0, 0.0, {})
+
+
+def test_precedence_two_reductions_of_one_contract_run_once_the_stronger() -> None:
+    recs = run("p_two_reduces")
+    assert sorted(violations(recs)) == [("08:31:00", "max_contracts"),
+                                        ("08:31:00", "max_contracts_per_instrument")]
+    assert acts(recs) == [("08:31:00", "max_contracts_per_instrument", "reduce_position", "MNQ", 4, 2)]
+    assert money(recs) == (-1.0, 0.0, {"MNQ": 2})
