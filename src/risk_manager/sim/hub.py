@@ -115,17 +115,17 @@ class Hub:
             conn.push(sr.HANDSHAKE_OK)
         else:
             conn.push(dumps({"error": "The only supported protocol is 'json' version 1."}) + sr.RS)
-            asyncio.get_running_loop().create_task(conn.close())
+            conn.close_soon()
 
     def _protocol_error(self, conn: HubConn, error: str) -> None:
         conn.push(sr.close_record(error))
-        asyncio.get_running_loop().create_task(conn.close())
+        conn.close_soon()
 
     def _dispatch(self, conn: HubConn, msg: dict[str, Any]) -> None:
         mtype = msg.get("type")
         inv = msg.get("invocationId")
         if mtype == 7:
-            asyncio.get_running_loop().create_task(conn.close())
+            conn.close_soon()
             return
         if mtype not in (1, 4):
             return  # pings (6), completions (3), cancel (5) ... need no answer

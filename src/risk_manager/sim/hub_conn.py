@@ -36,6 +36,7 @@ class HubConn:
         self._out: deque[str] = deque()
         self._wake = asyncio.Event()
         self._closed = False
+        self._closer: asyncio.Task[None] | None = None
         self._writer = asyncio.create_task(self._write_loop(), name=f"sim-hub-writer-{hub}-{conn_id}")
 
     @property
@@ -53,7 +54,7 @@ class HubConn:
         self._out.append(record)
         if len(self._out) > MAX_BACKLOG:
             self._out.clear()
-            asyncio.get_running_loop().create_task(self.close(code=1008, message=b"backlog"))
+            self.close_soon(code=1008, message=b"backlog")
             return
         self._wake.set()
 
@@ -86,6 +87,10 @@ class HubConn:
         end = loop.time() + within
         while self._out and not self.closed and loop.time() < end:  # noqa: ASYNC110 - bounded poll
             await asyncio.sleep(0.005)
+
+    def close_soon(self, code: int = 1000, message: bytes = b"") -> None:
+        """Close from synchronous code (the task is kept referenced until it is done)."""
+        self._closer = asyncio.get_running_loop().create_task(self.close(code, message))
 
     async def close(self, code: int = 1000, message: bytes = b"") -> None:
         if not self._closed:
