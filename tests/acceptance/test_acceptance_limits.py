@@ -30,9 +30,6 @@ def test_001_short_count_ignores_longs_and_close_position_closes_the_grown_posit
     assert money(recs) == (-15.0, 0.0, {"ES": 3})  # NQ 3 x 1 tick x 5.00
 
 
-@pytest.mark.xfail(strict=True, reason="close_all: one breaching fill journals the violation and a "
-                   "flatten action twice at 08:33 (the flatten's intermediate fills re-trigger it); "
-                   "SPEC §6: one plan per event, redundant actions not executed nor journaled")
 def test_001_long_count_close_all_flattens_once() -> None:
     recs = run("r001_long_close_all")
     assert violations(recs) == [("08:33:00", "max_contracts")]

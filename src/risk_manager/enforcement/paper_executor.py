@@ -22,19 +22,14 @@ class PaperExecutor:
 
     def execute(self, actions: list[Action]) -> None:
         for a in actions:
+            before = [p.contract_id for p in self.broker.positions(a.account_id)]
             try:
                 self._run(a)
             finally:
-                # verify like the live executor: report what the broker now holds for this account
+                # verify like the live executor: report what the broker now holds for what it touched
                 held = {p.contract_id: p.size for p in self.broker.positions(a.account_id)}
-                sizes = {cid: held.get(cid, 0) for cid in self._contracts(a, held)}
-                self._complete(a.account_id, a.key, sizes)
-
-    @staticmethod
-    def _contracts(a: Action, held: dict[str, int]) -> list[str]:
-        if a.kind == "flatten":
-            return list(held)
-        return [a.contract_id] if a.contract_id else []
+                touched = before if a.kind == "flatten" else [a.contract_id] if a.contract_id else []
+                self._complete(a.account_id, a.key, {cid: held.get(cid, 0) for cid in touched})
 
     def _try(self, fn: Callable[[], object]) -> None:
         with contextlib.suppress(PaperRejection):  # already flat / already cancelled: goal met
