@@ -1,0 +1,157 @@
+"""The live executor against the paper port with injected faults: flat, exactly once, journaled."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from daemon_helpers import ES, FAST, MNQ, FaultyPort, paper_setup, until
+
+from risk_manager.broker.paper import PaperBroker
+from risk_manager.broker.port import BrokerResult
+from risk_manager.clock.clock import SystemClock
+from risk_manager.domain.enums import OrderType, Side
+from risk_manager.enforcement.budget import RateBudget
+from risk_manager.enforcement.calls import ExecutorPolicy
+from risk_manager.enforcement.live_executor import LiveExecutor
+from risk_manager.engine.actions import Action
+from risk_manager.engine.records import ListJournal, RecordMaker
+
+Made = tuple[PaperBroker, FaultyPort, ListJournal, list[tuple[int, str]], LiveExecutor]
+
+
+def make(faults: list[str] | None = None, hang: float = 0.3, policy: ExecutorPolicy = FAST) -> Made:
+    paper, port, _ = paper_setup(faults, hang)
+    journal = ListJournal()
+    completed: list[tuple[int, str]] = []
+    ex = LiveExecutor(port, lambda a, k: completed.append((a, k)), journal,
+                      RecordMaker(ZoneInfo("America/Chicago")), SystemClock(), lambda _: None, policy=policy)
+    return paper, port, journal, completed, ex
+
+
+def closing_fills(paper: PaperBroker, cid: str) -> int:
+    return sum(1 for t in paper.trades(1) if t.contract_id == cid and t.profit_and_loss is not None)
+
+
+def results(journal: ListJournal, call: str) -> list[dict[str, Any]]:
+    return [r for r in journal.records if r["type"] == "result" and r["call"] == call]
+
+
+async def test_close_after_a_500_is_re_read_then_sent_again_and_closes_once() -> None:
+    paper, port, journal, completed, ex = make(["500"])
+    paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 2)
+    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 2, 0)])
+    assert await ex.drain(3.0)
+    assert paper.positions(1) == []
+    assert port.calls == ["close", "close"]
+    assert closing_fills(paper, MNQ) == 1
+    assert completed == [(1, f"pos:{MNQ}")]
+    first, second = results(journal, "close_position")
+    assert first["uncertain"] and not first["ok"] and second["ok"]
+    assert results(journal, "done")[0]["ok"] is True
+
+
+async def test_a_hung_close_that_lands_late_is_not_sent_twice_when_the_re_read_shows_flat() -> None:
+    paper, port, _journal, _, ex = make(["hang"], hang=0.2)
+    paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
+    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 1, 0)])
+    assert await ex.drain(3.0)
+    assert port.calls == ["close"]  # the uncertain answer was reconciled by re-query: flat, nothing re-sent
+    assert paper.positions(1) == []
+    assert closing_fills(paper, MNQ) == 1
+
+
+async def test_a_close_hanging_past_the_timeout_is_re_sent_once_and_never_double_fills() -> None:
+    policy = ExecutorPolicy(mutation_timeout=0.1, read_timeout=0.5, backoff=(0.05, 0.05),
+                            verify_delays=(0.0,), slow_interval=0.1)
+    paper, port, _, _, ex = make(["hang"], hang=0.4, policy=policy)
+    paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 3)
+    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 3, 0)])
+    assert await ex.drain(3.0)
+    assert paper.positions(1) == []
+    await asyncio.sleep(0.5)  # the hung request lands now, on a flat position: refused, no fill
+    assert port.calls == ["close", "close"]
+    assert closing_fills(paper, MNQ) == 1
+    assert paper.positions(1) == []
+
+
+async def test_reduce_after_a_refusal_reaches_the_limit_without_over_reducing() -> None:
+    paper, port, _, _, ex = make(["refuse"])
+    paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 4)
+    ex.submit([Action("reduce_position", "max_contracts", 1, MNQ, "MNQ", 4, 2)])
+    assert await ex.drain(3.0)
+    assert [p.size for p in paper.positions(1)] == [2]
+    assert port.calls == ["partial", "partial"]
+
+
+async def test_flatten_cancels_orders_before_closing_every_contract() -> None:
+    paper, port, journal, completed, ex = make()
+    paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 2)
+    paper.place_order(1, ES, OrderType.MARKET, Side.SELL, 1)
+    paper.place_order(1, MNQ, OrderType.LIMIT, Side.BUY, 1, limit_price=20000.0)
+    paper.place_order(1, ES, OrderType.STOP, Side.BUY, 1, stop_price=6100.0)
+    ex.submit([Action("flatten", "daily_realized_loss", 1)])
+    assert await ex.drain(3.0)
+    assert paper.positions(1) == [] and paper.open_orders(1) == []
+    assert port.calls == ["cancel", "cancel", "close", "close"]
+    assert completed == [(1, "flatten")]
+    assert results(journal, "done")[0]["ok"]
+
+
+async def test_still_open_after_the_budget_raises_a_critical_alert_and_keeps_trying() -> None:
+    paper, port, journal, completed, ex = make(["500"] * 8)
+    paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
+    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 1, 0)])
+    assert await until(lambda: any(r["type"] == "alert" for r in journal.records))
+    alert = next(r for r in journal.records if r["type"] == "alert")
+    assert alert["level"] == "critical" and "MNQ" in alert["message"]
+    assert ex.in_flight == 1 and completed == []  # not given up: the slow retry schedule goes on
+    port.faults.clear()
+    assert await ex.drain(3.0)
+    assert paper.positions(1) == [] and completed == [(1, f"pos:{MNQ}")]
+
+
+async def test_modify_stop_gives_up_after_its_attempts_and_frees_the_key() -> None:
+    paper, port, journal, completed, ex = make()
+    paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
+    oid = paper.place_order(1, MNQ, OrderType.STOP, Side.SELL, 1, stop_price=20900.0)
+    port.modify_stop = _always_refuse  # type: ignore[method-assign]
+    ex.submit([Action("modify_stop", "trade_management", 1, MNQ, "MNQ", order_ids=(oid,),
+                      stop_price=20990.0)])
+    assert await ex.drain(3.0)
+    assert completed == [(1, f"modify:{oid}")]
+    assert any(r["type"] == "alert" and r["level"] == "warning" for r in journal.records)
+
+
+async def _always_refuse(account_id: int, order_id: int, stop_price: float) -> BrokerResult:
+    return BrokerResult(ok=False, error="order rejected")
+
+
+async def test_stop_cancels_in_flight_actions_and_completes_them() -> None:
+    paper, _port, _, completed, ex = make(["500"] * 100)
+    paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
+    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 1, 0)])
+    await asyncio.sleep(0.05)
+    await ex.stop()
+    assert completed == [(1, f"pos:{MNQ}")] and ex.in_flight == 0
+
+
+async def test_rate_budget_waits_only_when_spent() -> None:
+    now = [0.0]
+    b = RateBudget(2, 10.0, monotonic=lambda: now[0])
+    assert b.try_acquire() and b.try_acquire() and not b.try_acquire()
+    now[0] = 10.01
+    assert b.available() == 2
+    with pytest.raises(ValueError):
+        RateBudget(0, 1.0)
+
+
+async def test_rate_budget_acquire_blocks_until_a_slot_ages_out() -> None:
+    b = RateBudget(1, 0.15)
+    loop = asyncio.get_running_loop()
+    await b.acquire()
+    t0 = loop.time()
+    await b.acquire()
+    assert loop.time() - t0 >= 0.1 and b.waited == 1

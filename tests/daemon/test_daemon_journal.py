@@ -1,0 +1,63 @@
+"""Journal plumbing: records reach SQLite in order (hash chain intact), lockouts are durable at once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from risk_manager.daemon.dbwriter import DbWriter
+from risk_manager.daemon.journal import DaemonJournal
+from risk_manager.store import Store
+
+
+def rec(i: int, type_: str = "violation") -> dict[str, object]:
+    return {"at": f"2026-11-20T10:00:{i:02d}+00:00", "type": type_, "account": "PRAC-1", "rule": "r", "n": i}
+
+
+async def test_records_are_committed_in_order_and_listeners_see_them(tmp_path: Path) -> None:
+    db = tmp_path / "j.db"
+    Store.open(db).close()
+    writer = DbWriter(db)
+    writer.start()
+    journal = DaemonJournal(writer)
+    seen: list[object] = []
+    journal.add_listener(lambda r: seen.append(r["n"]))
+    for i in range(5):
+        journal.write(rec(i))
+    assert seen == []  # dispatched after the worker's turn, not inside the engine call
+    await asyncio.sleep(0)
+    assert seen == [0, 1, 2, 3, 4]
+    assert writer.flush()
+    writer.close()
+    with Store.open(db) as store:
+        assert [r["n"] for r in store.journal_tail(10)] == [0, 1, 2, 3, 4]
+        assert store.verify_journal() == (True, None)
+
+
+def test_a_lockout_record_is_durable_before_write_returns(tmp_path: Path) -> None:
+    db = tmp_path / "j.db"
+    Store.open(db).close()
+    writer = DbWriter(db)
+    writer.start()
+    journal = DaemonJournal(writer)
+    journal.write(rec(1))
+    journal.write(rec(2, "lockout"))
+    with Store.open(db) as other:  # another connection sees both, in order, with no flush by the caller
+        assert [(r["n"], r["type"]) for r in other.journal_tail(5)] == [(1, "violation"), (2, "lockout")]
+    writer.close()
+
+
+def test_seen_trades_are_recorded_by_the_writer_thread(tmp_path: Path) -> None:
+    db = tmp_path / "j.db"
+    Store.open(db).close()
+    writer = DbWriter(db)
+    writer.start()
+    at = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    writer.trade("PRAC-1", 7, date(2026, 11, 20), at, -12.5, 1.0, 3, False)
+    writer.trade("PRAC-1", 7, date(2026, 11, 20), at, -12.5, 1.0, 3, False)  # duplicate: kept once
+    assert writer.flush()
+    writer.close()
+    with Store.open(db) as store:
+        trades = store.trades_for_day("PRAC-1", date(2026, 11, 20))
+        assert [(t.trade_id, t.pnl) for t in trades] == [("7", -12.5)]
