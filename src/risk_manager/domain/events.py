@@ -148,7 +148,8 @@ def parse_position(payload: Any, now: datetime) -> PositionEvent:
         if size < 0:
             raise ValueError("negative size")
         return PositionEvent(
-            at=parse_time(d.get("creationTimestamp"), now) if size and "creationTimestamp" in d else now,
+            # Receive time: creationTimestamp is when the position first opened, not when it changed.
+            at=now,
             account_id=int(d["accountId"]), contract_id=str(d["contractId"]),
             type=PositionType(int(d.get("type") or 0)), size=size,
             average_price=float(d.get("averagePrice") or 0.0), id=int(d.get("id") or 0),
