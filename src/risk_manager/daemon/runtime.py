@@ -93,6 +93,7 @@ class Daemon:
         self.pipeline.start()
         self.timer.start(first_daily=steps.first_backup_due(now))
         await conn.stream.start(self.accounts, self.pipeline.on_event, self.link.on_state, self._reconnected)
+        _quiet_sdk()  # the SDK creates more stdout loggers as its modules load: route them through ours
         await warm
         if await steps.reconcile_all("start-up") and self.link.monitored:
             self._protect()
@@ -163,6 +164,15 @@ class Daemon:
         if self.store is not None:
             self.store.close()
         log.warning("stopped: NOT MONITORED")
+
+
+def _quiet_sdk() -> None:
+    try:
+        from risk_manager.broker.projectx.logs import take_over_sdk_loggers
+
+        take_over_sdk_loggers(logging.WARNING)
+    except Exception:  # logging hygiene must never stop enforcement
+        log.exception("taking over the SDK's loggers failed")
 
 
 def _warm_calendar(engine: Engine, now: datetime) -> None:
