@@ -26,7 +26,7 @@ def make(faults: list[str] | None = None, hang: float = 0.3, policy: ExecutorPol
     paper, port, _ = paper_setup(faults, hang)
     journal = ListJournal()
     completed: list[tuple[int, str]] = []
-    ex = LiveExecutor(port, lambda a, k: completed.append((a, k)), journal,
+    ex = LiveExecutor(port, lambda a, k, sizes=None: completed.append((a, k)), journal,
                       RecordMaker(ZoneInfo("America/Chicago")), SystemClock(), lambda _: None, policy=policy)
     return paper, port, journal, completed, ex
 

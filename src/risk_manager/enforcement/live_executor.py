@@ -29,7 +29,7 @@ from risk_manager.engine.records import JournalWriter, RecordMaker
 
 log = logging.getLogger("risk_manager.enforcement")
 StateOf = Callable[[int], AccountState | None]
-Complete = Callable[[int, str], None]
+Complete = Callable[[int, str, dict[str, int] | None], None]
 
 
 def _sizes(positions: list[Position]) -> dict[str, int]:
@@ -81,14 +81,21 @@ class LiveExecutor:
     async def _run(self, a: Action) -> None:
         st = self._state_of(a.account_id)
         job = Job(a, st.name if st is not None else str(a.account_id))
+        verified: dict[str, int] | None = None
         try:
             if a.kind == "flatten":
-                await self._flatten(job)
+                held = list(self._engine_sizes(a.account_id))
+                if await self._flatten(job):
+                    verified = dict.fromkeys(held, 0)
             elif a.kind in ("close_position", "reduce_position") and a.contract_id:
                 key = (a.account_id, a.contract_id)
                 self._busy.add(key)
                 try:
-                    await (self._close(job) if a.kind == "close_position" else self._reduce(job))
+                    if a.kind == "close_position":
+                        if await self._close(job):
+                            verified = {a.contract_id: 0}
+                    elif await self._reduce(job):
+                        verified = {a.contract_id: a.to_size or 0}
                 finally:
                     self._busy.discard(key)
             elif a.kind in ("cancel_order", "cancel_entry_orders"):
@@ -100,7 +107,8 @@ class LiveExecutor:
         except Exception:  # a bug must not kill enforcement silently: say it loudly, free the key
             log.exception("executing %s for %s failed", a.kind, job.account)
         finally:
-            self._complete(a.account_id, a.key)
+            # the broker's verified sizes stand in for the position updates still on their way
+            self._complete(a.account_id, a.key, verified)
 
     def _engine_sizes(self, account_id: int) -> dict[str, int]:
         st = self._state_of(account_id)
@@ -110,7 +118,7 @@ class LiveExecutor:
         st = self._state_of(account_id)
         return [] if st is None else sorted(st.orders)
 
-    async def _flatten(self, job: Job) -> None:
+    async def _flatten(self, job: Job) -> bool:
         aid = job.action.account_id
         b, c = self.broker, self.calls
 
@@ -133,7 +141,7 @@ class LiveExecutor:
             results = await asyncio.gather(*calls)
             return all(r.ok for r in results)
 
-        await self.converge.run(job, read, goal, send, "flatten")
+        return await self.converge.run(job, read, goal, send, "flatten")
 
     async def _close_contract(self, job: Job, cid: str) -> BrokerResult:
         key = (job.action.account_id, cid)
@@ -144,7 +152,7 @@ class LiveExecutor:
         finally:
             self._busy.discard(key)
 
-    async def _close(self, job: Job) -> None:
+    async def _close(self, job: Job) -> bool:
         a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
 
         async def send(t: list[Position] | None) -> bool | None:
@@ -157,10 +165,10 @@ class LiveExecutor:
                                         contract_id=cid, size=abs(size))
             return r.ok
 
-        await self.converge.run(job, lambda: self.calls.positions(aid),
-                                lambda t: cid not in _sizes(t), send, f"close {a.symbol or cid}")
+        return await self.converge.run(job, lambda: self.calls.positions(aid),
+                                       lambda t: cid not in _sizes(t), send, f"close {a.symbol or cid}")
 
-    async def _reduce(self, job: Job) -> None:
+    async def _reduce(self, job: Job) -> bool:
         a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
         target, sign = abs(a.to_size or 0), 1 if (a.from_size or 0) > 0 else -1
 
@@ -179,5 +187,6 @@ class LiveExecutor:
                                         contract_id=cid, size=qty)
             return r.ok
 
-        await self.converge.run(job, lambda: self.calls.positions(aid), lambda t: excess(_sizes(t)) <= 0,
-                                send, f"reduce {a.symbol or cid} to {target}")
+        what = f"reduce {a.symbol or cid} to {target}"
+        return await self.converge.run(job, lambda: self.calls.positions(aid),
+                                       lambda t: excess(_sizes(t)) <= 0, send, what)
