@@ -111,7 +111,7 @@ class AccountState:
     def apply(self, event: Event, count_trade: bool = True) -> Delta:
         """Apply one event. ``count_trade=False`` records a trade as seen without counting it (other day)."""
         if isinstance(event, QuoteEvent):
-            self._on_quote(event)
+            self.apply_quote(event)
             return Delta(event.contract_id)
         if isinstance(event, PositionEvent):
             return self._on_position(event)
@@ -134,11 +134,13 @@ class AccountState:
         if ev.name:
             self.name = ev.name
 
-    def _on_quote(self, q: QuoteEvent) -> None:
+    def apply_quote(self, q: QuoteEvent) -> PositionState | None:
+        """Apply a quote; returns the position it revalued, None if this account holds none there."""
         self.quotes[q.contract_id] = q
         pos = self.positions.get(q.contract_id)
         if pos is not None:
             self._revalue(pos, q)
+        return pos
 
     def _revalue(self, pos: PositionState, q: QuoteEvent) -> None:
         if pos.contract is None:

@@ -13,9 +13,10 @@ from risk_manager.clock.deadlines import Deadline, DeadlineQueue
 from risk_manager.domain.contracts import ContractBook
 from risk_manager.domain.events import AccountEvent, Event, PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.domain.marks import MarkMode
-from risk_manager.domain.state import AccountState, PnlBasis
+from risk_manager.domain.state import AccountState, Delta, PnlBasis
 from risk_manager.engine.actions import Action
 from risk_manager.engine.decide import Decider
+from risk_manager.engine.evaluate import by_trigger, plan, run_rules
 from risk_manager.engine.killswitch import kill_switch
 from risk_manager.engine.lockbook import LockBook, LockoutStore
 from risk_manager.engine.records import JournalWriter, RecordMaker
@@ -46,12 +47,11 @@ class Engine:
         self.warnings = WarningTracker(warn_at)
         self.decider = Decider(self)
         self.day: date | None = None
-        self._by_trigger: dict[type, list[Rule]] = {}
-        for r in rules:
-            for t in r.triggers:
-                self._by_trigger.setdefault(t, []).append(r)
+        self._by_trigger = by_trigger(rules)
         self._deadline_rules = [r for r in rules if type(r).next_deadline is not Rule.next_deadline]
         self._release_rules = [r for r in rules if type(r).releases is not Rule.releases]
+        self._quote_rules = self._by_trigger.get(QuoteEvent, [])
+        self._quote_deltas: dict[str, Delta] = {}  # a quote moves no size: one (immutable) Delta per contract
         self._exempt: dict[int, set[str]] = {}  # contract whose next position event is the allowed fill
 
     # ---- set-up ----------------------------------------------------------------------------------
@@ -80,19 +80,25 @@ class Engine:
     # ---- events ----------------------------------------------------------------------------------
     def handle(self, event: Event, now: datetime | None = None) -> list[Action]:
         """Process one event; ``now`` is the wall clock (defaults to the event time, as in replay)."""
-        if isinstance(event, QuoteEvent):
-            out: list[Action] = []
-            for st in self.states.values():
-                out.extend(self._on_event(st, event, now or event.at))
-            return out
-        acct = self.states.get(event.account_id)
-        return [] if acct is None else self._on_event(acct, event, now or event.at)
+        if not isinstance(event, QuoteEvent):
+            acct = self.states.get(event.account_id)
+            return [] if acct is None else self._on_event(acct, event, now or event.at)
+        # A quote (the hot path): only accounts holding the contract, only rules that watch prices. A price
+        # opens nothing (no kill switch), moves no deadline, and the decider's observe() ignores it.
+        cid, at, out = event.contract_id, event.at, []
+        delta = self._quote_deltas.get(cid) or self._quote_deltas.setdefault(cid, Delta(cid))
+        rules, session, td = self._quote_rules, self.session, self.td
+        for st in self.states.values():
+            if st.apply_quote(event) is None:
+                continue  # nothing of this account is valued at this price
+            violations = run_rules(self, rules, event, RuleContext(at, st, delta, session, td))
+            if violations:
+                out += self.decider.decide(st, at, now or at, violations, [])
+        return out
 
     def _on_event(self, st: AccountState, event: Event, now: datetime) -> list[Action]:
         count = not isinstance(event, TradeEvent) or self.day is None or self.td.label(event.at) == self.day
         delta = st.apply(event, count)
-        if isinstance(event, QuoteEvent) and event.contract_id not in st.positions:
-            return []  # the fast path: nothing of this account is valued at this price
         self.decider.observe(st, event)
         ctx = RuleContext(event.at, st, delta, self.session, self.td)
         if isinstance(event, AccountEvent):
@@ -103,7 +109,7 @@ class Engine:
             last = self.locks.ending_last(st.name)
             assert last is not None
             kills = kill_switch(event, delta, st, last.rule)
-        violations = self._evaluate(self._by_trigger.get(type(event), ()), event, ctx)
+        violations = run_rules(self, self._by_trigger.get(type(event), []), event, ctx)
         projected = None
         if isinstance(event, TradeEvent) and delta.counted and (violations or kills):
             pos = st.positions.get(event.contract_id)
@@ -112,8 +118,7 @@ class Engine:
         if isinstance(event, TradeEvent) and not was_locked and self.locks.is_locked(st.name):
             # the fill that started the lockout was allowed: spare its own position update
             self._exempt.setdefault(st.account_id, set()).add(event.contract_id)
-        if not isinstance(event, QuoteEvent):
-            self._arm_rule_deadlines(st, ctx)
+        self._arm_rule_deadlines(st, ctx)
         return actions
 
     def _exempted(self, st: AccountState, event: Event) -> bool:
@@ -123,18 +128,6 @@ class Engine:
                 spared.discard(event.contract_id)
                 return True
         return False
-
-    def _evaluate(self, rules: Any, event: Any, ctx: RuleContext) -> list[Violation]:
-        st = ctx.state
-        out: list[Violation] = []
-        for rule in rules:
-            if rule.locks and self.locks.has_rule(st.name, rule.name):
-                continue  # its own lockout is active: the kill switch rules now
-            out.extend(rule.evaluate(event, ctx))
-            util = rule.utilization(ctx)
-            if util is not None and self.warnings.crossed(st.account_id, rule.name, util):
-                self.journal.write(self.make.warning(ctx.now, st.name, rule.name, util))
-        return out
 
     def _releases(self, st: AccountState, event: AccountEvent, ctx: RuleContext) -> None:
         for rule in self._release_rules:
@@ -165,7 +158,7 @@ class Engine:
             return []
         ev = TimerEvent(d.at, rule_name)
         ctx = RuleContext(d.at, st, session=self.session, trading_day=self.td)
-        actions = self.decider.decide(st, d.at, now or d.at, self._evaluate(rules, ev, ctx), [])
+        actions = self.decider.decide(st, d.at, now or d.at, run_rules(self, plan(rules), ev, ctx), [])
         self._arm_rule_deadlines(st, ctx)
         return actions
 
