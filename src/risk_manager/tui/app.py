@@ -1,0 +1,185 @@
+"""The trader dashboard (``risk-manager trader``): a view-only Textual app over the control API.
+
+Two timers: ``poll`` asks the provider for a status snapshot every ``refresh`` seconds (off the UI thread,
+never two at once); ``tick`` redraws every ``tick`` seconds from the last snapshot, with countdowns reduced
+by the time elapsed since it arrived, so they move each second even if a poll is slow. No key does
+anything to protection: the only binding is ``q``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Static, Tab, Tabs
+
+from risk_manager.tui import render
+from risk_manager.tui.model import Json, badge_of, monitoring_problem
+from risk_manager.tui.styles import DASHBOARD_CSS
+
+Provider = Callable[[], Mapping[str, Any] | Awaitable[Mapping[str, Any]]]
+Clock = Callable[[], float]
+
+
+class DashboardApp(App[None]):
+    CSS = DASHBOARD_CSS
+    TITLE = "Risk Manager — trader"
+    ENABLE_COMMAND_PALETTE = False  # view-only: nothing to run
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
+
+    def __init__(self, provider: Provider, refresh: float = 1.0, *, tick: float | None = None,
+                 monotonic: Clock = time.monotonic, stale_after: float | None = None,
+                 autopoll: bool = True) -> None:
+        super().__init__()
+        self.provider = provider
+        self.refresh_seconds = refresh
+        self.tick_seconds = tick if tick is not None else min(refresh, 1.0)
+        self.monotonic = monotonic
+        # A hung daemon is as bad as a dead one: after this long without an answer, say so.
+        self.stale_after = stale_after if stale_after is not None else max(5.0, 3 * refresh)
+        self.autopoll = autopoll
+        self.status: Json | None = None
+        self.received_at: float | None = None
+        self.error: str | None = None
+        self.selected: str | None = None
+        self._tab_names: list[str] = []
+        self._polling = False
+        self.polls = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("connecting to the risk daemon…", id="header")
+        yield Static("", id="banner")
+        yield Tabs(id="accounts")
+        with VerticalScroll(id="body"):
+            with Horizontal(id="top"):
+                with Vertical(id="left"):
+                    yield Static("", id="badge")
+                    yield Static("", id="clockin")
+                    yield Static("", id="pnl")
+                with Vertical(id="right"):
+                    yield Static("", id="positions")
+                    yield Static("", id="rules")
+            yield Static("", id="log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#banner").display = False
+        self.query_one("#accounts").display = False
+        self.set_interval(self.tick_seconds, self.refresh_view)
+        if self.autopoll:
+            self.set_interval(self.refresh_seconds, self.poll)
+            self.call_later(self.poll)
+
+    async def poll(self) -> None:
+        """One status request; a failure is shown, never raised (the next poll retries)."""
+        if self._polling:
+            return
+        self._polling = True
+        try:
+            result = await asyncio.to_thread(self.provider)
+            if inspect.isawaitable(result):
+                result = await result
+            self.status, self.received_at, self.error = result, self.monotonic(), None
+        except Exception as exc:  # any failure means "not monitored" until an answer comes back
+            self.error = _describe(exc)
+        finally:
+            self._polling = False
+            self.polls += 1
+        await self._sync_tabs()
+        self.refresh_view()
+
+    async def _sync_tabs(self) -> None:
+        names = [str(a.get("name") or a.get("id")) for a in (self.status or {}).get("accounts") or []]
+        if names == self._tab_names:
+            return
+        self._tab_names = names
+        tabs = self.query_one("#accounts", Tabs)
+        await tabs.clear()
+        for i, name in enumerate(names):
+            await tabs.add_tab(Tab(name, id=f"acct-{i}"))
+        if self.selected in names:
+            tabs.active = f"acct-{names.index(self.selected)}"
+        else:
+            self.selected = names[0] if names else None
+        tabs.display = len(names) > 1
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        tab_id = event.tab.id or ""
+        if tab_id.startswith("acct-") and int(tab_id[5:]) < len(self._tab_names):
+            self.selected = self._tab_names[int(tab_id[5:])]
+            self.refresh_view()
+
+    def problem(self) -> str | None:
+        """Why the trader is not protected right now, or None."""
+        if self.error is not None:
+            return self.error
+        age = self.age()
+        if self.status is not None and age is not None and age > self.stale_after:
+            return f"the daemon has not answered for {age:.0f}s"
+        return monitoring_problem(self.status) if self.status is not None else None
+
+    def age(self) -> float | None:
+        return None if self.received_at is None else max(0.0, self.monotonic() - self.received_at)
+
+    def account(self) -> Json | None:
+        accounts: list[Json] = list((self.status or {}).get("accounts") or [])
+        for acc in accounts:
+            if str(acc.get("name") or acc.get("id")) == self.selected:
+                return acc
+        return accounts[0] if accounts else None
+
+    def refresh_view(self) -> None:
+        elapsed = self.age() or 0.0
+        problem = self.problem()
+        banner = self.query_one("#banner", Static)
+        banner.display = problem is not None
+        if problem is not None:
+            banner.update(render.not_monitored(problem, self.age()))
+        if self.status is None:
+            if problem is None:
+                return
+            self.query_one("#header", Static).update("RISK MANAGER — waiting for the daemon…")
+        else:
+            self.query_one("#header", Static).update(render.header(self.status, elapsed, self.age()))
+        self.query_one("#body").set_class(problem is not None, "stale")
+        self._render_account(self.account(), elapsed, problem)
+
+    def _render_account(self, acc: Json | None, elapsed: float, problem: str | None) -> None:
+        badge = self.query_one("#badge", Static)
+        badge.remove_class("ok", "warn", "locked")
+        if problem is not None:
+            badge.add_class("locked")
+            badge.update(render.not_monitored(problem, None))
+        elif acc is not None:
+            today = str((self.status or {}).get("clock", {}).get("now_local") or "")[:10] or None
+            b = badge_of(acc, elapsed, today)
+            badge.add_class({"green": "ok", "yellow": "warn"}.get(b.colour, "locked"))
+            badge.update(render.badge(b))
+        if acc is None:
+            if problem is None:
+                badge.update("no accounts configured")
+            return
+        self.query_one("#clockin", Static).update(render.clock_in(acc))
+        self.query_one("#pnl", Static).update(render.pnl(acc))
+        self.query_one("#positions", Static).update(render.positions(acc))
+        self.query_one("#rules", Static).update(render.rules(acc, elapsed))
+        recent = list((self.status or {}).get("recent") or [])
+        self.query_one("#log", Static).update(render.enforcements(recent, acc.get("name")))
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"daemon unreachable: {text}" if text else f"daemon unreachable ({type(exc).__name__})"
+
+
+def run_dashboard(url: str, refresh: float = 1.0) -> None:
+    """Open the dashboard against the control API at ``url`` (blocks until the trader presses q)."""
+    from risk_manager.tui.provider import client_provider
+
+    DashboardApp(client_provider(url), refresh).run()

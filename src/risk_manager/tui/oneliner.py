@@ -1,0 +1,160 @@
+"""One line per journal record for the dashboard's "last enforcements" list (SPEC §11, §13).
+
+``14:23:15 max_contracts: reduced MNQ 4→2, limit 5`` — the time is the record's own (schedule zone),
+then the rule, then what was done in words. Unknown record shapes still produce a line (never a crash):
+the dashboard must keep working when the daemon learns a new record type first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from risk_manager.tui.format import day_hhmm, hhmmss, pct, price
+
+Record = Mapping[str, Any]
+
+# Records worth showing to the trader as "what the daemon did or is about to do".
+SHOWN_TYPES = frozenset({
+    "action", "lockout", "unlock", "warning", "reset", "violation", "alert",
+    "connection_lost", "connection_restored", "daemon_started", "daemon_stopped",
+})
+
+
+def _ids(rec: Record) -> str:
+    ids = rec.get("order_ids") or ([rec["order_id"]] if rec.get("order_id") is not None else [])
+    return ", ".join(str(i) for i in ids)
+
+
+def _on(rec: Record) -> str:
+    return f" {rec['symbol']}" if rec.get("symbol") else ""
+
+
+def _flatten(rec: Record) -> str:
+    return "flattened the account (closed all positions, cancelled all orders)"
+
+
+def _close(rec: Record) -> str:
+    return f"closed{_on(rec) or ' position'}"
+
+
+def _reduce(rec: Record) -> str:
+    text = f"reduced{_on(rec)} {rec.get('from', '?')}→{rec.get('to', '?')}"
+    if rec.get("limit") is not None:
+        text += f", limit {rec['limit']}"
+    return text
+
+
+def _cancel(rec: Record) -> str:
+    ids = _ids(rec)
+    count = len(rec.get("order_ids") or ()) or 1
+    noun = "order" if count == 1 else "orders"
+    return f"cancelled {noun}{_on(rec)}" + (f" (#{ids})" if ids else "")
+
+
+def _cancel_entries(rec: Record) -> str:
+    ids = _ids(rec)
+    return f"cancelled entry orders{_on(rec)}" + (f" (#{ids})" if ids else "")
+
+
+def _modify_stop(rec: Record) -> str:
+    stop = rec.get("stop")
+    return f"moved stop{_on(rec)} to {price(stop)}" if stop is not None else f"moved stop{_on(rec)}"
+
+
+ACTIONS: dict[str, Callable[[Record], str]] = {
+    "flatten": _flatten,
+    "close_position": _close,
+    "reduce_position": _reduce,
+    "cancel_order": _cancel,
+    "cancel_entry_orders": _cancel_entries,
+    "modify_stop": _modify_stop,
+}
+
+
+def _lockout(rec: Record) -> str:
+    what = "cooldown" if rec.get("kind") == "cooldown" else "locked"
+    if rec.get("scope") == "symbol" and rec.get("symbol"):
+        what = f"blocked {rec['symbol']}"
+    until = rec.get("until")
+    when = f" until {day_hhmm(until, (rec.get('at') or '')[:10])}" if until else " until condition clears"
+    reason = rec.get("reason") or rec.get("message")
+    return what + when + (f" — {reason}" if reason else "")
+
+
+def _unlock(rec: Record) -> str:
+    return f"unlocked{_on(rec)}"
+
+
+def _warning(rec: Record) -> str:
+    util = rec.get("utilization")
+    return f"warning: {pct(util)} of limit" if isinstance(util, int | float) else "warning"
+
+
+def _reset(rec: Record) -> str:
+    day = rec.get("trading_day")
+    return f"daily reset — trading day {day}" if day else "daily reset"
+
+
+def _action(rec: Record) -> str:
+    fn = ACTIONS.get(str(rec.get("action")))
+    if fn is not None:
+        return fn(rec)
+    return str(rec.get("message") or rec.get("action") or "action")
+
+
+def _alert(rec: Record) -> str:
+    return f"ALERT {rec.get('level', '')}: {rec.get('message', '')}".replace("  ", " ")
+
+
+def _connection(rec: Record) -> str:
+    if rec.get("type") == "connection_lost":
+        return "connection to the broker lost"
+    down = rec.get("down_seconds")
+    return "connection restored" + (f" after {down:.1f}s" if isinstance(down, int | float) else "")
+
+
+KINDS: dict[str, Callable[[Record], str]] = {
+    "action": _action,
+    "lockout": _lockout,
+    "unlock": _unlock,
+    "warning": _warning,
+    "reset": _reset,
+    "violation": lambda r: str(r.get("message") or "rule breached"),
+    "alert": _alert,
+    "connection_lost": _connection,
+    "connection_restored": _connection,
+    "daemon_started": lambda r: "daemon started",
+    "daemon_stopped": lambda r: "daemon stopped",
+}
+
+
+def oneliner(rec: Record) -> str:
+    """The dashboard line for one journal record."""
+    kind = str(rec.get("type", ""))
+    fn = KINDS.get(kind)
+    body = fn(rec) if fn is not None else str(rec.get("message") or kind or "event")
+    if rec.get("dry_run"):
+        body = "[dry run] would have " + body if kind == "action" else "[dry run] " + body
+    who = f"{rec['rule']}: " if rec.get("rule") else ""
+    return f"{hhmmss(rec.get('at'))} {who}{body}"
+
+
+def line_style(rec: Record) -> str:
+    """Colour of a line: red for what took something away, yellow for warnings, green for relief."""
+    kind = rec.get("type")
+    if kind in ("lockout", "alert", "connection_lost") or (
+            kind == "action" and rec.get("action") in ("flatten", "close_position", "reduce_position")):
+        return "red"
+    if kind in ("warning", "violation", "action"):
+        return "yellow"
+    if kind in ("unlock", "reset", "connection_restored"):
+        return "green"
+    return ""
+
+
+def recent_lines(records: list[Record], account: str | None, limit: int = 12) -> list[Record]:
+    """Newest first, only what the trader of ``account`` should see (their records and global ones)."""
+    shown = [r for r in records if r.get("type") in SHOWN_TYPES
+             and (account is None or r.get("account") in (None, account))]
+    return list(reversed(shown))[:limit]

@@ -1,0 +1,190 @@
+"""Rich renderables for each dashboard panel, built from the status JSON (no Textual, no clock)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from risk_manager.tui.format import (
+    bar,
+    bar_colour,
+    countdown,
+    day_hhmm,
+    hhmm,
+    money,
+    pct,
+    pnl_style,
+    price,
+    signed_money,
+)
+from risk_manager.tui.model import Badge, Json, clock_times, reset_left, rule_state, state_colour
+from risk_manager.tui.oneliner import line_style, oneliner, recent_lines
+
+SEP = ("  │  ", "dim")
+
+
+def _market_open(clock: Json) -> bool | None:
+    market = clock.get("market")
+    if isinstance(market, dict) and isinstance(market.get("open"), bool):
+        return bool(market["open"])
+    if isinstance(clock.get("market_open"), bool):
+        return bool(clock["market_open"])
+    session = clock.get("session") or {}
+    return session.get("open") if isinstance(session.get("open"), bool) else None
+
+
+def _session_text(clock: Json) -> Text:
+    session = clock.get("session") or {}
+    today = str(clock.get("now_local") or clock.get("now_utc") or "")[:10] or None
+    text = Text(f"Session {hhmm(session.get('start'))}–{hhmm(session.get('end'))}")
+    end = day_hhmm(session.get("current_end"), today) if session.get("current_end") else None
+    if session.get("open"):
+        text.append(" open", "green")
+        if end and end != hhmm(session.get("end")):  # early close or holiday schedule: say so
+            text.append(f", ends {end}", "bold yellow")
+    elif session.get("open") is False:
+        text.append(" closed", "yellow")
+        if session.get("next_start"):
+            text.append(f", next {day_hhmm(session['next_start'], today)}", "dim")
+    return text
+
+
+def _city(tz: Any) -> str:
+    """``America/Chicago`` -> ``Chicago`` (the header is one line on an 80-column terminal, if possible)."""
+    return str(tz).rsplit("/", 1)[-1].replace("_", " ") if tz else "schedule"
+
+
+def _connection(daemon: Json) -> str:
+    conn = daemon.get("connection") or daemon.get("link")
+    if isinstance(conn, dict):
+        return ", ".join(f"{k} {v}" for k, v in conn.items())
+    return str(conn) if conn else ""
+
+
+def header(status: Json, elapsed: float, age: float | None = None) -> Text:
+    clock = status.get("clock") or {}
+    daemon = status.get("daemon") or {}
+    zone_time, local_time = clock_times(clock, elapsed)
+    market = _market_open(clock)
+    state = str(daemon.get("state") or "UNKNOWN").upper()
+    state_style = {"PROTECTED": "bold green", "DEGRADED": "bold yellow", "STARTING": "bold yellow"}
+    text = Text.assemble(
+        ("RISK MANAGER", "bold"), SEP,
+        (f"{_city(clock.get('timezone'))} {zone_time}", "bold"), SEP,
+        f"local {local_time}", SEP,
+        ("Market ", ""),
+        ("OPEN" if market else "CLOSED" if market is False else "?", "bold green" if market else "bold red"),
+        SEP, _session_text(clock), SEP,
+        f"Reset in {countdown(reset_left(clock, elapsed))}",
+        "\n",
+        "Daemon ", (state, state_style.get(state, "bold red")),
+        f" ({daemon.get('mode', '?')})",
+    )
+    if daemon.get("mode") == "dry_run":
+        text.append(" — DRY RUN: decisions are journaled, nothing is closed", "bold yellow")
+    conn = _connection(daemon)
+    if conn:
+        text.append_text(Text.assemble(SEP, f"Connection {conn}"))
+    if clock.get("trading_day"):
+        text.append_text(Text.assemble(SEP, f"Trading day {clock['trading_day']}"))
+    if age is not None:
+        text.append_text(Text.assemble(SEP, (f"updated {countdown(age)} ago", "dim")))
+    return text
+
+
+def badge(b: Badge) -> Text:
+    text = Text(f" {b.title} ", style="bold", justify="center")
+    for line in b.lines:
+        text.append("\n" + line, style="")
+    return text
+
+
+def _limit_row(table: Table, label: str, limit: Any, util: float | None) -> None:
+    colour = bar_colour(util)
+    table.add_row(label, money(limit), Text.assemble((bar(util, 16), colour), f" {pct(util)}"))
+
+
+def pnl(account: Json) -> Table:
+    p = account.get("pnl") or {}
+    total = p.get("total")
+    table = Table(title="P&L (trading day)", title_justify="left", expand=True, show_header=False,
+                  box=None, padding=(0, 1))
+    table.add_column(ratio=1)
+    table.add_column(justify="right", ratio=1)
+    table.add_column(ratio=2)
+    for key in ("realized", "unrealized", "total"):
+        table.add_row(key.capitalize(), Text(signed_money(p.get(key)), pnl_style(p.get(key))), "")
+    basis = f"basis {p['basis']}" if p.get("basis") else ""
+    table.add_row("Fees", money(p.get("fees")), Text(basis, "dim"))
+    loss, target = p.get("loss_limit"), p.get("profit_target")
+    if isinstance(loss, int | float) and loss:
+        util = p.get("utilization")
+        if not isinstance(util, int | float):
+            util = max(0.0, -(total or 0.0)) / abs(loss)
+        _limit_row(table, "Loss limit", loss, float(util))
+    if isinstance(target, int | float) and target:
+        putil = p.get("profit_utilization")
+        if not isinstance(putil, int | float):
+            putil = max(0.0, total or 0.0) / abs(target)
+        _limit_row(table, "Target", target, float(putil))
+    return table
+
+
+def positions(account: Json) -> Table | Text:
+    rows = account.get("positions") or []
+    if not rows:
+        return Text("Positions: flat", style="dim")
+    table = Table(title="Positions", title_justify="left", expand=True)
+    for col in ("Symbol", "Side", "Qty", "Avg", "Mark", "Unrealized", "Stop"):
+        table.add_column(col, justify="right" if col in ("Qty", "Avg", "Mark", "Unrealized") else "left")
+    for pos in rows:
+        mark = price(pos.get("mark")) + (" (stale)" if pos.get("stale") else "")
+        bare = pos.get("unprotected_seconds")
+        stop = Text("yes", "green") if pos.get("protected") else Text(
+            "NO STOP" + (f" {bare}s" if isinstance(bare, int | float) else ""), "bold red")
+        table.add_row(str(pos.get("symbol") or pos.get("contract_id") or "?"),
+                      str(pos.get("side") or "").upper(), str(pos.get("size", "?")),
+                      price(pos.get("avg_price")), mark,
+                      Text(signed_money(pos.get("unrealized")), pnl_style(pos.get("unrealized"))), stop)
+    return table
+
+
+def rules(account: Json, elapsed: float) -> Table:
+    table = Table(title="Rules", title_justify="left", expand=True)
+    table.add_column("Rule")
+    table.add_column("Current", ratio=2)
+    table.add_column("Use", no_wrap=True)
+    table.add_column("State", no_wrap=True)
+    for rule in account.get("rules") or []:
+        util = rule.get("utilization")
+        util = float(util) if isinstance(util, int | float) else None
+        use = Text.assemble((bar(util, 10), bar_colour(util)), f" {pct(util)}") if util is not None else ""
+        state = rule_state(rule, account, elapsed)
+        name = f"{rule.get('id', '')} {rule.get('rule', '?')}".strip()
+        table.add_row(Text(name, "" if rule.get("enabled", True) else "dim"), str(rule.get("text") or ""),
+                      use, Text(state, state_colour(state)))
+    return table
+
+
+def enforcements(records: list[Json], account: str | None, limit: int = 12) -> Group:
+    lines = recent_lines(records, account, limit)
+    body = [Text(oneliner(r), line_style(r), overflow="ellipsis", no_wrap=True) for r in lines]
+    return Group(Text("Last enforcements", "bold"), *(body or [Text("nothing yet today", "dim")]))
+
+
+def clock_in(account: Json) -> Text:
+    state = account.get("clocked_in")
+    if state is None:
+        return Text("Clock: —", "dim")
+    return Text.assemble("Clock: ", ("CLOCKED IN", "bold green") if state else ("CLOCKED OUT", "bold"))
+
+
+def not_monitored(reason: str, since: float | None) -> Text:
+    text = Text(" NOT MONITORED ", "bold", justify="center")
+    text.append(f"\n{reason}")
+    if since is not None:
+        text.append(f" — no data for {countdown(since)}; retrying")
+    return text
