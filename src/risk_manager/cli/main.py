@@ -7,6 +7,7 @@ import typer
 from risk_manager.cli.config_cmd import config_app
 from risk_manager.cli.replay_cmd import replay
 from risk_manager.cli.run_cmd import run
+from risk_manager.cli.service_cmd import service_app
 from risk_manager.cli.sim_cmd import sim
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(config_app, name="config")
+app.add_typer(service_app, name="service")
 app.command()(replay)
 app.command()(run)
 

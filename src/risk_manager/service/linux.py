@@ -1,0 +1,147 @@
+"""systemd install / uninstall / start / stop / restart / status (SPEC §12).
+
+Why a trader cannot stop it: the unit file lives in /etc/systemd/system and is root-owned; the daemon runs
+as its own system user (no login shell, no home); only root may start, stop, disable or edit the unit, and
+``Restart=always`` brings back a crashed or killed daemon after 5 s. The gateway credentials sit in
+/etc/risk-manager/credentials.env (root-owned, 0600) and reach the daemon as environment variables that
+systemd reads as root: the trader cannot read the file, and the installer never reads or prints it. This
+holds as long as the trader's account has no sudo rights.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath, PurePosixPath
+
+from risk_manager.service.linux_host import LinuxHost, access_warnings
+from risk_manager.service.plan import InstallPlan
+from risk_manager.service.runner import ServiceError, check
+from risk_manager.service.systemd_unit import LOGS_DIR, STATE_DIR, UNIT_NAME, render_systemd_unit, valid_user
+
+UNIT_PATH = PurePosixPath("/etc/systemd/system") / UNIT_NAME
+ETC_DIR = PurePosixPath("/etc/risk-manager")
+ENV_FILE = ETC_DIR / "credentials.env"
+SYSTEMD_MARKER = PurePosixPath("/run/systemd/system")  # exists only when systemd is PID 1
+DEFAULT_USER = "riskmgr"
+DEFAULT_DATA_DIR = STATE_DIR
+ENV_TEMPLATE = """\
+# Gateway credentials for risk-manager.service, read by systemd (as root) at each start.
+# Keep this file root-owned with mode 0600; the service user cannot read it and does not need to.
+# Fill in both lines, remove the leading '#', then: sudo risk-manager service restart
+#PROJECT_X_USERNAME=
+#PROJECT_X_API_KEY=
+"""
+_JOURNAL_HINT = f"see: journalctl -u {UNIT_NAME} -e"
+_RISKY_DIRS = {PurePosixPath(p) for p in ("/var/lib", "/var/log", "/var/cache", "/var/tmp", "/usr/local",
+                                          "/home", "/root", "/opt", "/srv", "/etc", "/tmp", "/run")}
+
+
+def require_root(host: LinuxHost, what: str) -> None:
+    if host.geteuid() != 0:
+        raise ServiceError(f"`risk-manager service {what}` needs root: the service is root-owned on purpose "
+                           f"so a trader account cannot stop it. Run: sudo risk-manager service {what} ...")
+
+
+def install(host: LinuxHost, plan: InstallPlan, user: str = DEFAULT_USER) -> None:
+    require_root(host, "install")
+    if not host.exists(SYSTEMD_MARKER):
+        raise ServiceError("systemd is not running here (no /run/systemd/system); run `risk-manager run` "
+                           "under your own supervisor instead")
+    try:
+        valid_user(user)
+    except ValueError as e:
+        raise ServiceError(str(e)) from None
+    own_dirs = _own_dirs(plan)
+    for w in access_warnings(host, plan.config, plan.python, user):
+        host.out(f"warning: {w}")
+    if host.run(["getent", "passwd", user]).returncode != 0:
+        check(host.run, ["useradd", "--system", "--user-group", "--no-create-home", "--home-dir",
+                         str(DEFAULT_DATA_DIR), "--shell", "/usr/sbin/nologin", user],
+              f"creating user {user}")
+        host.out(f"created system user {user}")
+    new_env = _ensure_env_file(host)
+    for d in own_dirs:  # outside StateDirectory=/LogsDirectory=, which systemd creates and chowns itself
+        check(host.run, ["install", "-d", "-m", "0750", "-o", user, "-g", user, str(d)], f"creating {d}")
+        check(host.run, ["chown", "-R", f"{user}:{user}", str(d)], f"handing {d} to {user}")
+    writable = [plan.log_dir] if not _under(plan.log_dir, plan.data_dir) else []
+    unit = render_systemd_unit(argv=plan.argv, user=user, data_dir=plan.data_dir, env_file=ENV_FILE,
+                               writable=writable)
+    reinstall = host.exists(UNIT_PATH)
+    host.write_file(UNIT_PATH, unit, 0o644)
+    host.out(f"wrote {UNIT_PATH}")
+    check(host.run, ["systemctl", "daemon-reload"], "systemctl daemon-reload")
+    if new_env and not plan.has_secrets_file:
+        check(host.run, ["systemctl", "enable", UNIT_NAME], "enabling the service")
+        host.out(f"enabled {UNIT_NAME} (starts at boot) but did not start it: put PROJECT_X_USERNAME and "
+                 f"PROJECT_X_API_KEY into {ENV_FILE}, then run: sudo risk-manager service start")
+        return
+    if reinstall:  # a running service keeps its old command line until restarted
+        check(host.run, ["systemctl", "enable", UNIT_NAME], "enabling the service")
+        check_or_hint(host, ["systemctl", "restart", UNIT_NAME], "restarting the service")
+    else:
+        check_or_hint(host, ["systemctl", "enable", "--now", UNIT_NAME], "starting the service")
+    host.out(f"{UNIT_NAME} is enabled and running (it reported READY). Check: risk-manager service status")
+
+
+def uninstall(host: LinuxHost) -> None:
+    require_root(host, "uninstall")
+    stopped = host.run(["systemctl", "disable", "--now", UNIT_NAME])
+    if not stopped.ok:
+        host.out(f"note: systemctl disable --now: {(stopped.stderr or stopped.stdout).strip()}")
+    if host.exists(UNIT_PATH):
+        host.remove_file(UNIT_PATH)
+        host.out(f"removed {UNIT_PATH}")
+    check(host.run, ["systemctl", "daemon-reload"], "systemctl daemon-reload")
+    host.run(["systemctl", "reset-failed", UNIT_NAME])  # forget a failed state; fails harmlessly if none
+    host.out(f"kept the journal and database ({DEFAULT_DATA_DIR} or your --data-dir), {ETC_DIR} and the "
+             f"service user; remove them by hand if you really want to (userdel, rm -r).")
+
+
+def control(host: LinuxHost, action: str) -> None:
+    """start / stop / restart: root only, waits for systemd (start waits for READY=1)."""
+    if action not in ("start", "stop", "restart"):
+        raise ValueError(action)
+    require_root(host, action)
+    check_or_hint(host, ["systemctl", action, UNIT_NAME], f"{action} {UNIT_NAME}")
+    host.out(f"{UNIT_NAME}: {action} done")
+
+
+def status(host: LinuxHost) -> int:
+    """Print `systemctl status`; returns its exit code (0 running, 3 stopped, 4 not installed)."""
+    result = host.run(["systemctl", "status", "--no-pager", "--lines=20", UNIT_NAME])
+    text = (result.stdout or result.stderr).rstrip()
+    if text:
+        host.out(text)
+    return result.returncode
+
+
+def check_or_hint(host: LinuxHost, argv: list[str], what: str) -> None:
+    try:
+        check(host.run, argv, what)
+    except ServiceError as e:
+        raise ServiceError(f"{e}\n{_JOURNAL_HINT}") from None
+
+
+def _ensure_env_file(host: LinuxHost) -> bool:
+    """Create the credentials file (comment only) if missing; else only fix its owner/mode. True if new."""
+    if host.exists(ENV_FILE):
+        host.secure_file(ENV_FILE)
+        return False
+    host.write_file(ENV_FILE, ENV_TEMPLATE, 0o600)
+    host.out(f"created {ENV_FILE} (root-owned, 0600, no credentials yet)")
+    return True
+
+
+def _own_dirs(plan: InstallPlan) -> list[PurePath]:
+    """Data/log directories systemd does not manage: the installer creates them and hands them over."""
+    dirs = [plan.data_dir] if not _under(plan.data_dir, STATE_DIR) else []
+    if not _under(plan.log_dir, LOGS_DIR) and not _under(plan.log_dir, plan.data_dir):
+        dirs.append(plan.log_dir)
+    for d in dirs:
+        if not d.is_absolute() or len(d.parts) < 3 or d in _RISKY_DIRS:
+            raise ServiceError(f"refusing {d} as a data/log directory: it would be handed to the service "
+                               "user; use a dedicated directory such as /var/lib/risk-manager")
+    return dirs
+
+
+def _under(path: PurePath, base: PurePath) -> bool:
+    return path == base or base in path.parents
