@@ -92,7 +92,10 @@ def test_awkward_paths_are_quoted_and_escaped() -> None:
     assert systemd_words(exec_start)[5] == '/etc/r m/%i "$HOME" \\x.yaml'
 
 
-@given(st.lists(st.text(st.characters(codec="utf-8", max_codepoint=0x2FF, exclude_categories=("Cc",)), min_size=1), max_size=5))
+PRINTABLE = st.characters(codec="utf-8", max_codepoint=0x2FF, exclude_categories=["Cc"])
+
+
+@given(st.lists(st.text(PRINTABLE, min_size=1), max_size=5))
 def test_any_printable_argument_round_trips(args: list[str]) -> None:
     argv = [PY, *args]
     text = render_systemd_unit(argv=argv, user="riskmgr", data_dir=DATA, env_file=ENV_FILE)

@@ -57,6 +57,8 @@ def install(
             from risk_manager.service import windows
 
             windows.require_admin(host, "install")
+            if user != "riskmgr":
+                print("note: --user is ignored on Windows; the service runs as LocalSystem", file=sys.stderr)
             windows.install(host, load_plan(config, data_dir, windows.program_data_dir()))
         else:
             from risk_manager.service import linux

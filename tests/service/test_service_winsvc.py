@@ -1,0 +1,102 @@
+"""The pywin32 service class on Linux: imports without pywin32, SvcStop reaches the daemon's loop,
+SvcDoRun's in-process run keeps the `risk-manager run` exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from service_fakes import write_config
+
+from risk_manager.service.windows_run import StopBridge, _signal_handlers_only_on_main_thread, run_in_process
+
+
+def test_windows_modules_import_on_linux_with_pywin32_blocked() -> None:
+    code = (
+        "import sys\n"
+        "for m in ('win32serviceutil', 'win32service', 'servicemanager', 'pywintypes', 'winerror'):\n"
+        "    sys.modules[m] = None  # any import of pywin32 now raises ImportError\n"
+        "import risk_manager.service.windows_service as ws, risk_manager.service.windows_host as wh\n"
+        "import risk_manager.cli.service_cmd\n"
+        "c = ws.RiskManagerService\n"
+        "print(c._svc_name_, c._svc_display_name_, wh.is_admin(), sep='|')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "RiskManager|Risk Manager|False"
+
+
+def test_registration_is_refused_off_windows() -> None:
+    from risk_manager.service.windows_host import register_service
+
+    with pytest.raises(RuntimeError, match="only be registered on Windows"):
+        register_service(None)  # type: ignore[arg-type]
+
+
+def test_svcstop_reports_stop_pending_and_requests_the_stop() -> None:
+    from risk_manager.service.windows_service import RiskManagerService
+
+    svc = RiskManagerService(["RiskManager"])
+    svc.SvcStop()
+    assert svc.bridge.requested
+    assert svc.reported == [(3, 30_000)]  # SERVICE_STOP_PENDING with a 30 s hint
+
+
+async def test_a_stop_from_another_thread_wakes_the_daemon_loop() -> None:
+    bridge, stop = StopBridge(), asyncio.Event()
+    bridge.attach(asyncio.get_running_loop(), stop)
+    threading.Thread(target=bridge.request).start()
+    await asyncio.wait_for(stop.wait(), 2.0)
+
+
+async def test_a_stop_before_the_loop_exists_is_not_lost() -> None:
+    bridge, stop = StopBridge(), asyncio.Event()
+    bridge.request()
+    bridge.attach(asyncio.get_running_loop(), stop)
+    assert stop.is_set()
+
+
+def test_invalid_config_exits_2_and_is_reported(tmp_path: Path) -> None:
+    reports: list[str] = []
+    config = write_config(tmp_path, "bogus: 1\n")
+    code = run_in_process(config, tmp_path / "data", StopBridge(), reports.append)
+    assert code == 2 and "invalid config" in reports[0]
+
+
+def test_missing_credentials_exit_3_and_the_data_dir_file_is_used(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PROJECT_X_USERNAME", raising=False)
+    monkeypatch.delenv("PROJECT_X_API_KEY", raising=False)
+    reports: list[str] = []
+    data = tmp_path / "data"
+    assert run_in_process(write_config(tmp_path), data, StopBridge(), reports.append) == 3
+    assert "no gateway credentials" in reports[-1]
+    data.mkdir()
+    (data / "credentials.env").write_text("#PROJECT_X_USERNAME=\n")  # the installer's template, unfilled
+    (data / "credentials.env").chmod(0o600)
+    assert run_in_process(write_config(tmp_path), data, StopBridge(), reports.append) == 3
+    assert "credentials.env lacks username and api_key" in reports[-1]
+
+
+def test_signal_handlers_are_skipped_only_off_the_main_thread() -> None:
+    from risk_manager.daemon import service as daemon_service
+
+    original = daemon_service._install_signals
+    seen: list[bool] = []
+
+    def worker() -> None:
+        with _signal_handlers_only_on_main_thread():
+            seen.append(daemon_service._install_signals is original)
+        seen.append(daemon_service._install_signals is original)
+
+    with _signal_handlers_only_on_main_thread():
+        seen.append(daemon_service._install_signals is original)
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join()
+    assert seen == [True, False, True]
