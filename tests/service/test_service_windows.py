@@ -50,6 +50,9 @@ def test_parse_state_reads_sc_query() -> None:
     assert windows.parse_state(RUNNING.stdout) == "RUNNING"
     assert windows.parse_state(PENDING.stdout) == "STOP_PENDING"
     assert windows.parse_state("[SC] OpenService FAILED 1060") is None
+    german = "SERVICE_NAME: RiskManager\n        TYP                : 10  WIN32_OWN_PROCESS\n" \
+             "        STATUS             : 4  RUNNING\n        WIN32_EXITCODE     : 0  (0x0)\n"
+    assert windows.parse_state(german) == "RUNNING"  # labels localised, the state number is not
 
 
 def test_install_refuses_without_elevation_and_touches_nothing() -> None:

@@ -33,7 +33,10 @@ CREDENTIALS_TEMPLATE = """\
 #PROJECT_X_API_KEY=
 """
 ERROR_SERVICE_NOT_ACTIVE, ERROR_SERVICE_DOES_NOT_EXIST = 1062, 1060
-_STATE = re.compile(r"STATE\s*:\s*\d+\s+(\w+)")
+# `sc query` labels may be localised; the numeric state (1-7) on its "STATE : 4  RUNNING" line is not.
+_STATE = re.compile(r"^\s*\S+\s*:\s*([1-7])\s+[A-Z_]+\s*$", re.MULTILINE)
+_STATES = {1: "STOPPED", 2: "START_PENDING", 3: "STOP_PENDING", 4: "RUNNING", 5: "CONTINUE_PENDING",
+           6: "PAUSE_PENDING", 7: "PAUSED"}
 
 
 def program_data_dir(environ: Mapping[str, str] | None = None) -> PureWindowsPath:
@@ -78,7 +81,7 @@ def icacls_commands(data: PurePath) -> list[list[str]]:
 def parse_state(sc_query_output: str) -> str | None:
     """'RUNNING', 'STOPPED', 'START_PENDING', ... from `sc query`, or None."""
     m = _STATE.search(sc_query_output)
-    return m.group(1) if m else None
+    return _STATES[int(m.group(1))] if m else None
 
 
 def require_admin(host: WinHost, what: str) -> None:
