@@ -60,10 +60,11 @@ class ControlServer:
         """Listen; NotLoopback for any other host, OSError if the port is taken."""
         if not is_loopback(self.host):
             raise NotLoopback(f"refusing to serve the control API on {self.host!r}: loopback only")
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        # shutdown_timeout: in-flight requests get 2 s at stop; the daemon's own stop must not wait longer
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
         await runner.setup()
         try:
-            await web.TCPSite(runner, self.host, self.port, shutdown_timeout=2.0).start()
+            await web.TCPSite(runner, self.host, self.port).start()
         except BaseException:
             await runner.cleanup()
             raise

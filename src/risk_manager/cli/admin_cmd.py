@@ -1,0 +1,164 @@
+"""`risk-manager admin ...`: password, reload, stop, journal, audit and rule edits.
+
+The daemon checks the admin password (argon2id hash in its data dir); this CLI only forwards it. There
+is no unlock command: every lockout ends on its own timer or schedule.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from risk_manager.cli import config_cmd
+from risk_manager.cli.trader_cmd import ConfigOpt, JsonOpt, UrlOpt, call, resolve_url
+
+if TYPE_CHECKING:
+    from risk_manager.store import Store
+
+admin_app = typer.Typer(name="admin", help="Admin commands (the daemon checks the admin password).",
+                        no_args_is_help=True)
+admin_config_app = typer.Typer(name="config", help="Validate or edit risk_manager.yaml.",
+                               no_args_is_help=True)
+admin_app.add_typer(admin_config_app, name="config")
+admin_config_app.command("validate")(config_cmd.validate)
+
+DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="The daemon's data directory [default: "
+                                                 "daemon.data_dir of --config, else the platform default].")]
+CountOpt = Annotated[int, typer.Option("-n", help="How many entries (newest last).", min=1, max=10000)]
+
+
+def _data_dir(data_dir: Path | None, config: Path | None) -> Path:
+    from risk_manager.config import ConfigError
+    from risk_manager.control.cli_support import data_dir as resolve
+    from risk_manager.control.cli_support import load_optional
+
+    try:
+        return resolve(data_dir, load_optional(config) if data_dir is None else None)
+    except ConfigError as e:
+        for problem in e.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(2) from None
+
+
+@admin_app.command("set-password")
+def set_password(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
+    """Set the admin password (asked twice, hidden). Writes DATA_DIR/admin.hash (argon2id, mode 0600)."""
+    from risk_manager.control.password import PasswordError, admin_hash_path, check_new_password, write_hash
+
+    path = admin_hash_path(_data_dir(data_dir, config))
+    first = typer.prompt("New admin password", hide_input=True)
+    try:
+        check_new_password(first)
+    except PasswordError as e:
+        typer.secho(str(e), fg="red", err=True)
+        raise typer.Exit(2) from None
+    if typer.prompt("Repeat it", hide_input=True) != first:
+        typer.secho("the two passwords differ; nothing changed", fg="red", err=True)
+        raise typer.Exit(2)
+    write_hash(path, first)
+    typer.echo(f"admin password set: {path} (argon2id, owner read/write only)")
+
+
+def _password() -> str:
+    return str(typer.prompt("Admin password", hide_input=True))
+
+
+@admin_app.command("reload")
+def reload(url: UrlOpt = None, config: ConfigOpt = None) -> None:
+    """Make the daemon re-read its config file: it validates the whole file first and says what changed
+    and whether it applied live or needs a restart. An invalid file changes nothing (exit 2)."""
+    target = resolve_url(url, config)
+    result = call(target, "reload", _password())
+    if result.get("error"):
+        typer.secho(str(result["error"]), fg="red", err=True)
+        raise typer.Exit(2)
+    for change in result.get("changes", []):
+        typer.echo(change)
+    if result.get("applied"):
+        typer.secho("applied live", fg="green")
+    elif result.get("restart_needed"):
+        typer.secho("valid, but needs a restart to take effect (nothing applied)", fg="yellow")
+    else:
+        typer.echo("no changes")
+
+
+@admin_app.command("stop")
+def stop(url: UrlOpt = None, config: ConfigOpt = None) -> None:
+    """Stop the daemon: the account is NOT MONITORED until it runs again. A service manager restarts a
+    daemon that exits; use `risk-manager service stop` to keep the service down."""
+    target = resolve_url(url, config)
+    call(target, "stop", _password())
+    typer.secho(f"the daemon at {target} is stopping: NOT MONITORED until it is started again", fg="yellow")
+
+
+@admin_app.command("journal")
+def journal(n: CountOpt = 50, account: Annotated[str | None, typer.Option("--account")] = None,
+            json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = None,
+            data_dir: DataDirOpt = None) -> None:
+    """The last N journal records, from the daemon (or read-only from --data-dir when given)."""
+    from risk_manager.control.render import render_record
+
+    if data_dir is not None:
+        with _readonly(data_dir) as store:
+            records = store.journal_tail(n, account)
+    else:
+        records = call(resolve_url(url, config), "journal", min(n, 1000), account, as_json=json_out)
+    for rec in records:
+        typer.echo(json.dumps(rec) if json_out else render_record(rec))
+
+
+@admin_app.command("audit")
+def audit(n: CountOpt = 50, json_out: JsonOpt = False, data_dir: DataDirOpt = None,
+          config: ConfigOpt = None) -> None:
+    """The admin audit trail (every reload/stop attempt, ok or not), read-only from the database."""
+    with _readonly(_data_dir(data_dir, config)) as store:
+        entries = store.audit_tail(n)
+    for e in entries:
+        row = {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "ok": e.ok, "detail": e.detail}
+        verdict = "ok     " if e.ok else "REFUSED"
+        text = f"{e.at:%Y-%m-%d %H:%M:%S}Z {verdict} {e.action:<7} {e.actor}: {e.detail}"
+        typer.echo(json.dumps(row) if json_out else text)
+
+
+def _readonly(data: Path) -> Store:
+    import sqlite3
+
+    from risk_manager.control.cli_support import open_readonly
+
+    try:
+        return open_readonly(data)
+    except (FileNotFoundError, sqlite3.Error) as e:
+        typer.secho(f"cannot read the database: {e}", fg="red", err=True)
+        raise typer.Exit(1) from None
+
+
+@admin_config_app.command("set")
+def config_set(file: Annotated[Path, typer.Argument(help="risk_manager.yaml", show_default=False)],
+               rule: Annotated[str, typer.Argument(help="Rule key, e.g. max_contracts.", show_default=False)],
+               key: Annotated[str, typer.Argument(help="Setting, e.g. limit, enabled, cooldown.per_hour.",
+                                                  show_default=False)],
+               value: Annotated[str, typer.Argument(help="YAML value: 3, -500, true, 5m, [M*, CL].",
+                                                    show_default=False)]) -> None:
+    """Set rules.RULE.KEY = VALUE in FILE. The whole edited file is validated first; if it is invalid,
+    the file is not touched (exit 2). NOTE: the file is re-written by PyYAML, so comments and formatting
+    are lost. Run `risk-manager admin reload` afterwards to apply it."""
+    from risk_manager.config import ConfigError, format_value
+    from risk_manager.control.config_edit import ConfigEditError, set_rule_value
+
+    try:
+        old, new = set_rule_value(file, rule, key, value)
+    except ConfigEditError as e:
+        typer.secho(str(e), fg="red", err=True)
+        raise typer.Exit(2) from None
+    except ConfigError as e:
+        typer.secho(f"not changed: rules.{rule}.{key} = {value} would make the config invalid:", fg="red",
+                    err=True)
+        for p in e.problems:
+            typer.echo(f"  {p.key_path}: {p.reason}" if p.key_path else f"  {p.reason}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"rules.{rule}.{key}: {format_value(old)} -> {format_value(new)} (written to {file}; "
+               "comments are not kept)")
+    typer.echo("run `risk-manager admin reload` to apply it to the running daemon")

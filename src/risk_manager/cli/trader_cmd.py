@@ -1,0 +1,104 @@
+"""`risk-manager trader ...`: the trader's view-only commands (status, journal, clock in/out).
+
+Nothing here can change protection: the control API has no endpoint for it without the admin password.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable
+
+trader_app = typer.Typer(
+    name="trader", help="View-only commands for the trader: status, journal, clock in/out.",
+    no_args_is_help=True,
+)
+
+UrlOpt = Annotated[str | None, typer.Option("--url", help="Control API URL [default: from --config, "
+                                            "else http://127.0.0.1:8787].", show_default=False)]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="risk_manager.yaml (its "
+                                                "daemon.control_host/control_port give the URL).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+EXIT_UNREACHABLE = 1
+
+
+def resolve_url(url: str | None, config: Path | None) -> str:
+    """The control URL from --url / --config; an invalid config is reported and exits 2."""
+    from risk_manager.config import ConfigError
+    from risk_manager.control.cli_support import control_url, load_optional
+
+    if url:
+        return url.rstrip("/")
+    try:
+        return control_url(None, load_optional(config))
+    except ConfigError as e:
+        for problem in e.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(2) from None
+
+
+def not_monitored(url: str, as_json: bool = False) -> NoReturn:
+    if as_json:
+        typer.echo(json.dumps({"daemon": {"state": "NOT_MONITORED"}, "reachable": False, "url": url}))
+    typer.secho(f"NOT MONITORED: the risk daemon is not reachable at {url}", fg="red", bold=True,
+                err=as_json)
+    raise typer.Exit(EXIT_UNREACHABLE)
+
+
+def daemon_error(e: ControlError) -> NoReturn:
+    typer.secho(f"the daemon refused: {e.message} (HTTP {e.status})", fg="red", err=True)
+    raise typer.Exit(1)
+
+
+def call(url: str, fn: str, *args: Any, as_json: bool = False) -> Any:
+    """Call one client method; unreachable -> NOT MONITORED (exit 1), daemon error -> message (exit 1)."""
+    with ControlClient(url) as client:
+        try:
+            return getattr(client, fn)(*args)
+        except DaemonUnreachable:
+            not_monitored(url, as_json)
+        except ControlError as e:
+            daemon_error(e)
+
+
+@trader_app.command("status")
+def status(json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = None) -> None:
+    """Badge, P&L, positions, lockouts with time left and every enabled rule, once. Exit 1 when the
+    daemon is not reachable (NOT MONITORED)."""
+    from risk_manager.control.render import render_status
+
+    target = resolve_url(url, config)
+    snap = call(target, "status", as_json=json_out)
+    if json_out:
+        typer.echo(json.dumps(snap, indent=2))
+        return
+    for line, colour in render_status(snap):
+        typer.secho(line, fg=colour)
+
+
+@trader_app.command("log")
+def log(n: Annotated[int, typer.Option("-n", help="How many records (newest last).", min=1, max=1000)] = 50,
+        account: Annotated[str | None, typer.Option("--account", help="Only this account.")] = None,
+        json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = None) -> None:
+    """The last N journal records (violations, lockouts, actions, warnings, resets)."""
+    from risk_manager.control.render import render_record
+
+    records = call(resolve_url(url, config), "journal", n, account, as_json=json_out)
+    for rec in records:
+        typer.echo(json.dumps(rec) if json_out else render_record(rec))
+
+
+@trader_app.command("clock")
+def clock(kind: Annotated[str, typer.Argument(help="in or out", show_default=False)],
+          account: Annotated[str, typer.Option("--account", help="Account name.", show_default=False)],
+          url: UrlOpt = None, config: ConfigOpt = None) -> None:
+    """Clock in or out of a trading shift (recorded in the daemon's database; changes no protection)."""
+    if kind not in ("in", "out"):
+        typer.echo("KIND must be 'in' or 'out'", err=True)
+        raise typer.Exit(2)
+    call(resolve_url(url, config), "clock", account, kind)
+    typer.echo(f"clocked {kind}: {account}")
