@@ -50,7 +50,7 @@ def not_monitored(url: str, as_json: bool = False) -> NoReturn:
 
 
 def daemon_error(e: ControlError) -> NoReturn:
-    typer.secho(f"the daemon refused: {e.message} (HTTP {e.status})", fg="red", err=True)
+    typer.secho(f"the daemon answered with an error: {e.message} (HTTP {e.status})", fg="red", err=True)
     raise typer.Exit(1)
 
 

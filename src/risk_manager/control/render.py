@@ -20,7 +20,8 @@ def _hhmm(stamp: str | None) -> str:
 def _header(snap: Json) -> list[Line]:
     d, c = snap["daemon"], snap["clock"]
     s = c["session"]
-    state = d["state"] + (" [DRY RUN: no broker actions]" if d.get("mode") == "dry_run" else "")
+    dry = " [DRY RUN: no broker actions]" if d.get("mode") == "dry_run" else ""
+    state = d["state"].replace("_", " ") + dry
     session = f"session {s['start']}-{s['end']}: "
     if s.get("open"):
         session += f"open until {_hhmm(s.get('current_end'))}"
