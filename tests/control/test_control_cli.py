@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import pytest
 from control_helpers import T0, FakeBackend, config, engine, later, open_long, server_thread
 from typer.testing import CliRunner
 
@@ -72,6 +73,16 @@ def test_url_comes_from_the_config_file(tmp_path: Path) -> None:
     cfg.write_text(f"accounts: [{{name: A}}]\ndaemon: {{control_port: {url.rsplit(':', 1)[1]}}}\n")
     res = runner.invoke(app, ["trader", "status", "--config", str(cfg)])
     assert res.exit_code == 1 and url in res.stdout
+
+
+def test_trader_alone_opens_the_dashboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    import risk_manager.tui.app as tui
+
+    opened: list[tuple[str, float]] = []
+    monkeypatch.setattr(tui, "run_dashboard", lambda url, refresh: opened.append((url, refresh)))
+    assert runner.invoke(app, ["trader"]).exit_code == 0
+    res = runner.invoke(app, ["trader", "dashboard", "--url", "http://127.0.0.1:9999/", "--refresh", "2"])
+    assert res.exit_code == 0 and opened == [("http://127.0.0.1:8787", 1.0), ("http://127.0.0.1:9999", 2.0)]
 
 
 def test_trader_log_and_clock(tmp_path: Path) -> None:

@@ -14,8 +14,7 @@ import typer
 from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable
 
 trader_app = typer.Typer(
-    name="trader", help="View-only commands for the trader: status, journal, clock in/out.",
-    no_args_is_help=True,
+    name="trader", help="The trader's view-only dashboard (no sub-command) and status, log, clock in/out.",
 )
 
 UrlOpt = Annotated[str | None, typer.Option("--url", help="Control API URL [default: from --config, "
@@ -63,6 +62,22 @@ def call(url: str, fn: str, *args: Any, as_json: bool = False) -> Any:
             not_monitored(url, as_json)
         except ControlError as e:
             daemon_error(e)
+
+
+@trader_app.callback(invoke_without_command=True)
+def _default(ctx: typer.Context) -> None:
+    """`risk-manager trader` alone opens the dashboard (SPEC §11) against the default URL."""
+    if ctx.invoked_subcommand is None:
+        dashboard()
+
+
+@trader_app.command("dashboard")
+def dashboard(url: UrlOpt = None, config: ConfigOpt = None,
+              refresh: Annotated[float, typer.Option(help="Seconds between polls.", min=0.2)] = 1.0) -> None:
+    """The live dashboard (Textual, view-only; q quits). Says NOT MONITORED in red when the daemon is down."""
+    from risk_manager.tui.app import run_dashboard
+
+    run_dashboard(resolve_url(url, config), refresh)
 
 
 @trader_app.command("status")
