@@ -20,7 +20,7 @@ def rec(type_: str, rule: str | None = "max_contracts", **fields: Any) -> dict[s
 
 
 def test_the_spec_example_reduce_with_limit() -> None:
-    r = rec("action", action="reduce_position", symbol="MNQ", **{"from": 4, "to": 2, "limit": 5})
+    r = {**rec("action", action="reduce_position", symbol="MNQ"), "from": 4, "to": 2, "limit": 5}
     assert oneliner(r) == "14:23:15 max_contracts: reduced MNQ 4→2, limit 5"
 
 
@@ -29,7 +29,7 @@ def test_the_spec_example_reduce_with_limit() -> None:
      "14:23:15 daily_realized_loss: flattened the account (closed all positions, cancelled all orders)"),
     (rec("action", "daily_unrealized_loss", action="close_position", symbol="ES"),
      "14:23:15 daily_unrealized_loss: closed ES"),
-    (rec("action", action="reduce_position", symbol="ES", **{"from": 2, "to": 1}),
+    ({**rec("action", action="reduce_position", symbol="ES"), "from": 2, "to": 1},
      "14:23:15 max_contracts: reduced ES 2→1"),
     (rec("action", "symbol_blocks", action="cancel_order", symbol="MNQ", order_ids=[1]),
      "14:23:15 symbol_blocks: cancelled order MNQ (#1)"),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import io
+import threading
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -10,7 +12,7 @@ from rich.console import Console, RenderableType
 Status = dict[str, Any]
 
 
-def account(name: str = "PRAC-V2-12345", badge: str = "OK", **over: Any) -> dict[str, Any]:
+def account(name: str = "PRAC-V2-12345", badge: str | None = "OK", **over: Any) -> dict[str, Any]:
     acc: dict[str, Any] = {
         "name": name, "id": 12345, "can_trade": True, "balance": 50000.0, "badge": badge,
         "lockouts": [],
@@ -73,15 +75,20 @@ class FakeClock:
 
 
 class FakeProvider:
-    """Returns a (deep-copied) snapshot, or raises ``error`` when set; counts calls."""
+    """Returns a (deep-copied) snapshot, or raises ``error`` when set; counts calls; can hang."""
 
     def __init__(self, snapshot: Status | None = None, error: Exception | None = None) -> None:
         self.snapshot = snapshot if snapshot is not None else status()
         self.error = error
         self.calls = 0
+        self.hold: threading.Event | None = None  # set: calls block on it (a hung daemon), bounded
+        self.held = threading.Event()
 
     def __call__(self) -> Status:
         self.calls += 1
+        if self.hold is not None:
+            self.held.set()
+            self.hold.wait(10)
         if self.error is not None:
             raise self.error
         return copy.deepcopy(self.snapshot)
@@ -92,14 +99,18 @@ class DaemonUnreachable(Exception):
 
 
 def plain(renderable: RenderableType, width: int = 160) -> str:
-    console = Console(width=width, record=True, color_system=None, file=_Null())
+    console = Console(width=width, record=True, color_system=None, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
 
 
-class _Null:
-    def write(self, _: str) -> int:
-        return 0
+def svg_text(svg: str) -> str:
+    """The screen's text from a Textual SVG screenshot, one line per terminal row."""
+    import html
+    import re
 
-    def flush(self) -> None:
-        pass
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for m in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        text = html.unescape(m.group(3)).replace("\xa0", " ")
+        rows.setdefault(float(m.group(2)), []).append((float(m.group(1)), text))
+    return "\n".join("".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items()))

@@ -9,22 +9,28 @@ anything to protection: the only binding is ``q``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Static, Tab, Tabs
 
 from risk_manager.tui import render
-from risk_manager.tui.model import Json, badge_of, monitoring_problem
+from risk_manager.tui.model import Json, monitoring_problem
+from risk_manager.tui.panels import fill_account
+from risk_manager.tui.provider import client_provider, describe_failure
 from risk_manager.tui.styles import DASHBOARD_CSS
 
 Provider = Callable[[], Mapping[str, Any] | Awaitable[Mapping[str, Any]]]
 Clock = Callable[[], float]
+NARROW = 110  # columns below which the panels stack
 
 
 class DashboardApp(App[None]):
@@ -76,6 +82,11 @@ class DashboardApp(App[None]):
             self.set_interval(self.refresh_seconds, self.poll)
             self.call_later(self.poll)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # narrow terminals: stack the panels (Textual CSS has no media queries)
+        with contextlib.suppress(NoMatches):  # a resize before the widgets exist
+            self.query_one("#top").set_class(event.size.width < NARROW, "narrow")
+
     async def poll(self) -> None:
         """One status request; a failure is shown, never raised (the next poll retries)."""
         if self._polling:
@@ -87,11 +98,14 @@ class DashboardApp(App[None]):
                 result = await result
             self.status, self.received_at, self.error = result, self.monotonic(), None
         except Exception as exc:  # any failure means "not monitored" until an answer comes back
-            self.error = _describe(exc)
+            self.error = describe_failure(exc)
         finally:
             self._polling = False
             self.polls += 1
-        await self._sync_tabs()
+        try:
+            await self._sync_tabs()
+        except NoMatches:  # the app is shutting down with this poll in flight
+            return
         self.refresh_view()
 
     async def _sync_tabs(self) -> None:
@@ -135,6 +149,10 @@ class DashboardApp(App[None]):
         return accounts[0] if accounts else None
 
     def refresh_view(self) -> None:
+        with contextlib.suppress(NoMatches):  # a last timer tick during shut-down, widgets gone
+            self._refresh_view()
+
+    def _refresh_view(self) -> None:
         elapsed = self.age() or 0.0
         problem = self.problem()
         banner = self.query_one("#banner", Static)
@@ -148,38 +166,9 @@ class DashboardApp(App[None]):
         else:
             self.query_one("#header", Static).update(render.header(self.status, elapsed, self.age()))
         self.query_one("#body").set_class(problem is not None, "stale")
-        self._render_account(self.account(), elapsed, problem)
-
-    def _render_account(self, acc: Json | None, elapsed: float, problem: str | None) -> None:
-        badge = self.query_one("#badge", Static)
-        badge.remove_class("ok", "warn", "locked")
-        if problem is not None:
-            badge.add_class("locked")
-            badge.update(render.not_monitored(problem, None))
-        elif acc is not None:
-            today = str((self.status or {}).get("clock", {}).get("now_local") or "")[:10] or None
-            b = badge_of(acc, elapsed, today)
-            badge.add_class({"green": "ok", "yellow": "warn"}.get(b.colour, "locked"))
-            badge.update(render.badge(b))
-        if acc is None:
-            if problem is None:
-                badge.update("no accounts configured")
-            return
-        self.query_one("#clockin", Static).update(render.clock_in(acc))
-        self.query_one("#pnl", Static).update(render.pnl(acc))
-        self.query_one("#positions", Static).update(render.positions(acc))
-        self.query_one("#rules", Static).update(render.rules(acc, elapsed))
-        recent = list((self.status or {}).get("recent") or [])
-        self.query_one("#log", Static).update(render.enforcements(recent, acc.get("name")))
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"daemon unreachable: {text}" if text else f"daemon unreachable ({type(exc).__name__})"
+        fill_account(self, self.status, self.account(), elapsed, problem)
 
 
 def run_dashboard(url: str, refresh: float = 1.0) -> None:
     """Open the dashboard against the control API at ``url`` (blocks until the trader presses q)."""
-    from risk_manager.tui.provider import client_provider
-
     DashboardApp(client_provider(url), refresh).run()

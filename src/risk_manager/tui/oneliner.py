@@ -7,7 +7,7 @@ the dashboard must keep working when the daemon learns a new record type first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from risk_manager.tui.format import day_hhmm, hhmmss, pct, price
@@ -153,7 +153,7 @@ def line_style(rec: Record) -> str:
     return ""
 
 
-def recent_lines(records: list[Record], account: str | None, limit: int = 12) -> list[Record]:
+def recent_lines(records: Sequence[Record], account: str | None, limit: int = 12) -> list[Record]:
     """Newest first, only what the trader of ``account`` should see (their records and global ones)."""
     shown = [r for r in records if r.get("type") in SHOWN_TYPES
              and (account is None or r.get("account") in (None, account))]

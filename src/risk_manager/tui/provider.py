@@ -22,3 +22,9 @@ def client_provider(url: str, recent: int = RECENT) -> Callable[[], Mapping[str,
         return snapshot
 
     return status
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The banner's reason: the client's own message (it names the URL and cause) or the error type."""
+    text = str(exc).strip()
+    return f"daemon unreachable: {text}" if text else f"daemon unreachable ({type(exc).__name__})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Group
@@ -169,7 +170,7 @@ def rules(account: Json, elapsed: float) -> Table:
     return table
 
 
-def enforcements(records: list[Json], account: str | None, limit: int = 12) -> Group:
+def enforcements(records: Sequence[Json], account: str | None, limit: int = 12) -> Group:
     lines = recent_lines(records, account, limit)
     body = [Text(oneliner(r), line_style(r), overflow="ellipsis", no_wrap=True) for r in lines]
     return Group(Text("Last enforcements", "bold"), *(body or [Text("nothing yet today", "dim")]))

@@ -10,6 +10,8 @@ Screen { layout: vertical; }
 #body { height: 1fr; }
 #body.stale #left, #body.stale #right, #body.stale #log { opacity: 60%; }
 #top { height: auto; }
+#top.narrow { layout: vertical; }
+#top.narrow #left, #top.narrow #right { width: 100%; }
 #left { width: 2fr; height: auto; }
 #right { width: 3fr; height: auto; }
 #badge {

@@ -1,0 +1,176 @@
+"""The Textual app under Pilot with a fake provider: badge, tables, NOT MONITORED, ticking, tabs, q."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+from tui_helpers import DaemonUnreachable, FakeClock, FakeProvider, account, lockout, plain, status
+
+from risk_manager.tui.app import DashboardApp
+
+SIZE = (140, 50)
+
+
+async def until(pilot: Pilot[Any], cond: Callable[[], bool], within: float = 5.0) -> None:
+    """Bounded wait: pump the app until ``cond`` holds, fail after ``within`` seconds."""
+    for _ in range(int(within / 0.02)):
+        if cond():
+            return
+        await pilot.pause(0.02)
+    assert cond(), "condition not reached in time"
+
+
+def text(app: DashboardApp, selector: str) -> str:
+    return plain(app.query_one(selector, Static).content)  # type: ignore[arg-type]
+
+
+def cooldown_status(seconds: float) -> dict[str, Any]:
+    acc = account(badge="COOLDOWN", lockouts=[
+        lockout("trade_frequency_limit", "cooldown", seconds, "3/3 trades this minute",
+                until="2026-11-20T14:24:14-06:00")])
+    return status(acc)
+
+
+async def test_ok_badge_positions_rules_and_enforcements_render() -> None:
+    app = DashboardApp(FakeProvider(status()), refresh=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.polls >= 1)
+        await pilot.pause()
+        assert "OK" in text(app, "#badge") and app.query_one("#badge").has_class("ok")
+        positions = text(app, "#positions")
+        assert "MNQ" in positions and "LONG" in positions and "21000.25" in positions
+        assert "20981.50" in positions and "-$75.50" in positions and "NO STOP" in positions
+        rules = text(app, "#rules")
+        assert "001 max_contracts" in rules and "3/5 contracts" in rules and "60%" in rules
+        assert "OFF" in rules  # the disabled rule
+        assert "14:23:15 max_contracts: reduced MNQ 4→2, limit 5" in text(app, "#log")
+        assert "Chicago 14:23:15 CST" in text(app, "#header")
+        assert "CLOCKED IN" in text(app, "#clockin")
+        assert "Loss limit" in text(app, "#pnl")
+        assert not app.query_one("#banner").display
+        assert not app.query_one("#accounts").display  # one account: no tabs
+
+
+async def test_warning_badge() -> None:
+    acc = account(badge="WARNING", badge_reason="daily_realized_loss at 82%: -410.00 / -500.00")
+    app = DashboardApp(FakeProvider(status(acc)), refresh=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "WARNING" in text(app, "#badge"))
+        assert "daily_realized_loss at 82%" in text(app, "#badge")
+        assert app.query_one("#badge").has_class("warn")
+
+
+async def test_cooldown_badge_then_it_ticks_between_polls_on_a_fake_clock() -> None:
+    clock = FakeClock()
+    provider = FakeProvider(cooldown_status(59))
+    # one poll only (the long refresh), redraws every 20 ms: the countdown must move by itself
+    app = DashboardApp(provider, refresh=3600, tick=0.02, monotonic=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "COOLDOWN 0m 59s" in text(app, "#badge"))
+        assert app.query_one("#badge").has_class("warn")
+        assert "trade_frequency_limit" in text(app, "#badge")
+        clock.now += 10
+        await until(pilot, lambda: "COOLDOWN 0m 49s" in text(app, "#badge"))
+        assert "COOLDOWN 49s" in text(app, "#rules")
+        assert "Reset in 2h 36m 35s" in text(app, "#header")
+        assert provider.calls == 1
+
+
+async def test_countdown_ticks_on_the_real_clock() -> None:
+    app = DashboardApp(FakeProvider(cooldown_status(59.5)), refresh=3600, tick=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "COOLDOWN 1m 00s" in text(app, "#badge"))
+        await until(pilot, lambda: "COOLDOWN 0m 59s" in text(app, "#badge"), within=3)
+
+
+async def test_locked_badge_shows_rule_reason_and_countdown() -> None:
+    acc = account(badge="LOCKED", lockouts=[lockout(
+        "daily_realized_loss", "hard", 9405, "daily P&L -512.50 reached the limit -500.00",
+        until="2026-11-20T17:00:00-06:00")])
+    app = DashboardApp(FakeProvider(status(acc)), refresh=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "LOCKED" in text(app, "#badge"))
+        badge = text(app, "#badge")
+        assert "rule: daily_realized_loss" in badge
+        assert "daily P&L -512.50 reached the limit -500.00" in badge
+        assert "unlocks in 2h 36m 4" in badge and "(at 17:00)" in badge
+        assert app.query_one("#badge").has_class("locked")
+
+
+async def test_unreachable_daemon_shows_not_monitored_and_keeps_retrying() -> None:
+    provider = FakeProvider(error=DaemonUnreachable("connection refused on 127.0.0.1:8765"))
+    app = DashboardApp(provider, refresh=0.03)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.query_one("#banner").display)
+        banner = text(app, "#banner")
+        assert "NOT MONITORED" in banner and "connection refused on 127.0.0.1:8765" in banner
+        assert "NOT MONITORED" in text(app, "#badge")
+        await until(pilot, lambda: provider.calls >= 3)  # still retrying
+        provider.error = None  # the daemon comes back
+        await until(pilot, lambda: not app.query_one("#banner").display)
+        assert "OK" in text(app, "#badge")
+        provider.error = DaemonUnreachable("")  # and goes away again: last data stays, dimmed
+        await until(pilot, lambda: app.query_one("#banner").display)
+        assert "daemon unreachable (DaemonUnreachable)" in text(app, "#banner")
+        assert app.query_one("#body").has_class("stale")
+        assert "MNQ" in text(app, "#positions")
+
+
+async def test_a_hung_daemon_turns_not_monitored_after_stale_after() -> None:
+    clock, provider = FakeClock(), FakeProvider()
+    app = DashboardApp(provider, refresh=0.02, tick=0.02, monotonic=clock, stale_after=5)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.polls >= 1)
+        provider.hold = threading.Event()
+        try:
+            # a poll is stuck inside the provider; polls never overlap, so no answer can arrive now
+            await until(pilot, provider.held.is_set)
+            clock.now += 6
+            await until(pilot, lambda: app.query_one("#banner").display)
+            assert "has not answered for 6s" in text(app, "#banner")
+            assert "NOT MONITORED" in text(app, "#badge")
+        finally:
+            provider.hold.set()
+
+
+async def test_daemon_up_but_not_monitoring_is_red() -> None:
+    snap = status()
+    snap["daemon"].update(state="NOT_MONITORED", link="DOWN")
+    app = DashboardApp(FakeProvider(snap), refresh=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.query_one("#banner").display)
+        assert "broker link DOWN" in text(app, "#banner")
+        assert "NOT MONITORED" in text(app, "#badge")
+
+
+async def test_one_tab_per_account_and_switching() -> None:
+    locked = account("PRAC-2", badge="LOCKED", positions=[], lockouts=[
+        lockout("auth_loss_guard", "hard", None, "canTrade false")])
+    app = DashboardApp(FakeProvider(status(account(), locked)), refresh=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.query_one("#accounts").display)
+        assert app.selected == "PRAC-V2-12345" and "OK" in text(app, "#badge")
+        await pilot.click("#acct-1")
+        await until(pilot, lambda: app.selected == "PRAC-2")
+        await until(pilot, lambda: "LOCKED" in text(app, "#badge"))
+        assert "Positions: flat" in text(app, "#positions")
+        await pilot.pause(0.15)  # later polls keep the chosen account
+        assert app.selected == "PRAC-2"
+
+
+async def test_q_quits_and_no_other_key_is_bound() -> None:
+    provider = FakeProvider()
+    app = DashboardApp(provider, refresh=0.05)
+    assert [b.key for b in app.BINDINGS] == ["q"]  # type: ignore[union-attr]
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.polls >= 1)
+        for key in ("u", "f", "c", "enter", "delete", "ctrl+p"):
+            await pilot.press(key)
+        assert app.return_code is None and "OK" in text(app, "#badge")
+        await pilot.press("q")
+        await until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 0
