@@ -45,8 +45,8 @@ async def test_ok_badge_positions_rules_and_enforcements_render() -> None:
         assert "MNQ" in positions and "LONG" in positions and "21000.25" in positions
         assert "20981.50" in positions and "-$75.50" in positions and "NO STOP" in positions
         rules = text(app, "#rules")
-        assert "001 max_contracts" in rules and "3/5 contracts" in rules and "60%" in rules
-        assert "OFF" in rules  # the disabled rule
+        assert "max_contracts" in rules and "3/5 contracts" in rules and "60%" in rules
+        assert "off" in rules and "symbol_blocks" in rules  # disabled rules folded into one line
         assert "14:23:15 max_contracts: reduced MNQ 4→2, limit 5" in text(app, "#log")
         assert "Chicago 14:23:15 CST" in text(app, "#header")
         assert "CLOCKED IN" in text(app, "#clockin")
@@ -115,7 +115,7 @@ async def test_unreachable_daemon_shows_not_monitored_and_keeps_retrying() -> No
         assert "OK" in text(app, "#badge")
         provider.error = DaemonUnreachable("")  # and goes away again: last data stays, dimmed
         await until(pilot, lambda: app.query_one("#banner").display)
-        assert "daemon unreachable (DaemonUnreachable)" in text(app, "#banner")
+        assert "the risk daemon is not reachable (DaemonUnreachable)" in text(app, "#banner")
         assert app.query_one("#body").has_class("stale")
         assert "MNQ" in text(app, "#positions")
 

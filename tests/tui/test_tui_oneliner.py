@@ -26,7 +26,7 @@ def test_the_spec_example_reduce_with_limit() -> None:
 
 @pytest.mark.parametrize(("record", "line"), [
     (rec("action", "daily_realized_loss", action="flatten"),
-     "14:23:15 daily_realized_loss: flattened the account (closed all positions, cancelled all orders)"),
+     "14:23:15 daily_realized_loss: flattened the account"),
     (rec("action", "daily_unrealized_loss", action="close_position", symbol="ES"),
      "14:23:15 daily_unrealized_loss: closed ES"),
     ({**rec("action", action="reduce_position", symbol="ES"), "from": 2, "to": 1},
@@ -82,6 +82,21 @@ def test_unknown_shapes_never_crash() -> None:
     assert oneliner({}) == "--:--:-- event"
     assert oneliner(rec("action", action="teleport")) == "14:23:15 max_contracts: teleport"
     assert oneliner(rec("action", action="reduce_position")) == "14:23:15 max_contracts: reduced ?→?"
+
+
+def test_a_violation_folds_into_the_action_or_lockout_it_caused() -> None:
+    why = rec("violation", message="3.1 contracts (gross) > limit 3")
+    act = {**rec("action", action="reduce_position", symbol="MNQ"), "from": 4, "to": 3}
+    lone = {**rec("violation", "no_stop_loss_grace", message="MNQ had no stop for 10s"),
+            "at": "2026-11-20T14:30:00-06:00"}
+    lock = rec("lockout", "daily_realized_loss", kind="hard", until=None, reason="loss")
+    loss = rec("violation", "daily_realized_loss", message="loss")
+    lines = [oneliner(r) for r in recent_lines([why, act, loss, lock, lone], "PRAC-1")]
+    assert lines == [
+        "14:30:00 no_stop_loss_grace: MNQ had no stop for 10s",  # nothing acted on it: still listed
+        "14:23:15 daily_realized_loss: locked until condition clears — loss",
+        "14:23:15 max_contracts: reduced MNQ 4→3 — 3.1 contracts (gross) > limit 3",
+    ]
 
 
 def test_line_colours() -> None:

@@ -94,8 +94,8 @@ class FakeProvider:
         return copy.deepcopy(self.snapshot)
 
 
-class DaemonUnreachable(Exception):
-    """Stands in for the control client's exception (the dashboard treats any exception the same)."""
+class DaemonUnreachable(ConnectionError):
+    """Stands in for the control client's exception (a ConnectionError with the URL and cause)."""
 
 
 def plain(renderable: RenderableType, width: int = 160) -> str:

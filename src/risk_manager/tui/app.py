@@ -68,9 +68,8 @@ class DashboardApp(App[None]):
                     yield Static("", id="badge")
                     yield Static("", id="clockin")
                     yield Static("", id="pnl")
-                with Vertical(id="right"):
-                    yield Static("", id="positions")
-                    yield Static("", id="rules")
+                yield Static("", id="positions")
+            yield Static("", id="rules")
             yield Static("", id="log")
         yield Footer()
 

@@ -31,7 +31,7 @@ def _on(rec: Record) -> str:
 
 
 def _flatten(rec: Record) -> str:
-    return "flattened the account (closed all positions, cancelled all orders)"
+    return "flattened the account"
 
 
 def _close(rec: Record) -> str:
@@ -98,9 +98,8 @@ def _reset(rec: Record) -> str:
 
 def _action(rec: Record) -> str:
     fn = ACTIONS.get(str(rec.get("action")))
-    if fn is not None:
-        return fn(rec)
-    return str(rec.get("message") or rec.get("action") or "action")
+    text = fn(rec) if fn is not None else str(rec.get("message") or rec.get("action") or "action")
+    return text + (f" — {rec['reason']}" if rec.get("reason") else "")
 
 
 def _alert(rec: Record) -> str:
@@ -153,8 +152,27 @@ def line_style(rec: Record) -> str:
     return ""
 
 
+def _key(rec: Record) -> tuple[Any, Any, Any]:
+    return rec.get("at"), rec.get("account"), rec.get("rule")
+
+
+def with_reasons(records: Sequence[Record]) -> list[Record]:
+    """Fold each ``violation`` into the action/lockout it caused (same time, account and rule): the action
+    gains the violation's message as its ``reason`` and the violation is not listed on its own."""
+    caused = {_key(r) for r in records if r.get("type") in ("action", "lockout")}
+    why = {_key(r): r.get("message") for r in records if r.get("type") == "violation"}
+    out: list[Record] = []
+    for rec in records:
+        if rec.get("type") == "violation" and _key(rec) in caused:
+            continue
+        if rec.get("type") == "action" and not rec.get("reason") and why.get(_key(rec)):
+            rec = {**rec, "reason": why[_key(rec)]}
+        out.append(rec)
+    return out
+
+
 def recent_lines(records: Sequence[Record], account: str | None, limit: int = 12) -> list[Record]:
     """Newest first, only what the trader of ``account`` should see (their records and global ones)."""
-    shown = [r for r in records if r.get("type") in SHOWN_TYPES
+    shown = [r for r in with_reasons(records) if r.get("type") in SHOWN_TYPES
              and (account is None or r.get("account") in (None, account))]
     return list(reversed(shown))[:limit]

@@ -25,6 +25,9 @@ def client_provider(url: str, recent: int = RECENT) -> Callable[[], Mapping[str,
 
 
 def describe_failure(exc: BaseException) -> str:
-    """The banner's reason: the client's own message (it names the URL and cause) or the error type."""
+    """The banner's reason. The client's DaemonUnreachable (a ConnectionError) already says where and why;
+    anything else (the daemon answered with an error, a bad answer) is named as such."""
     text = str(exc).strip()
-    return f"daemon unreachable: {text}" if text else f"daemon unreachable ({type(exc).__name__})"
+    if isinstance(exc, ConnectionError | TimeoutError | OSError):
+        return text or f"the risk daemon is not reachable ({type(exc).__name__})"
+    return f"the daemon answered with an error: {text or type(exc).__name__}"

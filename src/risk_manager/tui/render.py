@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from risk_manager.tui.model import Badge, Json, clock_times, reset_left, rule_st
 from risk_manager.tui.oneliner import line_style, oneliner, recent_lines
 
 SEP = ("  │  ", "dim")
+LOCK_TAG = re.compile(r"\s*\[(?:COOLDOWN|LOCKED|BLOCKED)[^\]]*\]$")
 
 
 def _market_open(clock: Json) -> bool | None:
@@ -154,19 +156,24 @@ def positions(account: Json) -> Table | Text:
 
 
 def rules(account: Json, elapsed: float) -> Table:
+    """Enabled rules with value, utilisation bar and state; disabled ones folded into one dim line."""
     table = Table(title="Rules", title_justify="left", expand=True)
-    table.add_column("Rule")
-    table.add_column("Current", ratio=2)
+    table.add_column("Rule", no_wrap=True)
+    table.add_column("Current", ratio=1)
     table.add_column("Use", no_wrap=True)
     table.add_column("State", no_wrap=True)
-    for rule in account.get("rules") or []:
+    rows = list(account.get("rules") or [])
+    for rule in (r for r in rows if r.get("enabled", True)):
         util = rule.get("utilization")
         util = float(util) if isinstance(util, int | float) else None
         use = Text.assemble((bar(util, 10), bar_colour(util)), f" {pct(util)}") if util is not None else ""
         state = rule_state(rule, account, elapsed)
-        name = f"{rule.get('id', '')} {rule.get('rule', '?')}".strip()
-        table.add_row(Text(name, "" if rule.get("enabled", True) else "dim"), str(rule.get("text") or ""),
-                      use, Text(state, state_colour(state)))
+        # the daemon's " [COOLDOWN 28m]" tag is a poll old; the State column has the ticking one
+        current = LOCK_TAG.sub("", str(rule.get("text") or ""))
+        table.add_row(str(rule.get("rule", "?")), current, use, Text(state, state_colour(state)))
+    off = [str(r.get("rule", "?")) for r in rows if not r.get("enabled", True)]
+    if off:
+        table.add_row(Text("off", "dim"), Text(", ".join(off), "dim"), "", "")
     return table
 
 

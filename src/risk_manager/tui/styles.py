@@ -8,12 +8,14 @@ Screen { layout: vertical; }
     background: darkred; color: white; text-style: bold; content-align: center middle;
 }
 #body { height: 1fr; }
-#body.stale #left, #body.stale #right, #body.stale #log { opacity: 60%; }
+#body.stale #clockin, #body.stale #pnl, #body.stale #positions, #body.stale #rules, #body.stale #log {
+    opacity: 60%;
+}
 #top { height: auto; }
 #top.narrow { layout: vertical; }
-#top.narrow #left, #top.narrow #right { width: 100%; }
+#top.narrow #left, #top.narrow #positions { width: 100%; }
 #left { width: 2fr; height: auto; }
-#right { width: 3fr; height: auto; }
+#positions { width: 3fr; }
 #badge {
     height: auto; min-height: 5; padding: 1 2; margin: 1 1 0 1;
     content-align: center middle; text-style: bold; border: heavy $foreground 30%;
