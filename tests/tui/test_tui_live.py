@@ -21,7 +21,6 @@ from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import PositionType, Side
 from risk_manager.domain.events import AccountEvent, PositionEvent, TradeEvent
 from risk_manager.engine.factory import build_engine
-from risk_manager.engine.records import CallbackJournal
 from risk_manager.store import Store
 from risk_manager.tui.app import DashboardApp
 from risk_manager.tui.provider import client_provider, describe_failure
@@ -35,6 +34,16 @@ rules:
   trade_frequency_limit: {enabled: true, per_hour: 1}
   max_contracts: {enabled: true, limit: 5}
 """
+
+
+class StoreJournal:
+    """The engine's journal written straight to the store (the daemon's DB thread, minus the thread)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.store.append_journal(record)
 
 
 async def until(pilot: Pilot[Any], cond: Callable[[], bool], within: float = 8.0) -> None:
@@ -52,7 +61,7 @@ def text(app: DashboardApp, selector: str) -> str:
 async def test_dashboard_reads_the_real_control_api_then_says_not_monitored(tmp_path: Path) -> None:
     cfg = load_config_text(CONFIG, "test.yaml")
     store = Store.open(tmp_path / "risk_manager.db")
-    eng = build_engine(cfg, CallbackJournal(store.append_journal))
+    eng = build_engine(cfg, StoreJournal(store))
     eng.start(T0)
     eng.add_account(1, "PRAC-1")
     eng.handle(AccountEvent(T0, 1, "PRAC-1", 50000.0, True))
