@@ -45,7 +45,8 @@ class DashboardApp(App[None]):
         super().__init__()
         self.provider = provider
         self.refresh_seconds = refresh
-        self.tick_seconds = tick if tick is not None else min(refresh, 1.0)
+        # twice a second: a 1 s timer drifting against the wall clock would now and then skip a second
+        self.tick_seconds = tick if tick is not None else min(refresh, 0.5)
         self.monotonic = monotonic
         # A hung daemon is as bad as a dead one: after this long without an answer, say so.
         self.stale_after = stale_after if stale_after is not None else max(5.0, 3 * refresh)
