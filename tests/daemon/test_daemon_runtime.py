@@ -25,7 +25,7 @@ def daemon(cfg: Config, data: Path, port: FaultyPort, stream: PaperStream) -> Da
 
 def types(d: Daemon) -> list[str]:
     assert d.store is not None and d.writer is not None
-    d.journal.dispatch()
+    d.journal.dispatch(force=True)
     d.writer.flush()
     return [r["type"] for r in d.store.journal_tail(200)]
 

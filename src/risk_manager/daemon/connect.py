@@ -33,7 +33,11 @@ class LoginFailed(Exception):
     """The gateway refused or could not be reached; the daemon retries (it is NOT MONITORED meanwhile)."""
 
 
-def projectx_connector(config: Config, creds: Credentials) -> Connector:
+def projectx_connector(config: Config, creds: Credentials,
+                       requests_per_minute: int | None = None) -> Connector:
+    """``requests_per_minute``: the SDK's client-side limiter (default: the adapter's 180, below the
+    gateway's 200 / 60 s); benchmarks raise it to measure latency rather than the limit."""
+
     async def connect() -> Connection:
         from risk_manager.broker.projectx import (  # lazy: the SDK import is heavy
             AuthenticationFailed,
@@ -41,11 +45,13 @@ def projectx_connector(config: Config, creds: Credentials) -> Connector:
             ProjectXSession,
             ProjectXStream,
         )
+        from risk_manager.broker.projectx.session import DEFAULT_REQUESTS_PER_MINUTE
 
         g = config.gateway
         session = ProjectXSession(api_url=g.api_url, user_hub_url=g.user_hub_url,
                                   market_hub_url=g.market_hub_url, username=creds.username,
-                                  api_key=creds.api_key)
+                                  api_key=creds.api_key,
+                                  requests_per_minute=requests_per_minute or DEFAULT_REQUESTS_PER_MINUTE)
         try:
             await session.open()
         except AuthenticationFailed as e:

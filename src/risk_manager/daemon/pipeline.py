@@ -123,16 +123,20 @@ class Pipeline:
             actions = []
         if actions:
             self.executor.submit(actions)
-        self.journal.dispatch()
-        self.processed += 1
+            self.journal.hold()  # log and commit once the first broker calls are on the wire
         if isinstance(event, TradeEvent):
             self._remember(event)
-        elif isinstance(event, PositionEvent):
+        self.journal.dispatch()
+        self.processed += 1
+        if isinstance(event, PositionEvent):
             self._on_positions()
         self._poke()
 
     def _remember(self, t: TradeEvent) -> None:
-        st = self.engine.states.get(t.account_id)
-        if self.writer is not None and st is not None:
-            self.writer.trade(st.name, t.id, self.engine.td.label(t.at), t.at, t.profit_and_loss, t.fees,
-                              t.order_id, t.voided)
+        """Seen trades ride with the journal's next dispatch: the fill's position update (the event that
+        usually breaches) is right behind it, and the DB thread should not wake up in between."""
+        st, writer = self.engine.states.get(t.account_id), self.writer
+        if writer is not None and st is not None:
+            day = self.engine.td.label(t.at)
+            self.journal.later(lambda: writer.trade(st.name, t.id, day, t.at, t.profit_and_loss, t.fees,
+                                                    t.order_id, t.voided))

@@ -154,7 +154,7 @@ class Daemon:
             await self.executor.stop()
         if self.engine is not None:
             self.journal.write({"at": self.engine.make.ts(self.clock.now()), "type": "daemon_stopped"})
-        self.journal.dispatch()
+        self.journal.dispatch(force=True)
         if self.writer is not None:
             self.writer.flush()
             self.writer.close()

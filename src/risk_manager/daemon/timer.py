@@ -61,6 +61,7 @@ class DeadlineDriver:
                 continue
             if actions:
                 self._execute(actions)
+                self.journal.hold()
             self.journal.dispatch()
         if self._daily is not None and self._next_daily is not None and now >= self._next_daily:
             self._next_daily = now + self._daily_every
