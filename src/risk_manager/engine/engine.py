@@ -36,7 +36,6 @@ class Engine:
                  book: ContractBook, journal: JournalWriter, records: RecordMaker, *, warn_at: float = 0.8,
                  pnl_basis: PnlBasis = "net", mark_mode: MarkMode = "liquidation",
                  store: EngineStore | None = None) -> None:
-        self.rules = rules
         self.td, self.session, self.book = trading_day, session, book
         self.journal, self.make = journal, records
         self.pnl_basis, self.mark_mode = pnl_basis, mark_mode
@@ -47,10 +46,7 @@ class Engine:
         self.warnings = WarningTracker(warn_at)
         self.decider = Decider(self)
         self.day: date | None = None
-        self._by_trigger = by_trigger(rules)
-        self._deadline_rules = [r for r in rules if type(r).next_deadline is not Rule.next_deadline]
-        self._release_rules = [r for r in rules if type(r).releases is not Rule.releases]
-        self._quote_rules = self._by_trigger.get(QuoteEvent, [])
+        self.set_rules(rules)
         self._quote_deltas: dict[str, Delta] = {}  # a quote moves no size: one (immutable) Delta per contract
         self._exempt: dict[int, set[str]] = {}  # contract whose next position event is the allowed fill
 
@@ -58,6 +54,14 @@ class Engine:
     def start(self, now: datetime) -> None:
         self.day = self.td.label(now)
         self.deadlines.set("reset", self.td.next_reset(now), ("reset",))
+
+    def set_rules(self, rules: list[Rule]) -> None:
+        """Install the enabled rules (start-up, or a config reload applied live)."""
+        self.rules = rules
+        self._by_trigger = by_trigger(rules)
+        self._deadline_rules = [r for r in rules if type(r).next_deadline is not Rule.next_deadline]
+        self._release_rules = [r for r in rules if type(r).releases is not Rule.releases]
+        self._quote_rules = self._by_trigger.get(QuoteEvent, [])
 
     def add_account(self, account_id: int, name: str) -> AccountState:
         st = AccountState(account_id, name, self.book, self.pnl_basis, self.mark_mode)
