@@ -49,4 +49,5 @@ def test_the_packaged_demo_config_is_the_examples_file_and_always_has_an_open_se
     assert engine.session is not None and engine.session.is_open(sat)
     assert cfg.gateway.api_url == "http://127.0.0.1:1/api"
     assert cfg.rules.no_stop_loss_grace.grace_period_seconds == 3.0
+    assert cfg.rules.trade_frequency_limit.cooldown.per_minute.seconds == 4.0
     assert Path(PACKAGED).is_file()

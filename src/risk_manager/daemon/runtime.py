@@ -12,6 +12,8 @@ from datetime import datetime
 
 from risk_manager.broker.port import AccountInfo
 from risk_manager.config import Config
+from risk_manager.daemon import calendar_cache
+from risk_manager.daemon.calendar_cache import CachedCalendar
 from risk_manager.daemon.connect import Connection, Connector
 from risk_manager.daemon.dbwriter import DbWriter
 from risk_manager.daemon.journal import DaemonJournal
@@ -76,7 +78,8 @@ class Daemon:
         restore_lockouts(engine, self.store, now)
         missed_reset(engine, self.store, now)
         self.journal.dispatch()
-        warm = asyncio.create_task(asyncio.to_thread(_warm_calendar, engine, now), name="calendar")
+        calendar = calendar_cache.install(engine, self.config, self.opts.data_dir)
+        warm = asyncio.create_task(asyncio.to_thread(_warm_calendar, engine, calendar, now), name="calendar")
         self.connection = conn = await self._login()
         steps = self._steps = Steps(self, Reconciler(conn.broker, self.budget))
         self.accounts = await steps.resolve_accounts()
@@ -175,13 +178,15 @@ def _quiet_sdk() -> None:
         log.exception("taking over the SDK's loggers failed")
 
 
-def _warm_calendar(engine: Engine, now: datetime) -> None:
-    """Load the exchange calendar off the event loop (pandas takes ~1-2 s to import), so the first session
-    question asked by a rule does not stall enforcement."""
+def _warm_calendar(engine: Engine, calendar: CachedCalendar | None, now: datetime) -> None:
+    """Load this year's and next year's exchange calendar off the event loop (from the data directory's
+    cache, else via pandas in ~1.5 s), so no session question asked by a rule stalls enforcement."""
     session = engine.session
     if session is None:
         return
     try:
+        if calendar is not None:
+            calendar.warm(now.year, now.year + 1)
         session.is_open(now)
         session.next_start(now)
     except Exception:

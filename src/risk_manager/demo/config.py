@@ -21,7 +21,7 @@ def demo_config_path() -> Path:
 
 
 def _seconds(value: float) -> Duration:
-    return Duration(f"{max(1, round(value))}s")
+    return Duration.of_seconds(round(max(value, 0.5), 2))
 
 
 def demo_config(api_url: str, user_hub_url: str, market_hub_url: str, now: datetime,
@@ -44,7 +44,7 @@ def demo_config(api_url: str, user_hub_url: str, market_hub_url: str, now: datet
     loss = r.cooldown_after_loss
     tiers = [t.model_copy(update={"cooldown": _seconds((6 if i == 0 else 12) / speed)})
              for i, t in enumerate(sorted(loss.tiers, key=lambda t: -t.loss))]
-    grace = r.no_stop_loss_grace.model_copy(update={"grace_period_seconds": max(1.0, 6.0 / speed)})
+    grace = r.no_stop_loss_grace.model_copy(update={"grace_period_seconds": max(0.5, 6.0 / speed)})
     rules = r.model_copy(update={"trade_frequency_limit": freq,
                                  "cooldown_after_loss": loss.model_copy(update={"tiers": tiers}),
                                  "no_stop_loss_grace": grace})

@@ -52,7 +52,7 @@ async def tilted_trader(t: TraderClient, say: Say, speed: float = 1.0) -> None:
     await wait(1.0)
     say("revenge: buys 2 NQ straight away")
     await t.buy("NQ", 2)
-    await wait(6.0)
+    await wait(6.5)  # the loss cooldown (6 s) ends before the next act
 
     say("overtrading: scalps NQ again and again")
     await t.price("NQ", 20997.0)
