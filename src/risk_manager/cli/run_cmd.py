@@ -41,7 +41,7 @@ def run(
 
     from risk_manager.broker.projectx.logs import register_secret
     from risk_manager.daemon.connect import projectx_connector
-    from risk_manager.daemon.logs import setup_logging
+    from risk_manager.daemon.logs import remove_handlers, setup_logging
     from risk_manager.daemon.options import DaemonOptions
     from risk_manager.daemon.paths import data_dir as resolve_data_dir
     from risk_manager.daemon.paths import log_dir
@@ -53,5 +53,8 @@ def run(
     logging.getLogger("risk_manager.daemon").info(
         "risk-manager starting: config %s, data %s, credentials from %s", config, data, creds.source)
     options = DaemonOptions(data_dir=data, started_at=started)
-    code = asyncio.run(serve(cfg, projectx_connector(cfg, creds), options))
+    try:
+        code = asyncio.run(serve(cfg, projectx_connector(cfg, creds), options))
+    finally:
+        remove_handlers()
     raise typer.Exit(code)

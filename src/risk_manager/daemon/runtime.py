@@ -75,7 +75,7 @@ class Daemon:
         if recovered:
             alert_recovered(self.journal, engine, now, self.opts.data_dir)
         engine.start(now)
-        restore_lockouts(engine, self.store, now)
+        restore_lockouts(engine, self.store, now, self.config)
         missed_reset(engine, self.store, now)
         self.journal.dispatch()
         calendar = calendar_cache.install(engine, self.config, self.opts.data_dir)

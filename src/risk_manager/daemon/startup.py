@@ -8,6 +8,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
+from risk_manager.config import Config
 from risk_manager.daemon.journal import DaemonJournal, alert_record
 from risk_manager.daemon.paths import backup_dir, db_path
 from risk_manager.domain.enums import Side
@@ -33,10 +34,19 @@ def alert_recovered(journal: DaemonJournal, engine: Engine, now: datetime, data:
                                f"database corrupt or missing at start-up; restored from {backup_dir(data)}"))
 
 
-def restore_lockouts(engine: Engine, store: Store, now: datetime) -> int:
-    """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled)."""
-    recs = store.active_lockouts()
-    for rec in recs:
+def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config) -> int:
+    """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled).
+    A symbol block lasts while it is configured: one whose root is no longer blocked is released."""
+    recs = []
+    blocks = config.rules.symbol_blocks
+    for rec in store.active_lockouts():
+        still = blocks.enabled and rec.symbol is not None and blocks.is_blocked(rec.symbol)
+        if rec.rule == "symbol_blocks" and rec.symbol and not still:
+            store.delete_lockout(rec.account, rec.rule, rec.scope)
+            engine.journal.write(engine.make.unlock(now, rec.account, rec.rule, rec.symbol))
+            log.warning("released %s block of %s: no longer configured", rec.symbol, rec.account)
+            continue
+        recs.append(rec)
         engine.restore_lockout(rec, now)
     active = [r for r in recs if r.until is None or r.until > now]
     for r in active:
