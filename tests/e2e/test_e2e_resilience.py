@@ -51,6 +51,7 @@ async def test_a_failed_close_is_re_read_then_sent_again_and_fills_once(rig: Rig
     closes = rig.requests("Position/closeContract")
     assert [c.fault for c in closes] == [mode, None]
     assert rig.closing_fills("CL") == 1
+    assert await until(lambda: len(rig.of("result", call="close_position")) == 2)
     first = rig.of("result", call="close_position")[0]
     assert first["uncertain"] and not first["ok"]
 
@@ -63,4 +64,4 @@ async def test_a_hung_close_is_not_doubled_when_it_finally_lands(rig: Rig) -> No
     assert len(rig.requests("Position/closeContract")) == 2  # the hung one, then one after a re-read
     assert await until(lambda: all(r.status for r in rig.requests("Position/closeContract")), within=6.0)
     assert rig.size("CL") == 0 and rig.closing_fills("CL") == 1  # the late one found nothing to close
-    assert any(r["uncertain"] for r in rig.of("result", call="close_position"))
+    assert await until(lambda: any(r["uncertain"] for r in rig.of("result", call="close_position")))

@@ -14,6 +14,7 @@ async def test_max_contracts_reduces_to_the_limit(rig: Rig) -> None:
     await rig.start("  max_contracts: {enabled: true, limit: 2}\n")
     rig.trade("MNQ", "buy", 4)
     assert await until(lambda: rig.size("MNQ") == 2)
+    assert await until(lambda: bool(rig.of("action", rule="max_contracts")))  # journal: just after the call
     action = rig.of("action", rule="max_contracts")[0]
     assert (action["action"], action["from"], action["to"]) == ("reduce_position", 4, 2)
     calls = rig.requests("Position/partialCloseContract")
@@ -29,6 +30,7 @@ async def test_daily_loss_flattens_locks_and_the_kill_switch_closes_the_next_fil
     assert await until(lambda: rig.size("ES") == 1)
     rig.price("ES", 5997.0)  # -162.50 unrealized
     assert await until(lambda: rig.size("ES") == 0 and not rig.open_orders())
+    assert await until(lambda: bool(rig.of("action", rule="daily_realized_loss")))
     kinds = [r["type"] for r in rig.records
              if r.get("rule") == "daily_realized_loss" and r["type"] != "warning"]
     assert kinds[:3] == ["violation", "lockout", "action"]
@@ -48,6 +50,7 @@ async def test_no_stop_grace_closes_an_unprotected_position_but_not_a_protected_
     rig.trade("MNQ", "buy", 1)
     assert await until(lambda: rig.size("MNQ") == 0, within=5.0)
     assert rig.size("ES") == 1
+    assert await until(lambda: bool(rig.of("violation", rule="no_stop_loss_grace")))
     assert [r["symbol"] for r in rig.of("violation", rule="no_stop_loss_grace")] == ["MNQ"]
 
 
@@ -57,6 +60,7 @@ async def test_symbol_block_closes_the_position_and_cancels_the_order(rig: Rig) 
     assert await until(lambda: rig.size("CL") == 0)
     oid = rig.order("CL", "buy", 1, OrderType.LIMIT, 60.0)
     assert await until(lambda: oid not in rig.open_orders())
+    assert await until(lambda: bool(rig.of("lockout", rule="symbol_blocks")))
     assert rig.of("lockout", rule="symbol_blocks")[0]["scope"] == "symbol"
 
 
