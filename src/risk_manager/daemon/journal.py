@@ -71,7 +71,8 @@ class DaemonJournal:
         """Keep pending records back for ``seconds`` (broker calls were just started); dispatched after."""
         loop = asyncio.get_running_loop()
         self._held_until = max(self._held_until, time.monotonic() + seconds)
-        loop.call_later(seconds, self.dispatch)
+        loop.call_later(seconds, self.dispatch, True)  # forced: a timer firing a hair early must not strand
+
 
     def dispatch(self, force: bool = False) -> None:
         """Hand pending records to the DB thread, the log and the listeners (in order)."""

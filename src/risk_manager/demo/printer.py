@@ -63,6 +63,8 @@ def human(rec: Record) -> str | None:
 class Printer:
     def __init__(self, out: TextIO, err: TextIO, headless: bool, tz: tzinfo | None = None) -> None:
         self.out, self.err, self.headless, self.tz = out, err, headless, tz
+        # (rule, at) of each violation: an action with none behind it comes from the kill switch
+        self._violations: set[tuple[Any, Any]] = set()
 
     def record(self, rec: Record) -> None:
         if self.headless:
@@ -71,6 +73,11 @@ class Printer:
             line = human(rec)
             if line is None:
                 return
+            key = (rec.get("rule"), rec.get("at"))
+            if rec.get("type") == "violation":
+                self._violations.add(key)
+            elif rec.get("type") == "action" and key not in self._violations:
+                line = line.replace(": ", ": kill switch (locked), ", 1)
             self.out.write(line + "\n")
         self.out.flush()
 
