@@ -59,7 +59,7 @@ async def test_restarts_within_a_day_do_not_rotate_backups_and_stale_symbol_bloc
     cfg = config("  symbol_blocks: {enabled: true, blocked: [GC]}\n")
     for _ in range(2):
         _, port, stream = paper_setup()
-        d = Daemon(cfg, connector(port, stream), DaemonOptions(data_dir=tmp_path, policy=FAST))
+        d = Daemon(cfg, connector(port, stream), DaemonOptions(data_dir=tmp_path, policy=FAST, control=False))
         await d.start()
         await d.stop()
     assert len(list_backups(tmp_path / "backups", "risk_manager")) == 1

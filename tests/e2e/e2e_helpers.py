@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +21,16 @@ from risk_manager.sim import SimServer
 CREDS = Credentials("e2e-daemon", "e2e-api-key-0123456789", "test")
 
 
-def config_yaml(sim: SimServer, rules: str, account: str = "PRAC-1") -> str:
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def config_yaml(sim: SimServer, rules: str, account: str = "PRAC-1", control_port: int = 8787) -> str:
     return f"""
 accounts: [{{name: {account}}}]
+daemon: {{control_port: {control_port}}}
 gateway:
   api_url: {sim.api_url}
   user_hub_url: {sim.user_hub_url}
@@ -52,7 +60,8 @@ class Rig:
 
     async def start(self, rules: str, data: str = "data") -> Daemon:
         cfg = self.config(rules)
-        d = Daemon(cfg, projectx_connector(cfg, CREDS), DaemonOptions(data_dir=self.tmp / data))
+        opts = DaemonOptions(data_dir=self.tmp / data, control_port=0)
+        d = Daemon(cfg, projectx_connector(cfg, CREDS), opts)
         d.journal.add_listener(self._on_record)
         self.daemons.append(d)
         await asyncio.wait_for(d.start(), 20)

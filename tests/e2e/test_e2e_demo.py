@@ -30,3 +30,11 @@ async def test_headless_demo_prints_json_lines_and_every_act_is_enforced() -> No
     assert any(r["type"] == "action" and r["action"] == "close_position" for r in after)
     assert all(r["ok"] for r in records if r["type"] == "result" and r.get("call") == "done")
     assert "trader: done for the day" in err.getvalue()
+
+
+async def test_the_demo_opens_the_trader_dashboard_over_the_control_api() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = await run_demo(headless=True, duration=10.0, speed=4.0, out=out, err=err, dashboard=True)
+    assert code == 0, err.getvalue()[-2000:]
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert any(r["type"] == "violation" and r["rule"] == "max_contracts" for r in records)

@@ -29,3 +29,6 @@ class DaemonOptions:
     reconcile_every: float = 300.0  # a safety net besides reconnects: events can be lost silently
     login_retry_cap: float = 30.0
     started_at: float = field(default_factory=time.perf_counter)  # for startup_ms
+    config_path: Path | None = None  # lets the admin reload the file live
+    control: bool = True  # serve the control API (SPEC §11)
+    control_port: int | None = None  # None = the config's daemon.control_port; 0 = any free port

@@ -8,13 +8,13 @@ import asyncio
 import contextlib
 import logging
 import time
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from risk_manager.broker.port import AccountInfo
 from risk_manager.config import Config
 from risk_manager.daemon import calendar_cache
-from risk_manager.daemon.calendar_cache import CachedCalendar
 from risk_manager.daemon.connect import Connection, Connector
+from risk_manager.daemon.control import apply_config, start_control
 from risk_manager.daemon.dbwriter import DbWriter
 from risk_manager.daemon.journal import DaemonJournal
 from risk_manager.daemon.linkstate import LinkWatch, QuoteWatch
@@ -26,11 +26,15 @@ from risk_manager.daemon.runtime_steps import Steps
 from risk_manager.daemon.selftest import run_self_test
 from risk_manager.daemon.startup import alert_recovered, missed_reset, open_store, restore_lockouts
 from risk_manager.daemon.timer import DeadlineDriver
+from risk_manager.daemon.warmup import quiet_sdk, warm_calendar
 from risk_manager.enforcement.budget import RateBudget
 from risk_manager.enforcement.live_executor import LiveExecutor
 from risk_manager.engine.engine import Engine
 from risk_manager.engine.factory import build_engine
 from risk_manager.store import Store
+
+if TYPE_CHECKING:
+    from risk_manager.control.server import ControlServer
 
 log = logging.getLogger("risk_manager.daemon")
 
@@ -40,6 +44,8 @@ class Daemon:
         self.config, self._connector, self.opts = config, connector, options
         self.clock = options.clock
         self.protected = asyncio.Event()
+        self.stop_requested = asyncio.Event()  # the admin's "stop" over the control API
+        self.control: ControlServer | None = None
         self.budget = RateBudget(options.rate_limit, options.rate_window)
         self.store: Store | None = None
         self.writer: DbWriter | None = None
@@ -78,8 +84,10 @@ class Daemon:
         restore_lockouts(engine, self.store, now, self.config)
         missed_reset(engine, self.store, now)
         self.journal.dispatch()
+        if self.opts.control:
+            self.control = await start_control(self)
         calendar = calendar_cache.install(engine, self.config, self.opts.data_dir)
-        warm = asyncio.create_task(asyncio.to_thread(_warm_calendar, engine, calendar, now), name="calendar")
+        warm = asyncio.create_task(asyncio.to_thread(warm_calendar, engine, calendar, now), name="calendar")
         self.connection = conn = await self._login()
         steps = self._steps = Steps(self, Reconciler(conn.broker, self.budget))
         self.accounts = await steps.resolve_accounts()
@@ -96,12 +104,15 @@ class Daemon:
         self.pipeline.start()
         self.timer.start(first_daily=steps.first_backup_due(now))
         await conn.stream.start(self.accounts, self.pipeline.on_event, self.link.on_state, self._reconnected)
-        _quiet_sdk()  # the SDK creates more stdout loggers as its modules load: route them through ours
+        quiet_sdk()  # the SDK creates more stdout loggers as its modules load: route them through ours
         await warm
         if await steps.reconcile_all("start-up") and self.link.monitored:
             self._protect()
         self._tasks.append(asyncio.create_task(steps.periodic_reconcile(self.opts.reconcile_every),
                                                name="periodic-reconcile"))
+
+    async def apply_config(self, new: Config) -> None:
+        await apply_config(self, new)
 
     async def _login(self) -> Connection:
         delay = 1.0
@@ -144,6 +155,9 @@ class Daemon:
         for t in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
+        if self.control is not None:
+            with contextlib.suppress(Exception):
+                await self.control.stop()
         if self.connection is not None:
             with contextlib.suppress(Exception):
                 await self.connection.stream.stop()
@@ -167,27 +181,3 @@ class Daemon:
         if self.store is not None:
             self.store.close()
         log.warning("stopped: NOT MONITORED")
-
-
-def _quiet_sdk() -> None:
-    try:
-        from risk_manager.broker.projectx.logs import take_over_sdk_loggers
-
-        take_over_sdk_loggers(logging.WARNING)
-    except Exception:  # logging hygiene must never stop enforcement
-        log.exception("taking over the SDK's loggers failed")
-
-
-def _warm_calendar(engine: Engine, calendar: CachedCalendar | None, now: datetime) -> None:
-    """Load this year's and next year's exchange calendar off the event loop (from the data directory's
-    cache, else via pandas in ~1.5 s), so no session question asked by a rule stalls enforcement."""
-    session = engine.session
-    if session is None:
-        return
-    try:
-        if calendar is not None:
-            calendar.warm(now.year, now.year + 1)
-        session.is_open(now)
-        session.next_start(now)
-    except Exception:
-        log.exception("loading the exchange calendar failed")

@@ -17,6 +17,16 @@ from risk_manager.daemon.sd_notify import notify
 log = logging.getLogger("risk_manager.daemon")
 
 
+async def _either(a: asyncio.Event, b: asyncio.Event) -> None:
+    """Until a signal arrives or the admin asks the daemon to stop over the control API."""
+    waits = {asyncio.create_task(a.wait()), asyncio.create_task(b.wait())}
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for t in waits:
+            t.cancel()
+
+
 def _install_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -33,7 +43,7 @@ async def serve(config: Config, connector: Connector, options: DaemonOptions,
     _install_signals(stop)
     daemon = Daemon(config, connector, options)
     starting = asyncio.create_task(daemon.start(), name="start-up")
-    stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+    stopping = asyncio.create_task(_either(stop, daemon.stop_requested), name="stop-signal")
     await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
     code = 0
     if starting.done():

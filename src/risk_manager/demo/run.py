@@ -32,8 +32,13 @@ DEMO_CREDENTIALS = Credentials("demo-daemon", "demo-daemon-key-not-a-secret", "d
 
 
 async def run_demo(headless: bool = False, duration: float = 60.0, speed: float = 1.0,
-                   out: TextIO | None = None, err: TextIO | None = None) -> int:
+                   out: TextIO | None = None, err: TextIO | None = None,
+                   dashboard: bool | None = None) -> int:
+    """``dashboard``: None = the trader dashboard when not headless and stdout is a terminal (with
+    ``headless`` too it runs without a screen and the JSON lines still print: for tests)."""
     out, err = out or sys.stdout, err or sys.stderr
+    if dashboard is None:
+        dashboard = not headless and out.isatty() and _has_dashboard()
     loop = asyncio.get_running_loop()
     end = loop.time() + duration
     with tempfile.TemporaryDirectory(prefix="risk-manager-demo-") as tmp:
@@ -44,11 +49,11 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
         cfg = demo_config(sim.api_url, sim.user_hub_url, sim.market_hub_url, datetime.now(UTC), speed)
         printer = Printer(out, err, headless, cfg.schedule.tz)
         daemon = Daemon(cfg, projectx_connector(cfg, DEMO_CREDENTIALS),
-                        DaemonOptions(data_dir=Path(tmp) / "data"))
-        daemon.journal.add_listener(printer.record)
-        if not headless:
-            out.write(f"risk-manager demo: simulator on {sim.base_url}, journal below "
-                      "(the trader dashboard is not built yet)\n")
+                        DaemonOptions(data_dir=Path(tmp) / "data", control_port=0))
+        if headless or not dashboard:
+            daemon.journal.add_listener(printer.record)
+        if not headless and not dashboard:
+            out.write(f"risk-manager demo: simulator on {sim.base_url}, journal below\n")
         trader: asyncio.Task[None] | None = None
         try:
             async with asyncio.timeout(max(end - loop.time(), 1.0)):
@@ -56,10 +61,14 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
             async with aiohttp.ClientSession() as http:
                 client = TraderClient(sim.base_url, http)
                 await client.login()
-                trader = asyncio.create_task(tilted_trader(client, printer.say, speed), name="trader")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(trader), max(end - loop.time(), 0.0))
-                await asyncio.sleep(max(end - loop.time(), 0.0))
+                say = printer.say if headless or not dashboard else (lambda _: None)  # the UI owns the tty
+                trader = asyncio.create_task(tilted_trader(client, say, speed), name="trader")
+                if dashboard and daemon.control is not None:
+                    await _show_dashboard(daemon.control.url, max(end - loop.time(), 0.0), headless)
+                else:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(asyncio.shield(trader), max(end - loop.time(), 0.0))
+                    await asyncio.sleep(max(end - loop.time(), 0.0))
         except StartupError as e:
             err.write(f"risk-manager demo: the daemon refused to start: {e}\n")
             return e.code
@@ -75,3 +84,25 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
             await sim.stop()
             remove_handlers()
     return 0
+
+
+def _has_dashboard() -> bool:
+    try:
+        from risk_manager.tui.app import DashboardApp  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+async def _show_dashboard(url: str, seconds: float, headless: bool) -> None:
+    """The trader dashboard over the daemon's control API, until the trader presses q or time is up."""
+    from risk_manager.tui.app import DashboardApp
+    from risk_manager.tui.provider import client_provider
+
+    app = DashboardApp(client_provider(url))
+    ui = asyncio.create_task(app.run_async(headless=headless), name="dashboard")
+    done, _ = await asyncio.wait({ui}, timeout=seconds)
+    if not done:
+        app.exit()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ui, 5.0)
