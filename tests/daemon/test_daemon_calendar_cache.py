@@ -9,6 +9,7 @@ from pathlib import Path
 from daemon_helpers import config
 
 from risk_manager.clock import ExchangeCalendar
+from risk_manager.config import Config
 from risk_manager.daemon.calendar_cache import CachedCalendar, install
 from risk_manager.engine.factory import build_engine
 from risk_manager.engine.records import ListJournal
@@ -18,7 +19,7 @@ CME = """
 """.replace("calendar: none", "")
 
 
-def cme_config():  # type: ignore[no-untyped-def]
+def cme_config() -> Config:
     cfg = config(CME)
     schedule = cfg.schedule.model_copy(update={"calendar": "cme_equity",
                                                "holidays": [date(2026, 3, 3)]})

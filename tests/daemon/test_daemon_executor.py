@@ -26,7 +26,11 @@ def make(faults: list[str] | None = None, hang: float = 0.3, policy: ExecutorPol
     paper, port, _ = paper_setup(faults, hang)
     journal = ListJournal()
     completed: list[tuple[int, str]] = []
-    ex = LiveExecutor(port, lambda a, k, sizes=None: completed.append((a, k)), journal,
+
+    def complete(account_id: int, key: str, sizes: dict[str, int] | None = None) -> None:
+        completed.append((account_id, key))
+
+    ex = LiveExecutor(port, complete, journal,
                       RecordMaker(ZoneInfo("America/Chicago")), SystemClock(), lambda _: None, policy=policy)
     return paper, port, journal, completed, ex
 
