@@ -80,6 +80,11 @@ class QuoteWatch:
                 return
             try:
                 await stream.watch_contracts(wanted)
+                for cid in self._current - wanted:
+                    # no more quotes will come: a later position must not be valued at this frozen price
+                    for st in self.engine.states.values():
+                        if cid not in st.positions:
+                            st.quotes.pop(cid, None)
                 self._current = wanted
             except Exception:
                 log.exception("updating quote subscriptions failed")
