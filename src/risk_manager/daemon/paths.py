@@ -29,7 +29,11 @@ def data_dir(config: Config, override: str | os.PathLike[str] | None = None) -> 
 
 
 def log_dir(config: Config, data: Path) -> Path:
-    return Path(config.daemon.log_dir) if config.daemon.log_dir else data / "logs"
+    """daemon.log_dir, else $LOGS_DIRECTORY (the systemd unit's LogsDirectory), else <data>/logs."""
+    if config.daemon.log_dir:
+        return Path(config.daemon.log_dir)
+    logs = os.environ.get("LOGS_DIRECTORY")
+    return Path(logs.split(":")[0]) if logs else data / "logs"
 
 
 def db_path(data: Path) -> Path:

@@ -33,7 +33,12 @@ def _install_signals(stop: asyncio.Event) -> None:
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError, ValueError):  # Windows: no loop signal handlers
-            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+            try:
+                signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+            except ValueError:
+                # not the main thread (a Windows service runs us on its own thread): the service
+                # control manager stops us through ``stop`` instead
+                return
 
 
 async def serve(config: Config, connector: Connector, options: DaemonOptions,
