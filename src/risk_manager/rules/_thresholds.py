@@ -112,4 +112,4 @@ class PositionPnlThreshold(Rule):
                 u = pos.unrealized
                 if u is not None and u > extreme:
                     extreme = u
-        return extreme / t
+        return extreme / t if extreme else 0.0  # not -0.0 for a flat account under a loss limit
