@@ -6,8 +6,8 @@ from replay_helpers import config
 
 from risk_manager.config import load_config_text
 from risk_manager.domain.contracts import catalogue_contract
-from risk_manager.domain.enums import Side
-from risk_manager.domain.events import TradeEvent
+from risk_manager.domain.enums import PositionType, Side
+from risk_manager.domain.events import PositionEvent, TradeEvent
 from risk_manager.engine.engine import Engine
 from risk_manager.engine.factory import build_engine
 from risk_manager.engine.records import ListJournal
@@ -58,3 +58,16 @@ def test_a_trade_from_the_previous_trading_day_does_not_count_today() -> None:
     yesterday = datetime(2026, 11, 19, 22, 30, tzinfo=UTC)  # 16:30 CT on the 19th: the previous trading day
     eng.handle(loss(1, yesterday, -500.0), now=T0)
     assert eng.states[1].realized == 0.0 and not eng.locks.is_locked("PRAC-1")
+
+
+def test_position_update_before_its_trade_never_spares_a_later_fill() -> None:
+    cool = "  cooldown_after_loss:\n    enabled: true\n    flatten_on_breach: false\n" \
+           "    tiers: [{loss: -50, cooldown: 5m}]\n"
+    _, eng = engine(cool)
+    eng.handle(PositionEvent(T0, 1, MNQ, PositionType.LONG, 2, 21000.0))
+    # the exit's position update arrives first, then its losing trade starts the cooldown
+    eng.handle(PositionEvent(T0, 1, MNQ, PositionType.LONG, 1, 21000.0))
+    eng.handle(loss(1, T0, -80.0))
+    assert eng.locks.is_locked("PRAC-1")
+    acts = eng.handle(PositionEvent(T0 + timedelta(seconds=5), 1, MNQ, PositionType.LONG, 3, 21000.0))
+    assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 3, 1)]

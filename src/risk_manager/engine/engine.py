@@ -1,8 +1,7 @@
 """The engine: per event, update state -> kill switch -> rules -> lockouts first -> one plan (SPEC §3, §6).
 
-Synchronous and deterministic: it never reads a clock (times come from events and deadlines) and never
-calls a broker (it returns actions; an executor runs them). Replay, demo, simulator and live share it.
-"""
+Synchronous and deterministic: no clock reads (times come from events and deadlines), no broker calls (it
+returns actions for an executor). Replay, demo, simulator and live share it."""
 
 from __future__ import annotations
 
@@ -48,9 +47,9 @@ class Engine:
         self.day: date | None = None
         self.set_rules(rules)
         self._quote_deltas: dict[str, Delta] = {}  # a quote moves no size: one (immutable) Delta per contract
-        self._exempt: dict[int, set[str]] = {}  # contract whose next position event is the allowed fill
+        # contract -> the size its next position update must show to be the allowed fill itself
+        self._exempt: dict[int, dict[str, int]] = {}
 
-    # ---- set-up ----------------------------------------------------------------------------------
     def start(self, now: datetime) -> None:
         self.day = self.td.label(now)
         self.deadlines.set("reset", self.td.next_reset(now), ("reset",))
@@ -114,14 +113,17 @@ class Engine:
             assert last is not None
             kills = kill_switch(event, delta, st, last.rule)
         violations = run_rules(self, self._by_trigger.get(type(event), []), event, ctx)
-        projected = None
-        if isinstance(event, TradeEvent) and delta.counted and (violations or kills):
+        # a fill's trade arrives before its position update: judge "nothing to do" on the size it leaves
+        projected: dict[str, int] | None = None
+        if isinstance(event, TradeEvent):
             pos = st.positions.get(event.contract_id)
             projected = {event.contract_id: (pos.size if pos else 0) + event.side.sign * event.size}
-        actions = self.decider.decide(st, event.at, now, violations, kills, projected)
-        if isinstance(event, TradeEvent) and not was_locked and self.locks.is_locked(st.name):
-            # the fill that started the lockout was allowed: spare its own position update
-            self._exempt.setdefault(st.account_id, set()).add(event.contract_id)
+        actions = self.decider.decide(st, event.at, now, violations, kills,
+                                      projected if delta.counted else None)
+        if projected and not was_locked and self.locks.is_locked(st.name):
+            # the fill that started the lockout was allowed: spare its own position update, recognised by
+            # the size it leaves (so a later fill is never spared if the update had come first)
+            self._exempt.setdefault(st.account_id, {}).update(projected)
         self._arm_rule_deadlines(st, ctx)
         return actions
 
@@ -129,8 +131,7 @@ class Engine:
         if isinstance(event, PositionEvent):
             spared = self._exempt.get(st.account_id)
             if spared and event.contract_id in spared:
-                spared.discard(event.contract_id)
-                return True
+                return spared.pop(event.contract_id) == event.signed_size
         return False
 
     def _releases(self, st: AccountState, event: AccountEvent, ctx: RuleContext) -> None:
