@@ -58,6 +58,7 @@ async def apply_config(d: Daemon, new: Config) -> None:
     reconfigure(d.engine, new, now)
     calendar = calendar_cache.install(d.engine, new, d.opts.data_dir)  # keep restarts pandas-free
     d.config = new
+    d.notifier.reconfigure(new.notifications, new.schedule.tz)
     d.journal.dispatch(force=True)
     if d.timer is not None:
         d.timer.poke()

@@ -31,6 +31,7 @@ from risk_manager.enforcement.budget import RateBudget
 from risk_manager.enforcement.live_executor import LiveExecutor
 from risk_manager.engine.engine import Engine
 from risk_manager.engine.factory import build_engine
+from risk_manager.notify import Notifier
 from risk_manager.store import Store
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class Daemon:
         self.store: Store | None = None
         self.writer: DbWriter | None = None
         self.journal = DaemonJournal(None)
+        self.notifier = Notifier(config.notifications, tz=config.schedule.tz)
+        self.journal.add_listener(self.notifier.offer)  # after the broker call, like every listener
         self.engine: Engine | None = None
         self.connection: Connection | None = None
         self.executor: LiveExecutor | None = None
@@ -72,6 +75,7 @@ class Daemon:
             if failed:
                 why = "; ".join(f"{c.rule}: {c.detail}" for c in failed)
                 raise StartupError(4, f"self-test failed: {why}")
+        self.notifier.start()
         now = self.clock.now()
         self.store, recovered = open_store(self.opts.data_dir, now)
         self.writer = DbWriter(db_path(self.opts.data_dir))
@@ -172,6 +176,7 @@ class Daemon:
         if self.engine is not None:
             self.journal.write({"at": self.engine.make.ts(self.clock.now()), "type": "daemon_stopped"})
         self.journal.dispatch(force=True)
+        await self.notifier.stop()
         if self.writer is not None:
             self.writer.flush()
             self.writer.close()
