@@ -120,6 +120,7 @@ async def live_rig(*, stream: bool = False, bare: bool = False, accounts: list[s
         finally:
             if rig.stream is not None:
                 await asyncio.wait_for(rig.stream.stop(), WAIT)
+            await rig.broker.aclose()
             await session.close()
 
 

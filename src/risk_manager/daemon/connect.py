@@ -57,6 +57,12 @@ def projectx_connector(config: Config, creds: Credentials,
         except AuthenticationFailed as e:
             await session.close()
             raise LoginFailed(str(e)) from None
-        return Connection(ProjectXBroker(session), ProjectXStream(session), session.close)
+        broker = ProjectXBroker(session)
+
+        async def close() -> None:
+            await broker.aclose()
+            await session.close()
+
+        return Connection(broker, ProjectXStream(session), close)
 
     return connect

@@ -1,8 +1,9 @@
 """``BrokerPort`` over project-x-py: SDK reads with timeouts, mutations through the raw request path.
 
-Mutations go through ``client._make_request`` rather than ``PositionManager.close_position_direct`` (which
-sleeps 100 ms and swallows errors into "Operation failed"). The SDK never retries them; neither do we,
-except once after a 401, which the gateway decides before running the handler.
+Mutations go through ``rawpost`` (aiohttp, with the session's token) rather than
+``PositionManager.close_position_direct`` (which sleeps 100 ms and swallows errors into "Operation
+failed"). They are never retried here, except once after a 401, which the gateway decides before running
+the handler; the executor re-queries before acting again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from risk_manager.broker.port import (
     Trade,
 )
 from risk_manager.broker.projectx import convert, results
+from risk_manager.broker.projectx.rawpost import UNAUTHORIZED, RawPoster, to_result
 from risk_manager.broker.projectx.session import AuthenticationFailed, ProjectXSession
 from risk_manager.clock.clock import Clock, SystemClock
 from risk_manager.domain.contracts import Contract, UnknownContractError
@@ -43,6 +45,10 @@ class ProjectXBroker:
         self._mutation_timeout = mutation_timeout
         self._clock: Clock = clock or SystemClock()
         self._contracts: dict[str, Contract] = {}
+        self._raw = RawPoster(session.config.api_url)
+
+    async def aclose(self) -> None:
+        await self._raw.close()
 
     # ---- reads ---------------------------------------------------------------------------------------------
 
@@ -138,19 +144,22 @@ class ProjectXBroker:
             generation = self._session.generation
             try:
                 async with asyncio.timeout(self._mutation_timeout):
-                    response = await self._session.client._make_request("POST", endpoint, data=body)
+                    status, text = await self._raw.post(endpoint, body, self._session.token)
             except Exception as e:
-                _raise_if_cancelled()  # the SDK turns our caller's cancellation into "uncertain"
-                if attempt == 1 and results.is_unauthorized(e):
-                    try:
-                        await self._session.refresh(if_generation=generation)
-                    except AuthenticationFailed as auth:
-                        return BrokerResult(ok=False, error=f"not authorised: {auth} ({action})")
-                    continue
+                _raise_if_cancelled()
                 result = results.from_exception(action, e, self._mutation_timeout)
                 log.warning("%s %s -> %s", action, _ids(body), result.error)
                 return result
-            return results.from_envelope(action, response, order_id)
+            if status == UNAUTHORIZED and attempt == 1:
+                try:
+                    await self._session.refresh(if_generation=generation)
+                except AuthenticationFailed as auth:
+                    return BrokerResult(ok=False, error=f"not authorised: {auth} ({action})")
+                continue
+            result = to_result(action, status, text, order_id)
+            if not result.ok:
+                log.warning("%s %s -> %s", action, _ids(body), result.error)
+            return result
         return BrokerResult(ok=False, error=f"not authorised after re-login ({action})")
 
 
