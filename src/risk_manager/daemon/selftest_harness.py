@@ -1,34 +1,21 @@
-"""A throwaway engine + paper broker on a virtual clock, for the start-up self-test."""
+"""A throwaway engine + paper broker on a virtual clock (the replay loop), for the start-up self-test."""
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import datetime, timedelta
 
-from risk_manager.broker.paper import PaperBroker
-from risk_manager.clock import VirtualClock
 from risk_manager.config import Config
-from risk_manager.domain.contracts import PRODUCTS, Contract, ContractBook, catalogue_contract
+from risk_manager.domain.contracts import PRODUCTS, Contract, catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
-from risk_manager.domain.events import Event
-from risk_manager.enforcement.paper_executor import PaperExecutor
-from risk_manager.engine.factory import build_engine
-from risk_manager.engine.records import ListJournal, Record
+from risk_manager.engine.records import Record
+from risk_manager.replay.paper_loop import PaperLoop
 
 ACCOUNT = "SELFTEST"
 
 
-class Harness:
+class Harness(PaperLoop):
     def __init__(self, config: Config, start: datetime) -> None:
-        self.book = ContractBook.builtin()
-        self.clock = VirtualClock(start)
-        self.journal = ListJournal()
-        self.engine = build_engine(config, self.journal, self.book)
-        self.broker = PaperBroker(self.book, self.clock.now)
-        self.executor = PaperExecutor(self.broker, self.engine.decider.complete)
-        self.queue: deque[Event] = deque()
-        self.broker.subscribe(self.queue.append)
-        self.engine.start(start)
+        super().__init__(config, start)
         self.account = self.broker.add_account(ACCOUNT, 50_000.0, True).id
         self.engine.add_account(self.account, ACCOUNT)
         self.drain()
@@ -48,20 +35,8 @@ class Harness:
             self.book.add(c)
             return c
 
-    def drain(self) -> None:
-        while self.queue:
-            self.executor.execute(self.engine.handle(self.queue.popleft(), self.clock.now()))
-
     def advance(self, seconds: float) -> None:
         self.move_to(self.clock.now() + timedelta(seconds=seconds))
-
-    def move_to(self, at: datetime) -> None:
-        """Fire every deadline up to ``at`` at its own time, then set the clock there."""
-        while (d := self.engine.pop_due(at)) is not None:
-            self.clock.set(max(d.at, self.clock.now()))
-            self.executor.execute(self.engine.fire(d, self.clock.now()))
-            self.drain()
-        self.clock.set(at)
 
     def quote(self, root: str, bid: float) -> None:
         c = self.contract(root)

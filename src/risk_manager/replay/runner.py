@@ -2,65 +2,36 @@
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any
 
-from risk_manager.broker.paper import PaperBroker, PaperRejection
-from risk_manager.clock import VirtualClock
+from risk_manager.broker.paper import PaperRejection
 from risk_manager.config import Config
-from risk_manager.domain.contracts import ContractBook, catalogue_contract
+from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
-from risk_manager.domain.events import Event
-from risk_manager.enforcement.paper_executor import PaperExecutor
-from risk_manager.engine.actions import Action
-from risk_manager.engine.factory import build_engine
-from risk_manager.engine.records import ListJournal, Record
+from risk_manager.engine.records import Record
+from risk_manager.replay.paper_loop import PaperLoop
 from risk_manager.replay.scenario import Step
 
 _TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT, "stop": OrderType.STOP,
           "stop_limit": OrderType.STOP_LIMIT}
 
 
-class Replay:
+class Replay(PaperLoop):
     def __init__(self, config: Config, steps: list[Step]) -> None:
+        super().__init__(config, steps[0].at)
         self.steps = steps
-        self.book = ContractBook.builtin()
-        self.clock = VirtualClock(steps[0].at)
-        self.journal = ListJournal()
-        self.engine = build_engine(config, self.journal, self.book)
-        self.broker = PaperBroker(self.book, self.clock.now)
-        self.executor = PaperExecutor(self.broker, self.engine.decider.complete)
-        self.queue: deque[Event] = deque()
-        self.broker.subscribe(self.queue.append)
         self.accounts: dict[str, int] = {}
         self.order_ids: dict[str, tuple[int, int]] = {}  # scenario id -> (account, broker order id)
         self.rejections: list[str] = []
 
     def run(self) -> list[Record]:
-        self.engine.start(self.steps[0].at)
         for step in self.steps:
-            self._advance(step)
-            self.clock.set(step.at)
+            self.move_to(step.at)
             if step.do == "end":
                 break
             self._perform(step)
-            self._drain()
+            self.drain()
         return self.journal.records + self._summaries()
-
-    def _advance(self, step: Step) -> None:
-        """Fire every deadline up to this line at its own exact time."""
-        while (d := self.engine.pop_due(step.at)) is not None:
-            self.clock.set(d.at)
-            self._execute(self.engine.fire(d))
-            self._drain()
-
-    def _execute(self, actions: list[Action]) -> None:
-        if actions:
-            self.executor.execute(actions)
-
-    def _drain(self) -> None:
-        while self.queue:
-            self._execute(self.engine.handle(self.queue.popleft()))
 
     def _account(self, step: Step) -> int:
         name = step.data.get("account")
