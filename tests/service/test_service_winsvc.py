@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from service_fakes import write_config
 
-from risk_manager.service.windows_run import StopBridge, _signal_handlers_only_on_main_thread, run_in_process
+from risk_manager.service.windows_run import StopBridge, run_in_process
 
 
 def test_windows_modules_import_on_linux_with_pywin32_blocked() -> None:
@@ -81,22 +81,3 @@ def test_missing_credentials_exit_3_and_the_data_dir_file_is_used(tmp_path: Path
     (data / "credentials.env").chmod(0o600)
     assert run_in_process(write_config(tmp_path), data, StopBridge(), reports.append) == 3
     assert "credentials.env lacks username and api_key" in reports[-1]
-
-
-def test_signal_handlers_are_skipped_only_off_the_main_thread() -> None:
-    from risk_manager.daemon import service as daemon_service
-
-    original = daemon_service._install_signals
-    seen: list[bool] = []
-
-    def worker() -> None:
-        with _signal_handlers_only_on_main_thread():
-            seen.append(daemon_service._install_signals is original)
-        seen.append(daemon_service._install_signals is original)
-
-    with _signal_handlers_only_on_main_thread():
-        seen.append(daemon_service._install_signals is original)
-    t = threading.Thread(target=worker)
-    t.start()
-    t.join()
-    assert seen == [True, False, True]

@@ -11,7 +11,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,23 +99,6 @@ async def _serve(cfg: Config, connector: Connector, options: DaemonOptions, brid
 
     stop = asyncio.Event()
     bridge.attach(asyncio.get_running_loop(), stop)
-    with _signal_handlers_only_on_main_thread():
-        return await serve(cfg, connector, options, stop=stop)
-
-
-@contextlib.contextmanager
-def _signal_handlers_only_on_main_thread() -> Iterator[None]:
-    """serve() installs SIGTERM/SIGINT handlers, which Python forbids off the main thread - and pywin32 runs
-    SvcDoRun on a service thread. The SCM's stop arrives through the StopBridge instead, so skip them there.
-    (Drop this once daemon.service tolerates a non-main thread.)"""
-    from risk_manager.daemon import service as daemon_service
-
-    original = getattr(daemon_service, "_install_signals", None)
-    if original is None or threading.current_thread() is threading.main_thread():
-        yield
-        return
-    daemon_service._install_signals = lambda stop: None
-    try:
-        yield
-    finally:
-        daemon_service._install_signals = original
+    # serve() skips SIGTERM/SIGINT handlers off the main thread (pywin32 runs SvcDoRun on a service
+    # thread); the SCM's stop arrives through the StopBridge instead
+    return await serve(cfg, connector, options, stop=stop)
