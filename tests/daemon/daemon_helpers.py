@@ -80,7 +80,8 @@ class PaperStream:
 class FaultyPort(PaperBrokerPort):
     """The paper port with scripted outcomes for the next mutating calls: "500" (uncertain, not executed),
     "hang" (the request reaches the broker only after ``hang`` seconds, whatever the caller does meanwhile;
-    the caller gets "uncertain"), "refuse" (definite error, not executed)."""
+    the caller gets "uncertain"), "late" (the gateway answers, and applies the request, only after ``hang``
+    seconds: the real answer then), "refuse" (definite error, not executed)."""
 
     def __init__(self, paper: PaperBroker, faults: list[str] | None = None, hang: float = 0.3) -> None:
         super().__init__(paper)
@@ -98,6 +99,11 @@ class FaultyPort(PaperBrokerPort):
             asyncio.get_running_loop().call_later(self.hang, do)  # like a shielded in-flight request
             await asyncio.sleep(self.hang + 0.01)
             return BrokerResult(ok=False, uncertain=True, error="timed out")
+        if fault == "late":  # applied and answered after ``hang``, whatever the caller does meanwhile
+            loop = asyncio.get_running_loop()
+            answer: asyncio.Future[BrokerResult] = loop.create_future()
+            loop.call_later(self.hang, lambda: answer.set_result(do()))
+            return await asyncio.shield(answer)
         return do()
 
     async def close_position(self, account_id: int, contract_id: str) -> BrokerResult:

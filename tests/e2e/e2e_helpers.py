@@ -16,6 +16,7 @@ from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.runtime import Daemon
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
+from risk_manager.enforcement.calls import ExecutorPolicy
 from risk_manager.sim import SimServer
 
 CREDS = Credentials("e2e-daemon", "e2e-api-key-0123456789", "test")
@@ -58,9 +59,11 @@ class Rig:
     def config(self, rules: str) -> Config:
         return load_config_text(config_yaml(self.sim, rules))
 
-    async def start(self, rules: str, data: str = "data") -> Daemon:
+    async def start(self, rules: str, data: str = "data", policy: ExecutorPolicy | None = None) -> Daemon:
         cfg = self.config(rules)
         opts = DaemonOptions(data_dir=self.tmp / data, control_port=0)
+        if policy is not None:
+            opts.policy = policy
         d = Daemon(cfg, projectx_connector(cfg, CREDS), opts)
         d.journal.add_listener(self._on_record)
         self.daemons.append(d)

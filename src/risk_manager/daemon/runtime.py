@@ -99,9 +99,9 @@ class Daemon:
         self.quotes = QuoteWatch(engine, lambda: conn.stream)
         self.executor = LiveExecutor(conn.broker, engine.decider.complete, self.journal, engine.make,
                                      self.clock, engine.states.get, policy=self.opts.policy,
-                                     budget=self.budget)
+                                     budget=self.budget, locked=self._locked)
         self.timer = DeadlineDriver(engine, self.clock, self.journal, self.executor.submit,
-                                    daily=steps.daily_backup)
+                                    daily=steps.daily_backup, hold=self._close_unanswered)
         self.pipeline = Pipeline(engine, self.executor, self.journal, self.writer, self.clock,
                                  conn.broker.contract, self.quotes.changed, self.timer.poke)
         steps.add_accounts(self.accounts)
@@ -128,6 +128,16 @@ class Daemon:
                              f"{type(e).__name__}: {e}"[:300], delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.opts.login_retry_cap)
+
+    def _locked(self, account_id: int) -> bool:
+        """Any lockout on the account: a close is then re-sent at once while an earlier one is unanswered
+        (the lockout is held until that one is answered, see ``_close_unanswered``)."""
+        st = self.engine.states.get(account_id) if self.engine is not None else None
+        return st is not None and self.engine is not None and bool(self.engine.locks.active(st.name))
+
+    def _close_unanswered(self, account: str) -> bool:
+        aid = self.engine.account_id(account) if self.engine is not None else None
+        return aid is not None and self.executor is not None and self.executor.closing(aid)
 
     async def _reconnected(self) -> None:
         assert self._steps is not None

@@ -10,17 +10,20 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class RateBudget:
     def __init__(self, limit: int = 180, window: float = 60.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
         if limit < 1 or window <= 0:
             raise ValueError("limit must be >= 1 and window > 0")
         self.limit = limit
         self.window = window
         self._now = monotonic
+        self._sleep = sleep
         self._stamps: deque[float] = deque()
         self.waited = 0  # calls that had to wait (diagnostics)
 
@@ -48,4 +51,4 @@ class RateBudget:
         self.waited += 1
         while not self.try_acquire():
             wait = self._stamps[0] + self.window - self._now() if self._stamps else 0.0
-            await asyncio.sleep(min(max(wait, 0.01), self.window))
+            await self._sleep(min(max(wait, 0.01), self.window))

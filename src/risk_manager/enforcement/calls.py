@@ -1,7 +1,9 @@
 """Broker calls for the live executor: a rate budget, a timeout on every call, a journaled result.
 
-Mutations never raise: a timeout or an unexpected exception becomes ``uncertain`` ("may have been
-accepted"), and the executor re-reads the truth before acting again. Reads return None on failure.
+Mutations never raise: no answer within the timeout or an unexpected exception becomes ``uncertain``
+("may have been accepted"), and the executor re-reads the truth before acting again. A request without an
+answer is not abandoned: it keeps running in the background, is tracked in ``inflight`` until the gateway
+answers, and its late answer is journaled (``late: true``). Reads return None on failure.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from risk_manager.broker.port import BrokerPort, BrokerResult, Order, Position
 from risk_manager.clock.clock import Clock
 from risk_manager.enforcement.budget import RateBudget
+from risk_manager.enforcement.inflight import InFlight, Unanswered
 from risk_manager.engine.actions import Action
 from risk_manager.engine.records import JournalWriter, RecordMaker
 
@@ -24,7 +27,8 @@ log = logging.getLogger("risk_manager.enforcement")
 
 @dataclass(frozen=True, slots=True)
 class ExecutorPolicy:
-    mutation_timeout: float = 3.5  # a guard above the adapter's own 3 s: a hung close is "uncertain"
+    mutation_timeout: float = 3.0  # no answer by then: "uncertain" (the request keeps running, tracked)
+    settle_wait: float = 35.0  # longest wait for an unanswered request (above the adapter's 30 s bound)
     read_timeout: float = 5.5
     backoff: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 2.0, 2.0)  # re-check/re-send delays in the budget
     verify_delays: tuple[float, ...] = (0.0, 0.1, 0.25, 0.5, 1.0)  # re-reads after a send
@@ -51,26 +55,49 @@ class BrokerCalls:
                  journal: JournalWriter, make: RecordMaker, clock: Clock) -> None:
         self.broker, self.budget, self.policy = broker, budget, policy
         self.journal, self.make, self.clock = journal, make, clock
+        self.inflight = InFlight()
 
     async def mutate(self, job: Job, call: str, fn: Callable[[], Awaitable[BrokerResult]],
                      **fields: Any) -> BrokerResult:
         await self.budget.acquire()
         t0 = time.perf_counter()
-        try:
-            async with asyncio.timeout(self.policy.mutation_timeout):
-                result = await fn()
-        except TimeoutError:
-            result = BrokerResult(ok=False, uncertain=True,
-                                  error=f"no answer within {self.policy.mutation_timeout:g}s")
-        except Exception as e:  # the port promises not to raise; if it does, assume it may have acted
-            result = BrokerResult(ok=False, uncertain=True, error=f"{type(e).__name__}: {e}"[:200])
+        # eager: the request leaves before this coroutine yields; the task outlives the timeout below
+        task = asyncio.eager_task_factory(asyncio.get_running_loop(), _answer(fn()), name=f"call-{call}")
+        if not task.done():
+            try:
+                await asyncio.wait({task}, timeout=self.policy.mutation_timeout)
+            except asyncio.CancelledError:
+                task.cancel()
+                raise
         ms = round((time.perf_counter() - t0) * 1000, 3)
         job.calls += 1
+        if task.done():
+            result = task.result()
+        else:
+            result = BrokerResult(ok=False, uncertain=True,
+                                  error=f"no answer within {self.policy.mutation_timeout:g}s (still waiting)")
+            cid = fields.get("contract_id")
+            size = fields.get("size") if call == "partial_close" else None
+            self.inflight.track(Unanswered(job.action.account_id, cid, size, task))
+            task.add_done_callback(lambda t: self._late(job, call, t, t0, fields))
         self.journal.write(self._result(job, call, result, ms, fields))
         if not result.ok:
             log.warning("%s %s %s -> %s%s (%.1f ms)", job.account, call, _describe(fields),
                         "uncertain: " if result.uncertain else "", result.error, ms)
         return result
+
+    def _late(self, job: Job, call: str, task: asyncio.Task[BrokerResult], t0: float,
+              fields: dict[str, Any]) -> None:
+        """The answer to a request reported uncertain: journal what the gateway finally said."""
+        if task.cancelled():
+            return
+        r = task.result()
+        ms = round((time.perf_counter() - t0) * 1000, 3)
+        rec = self._result(job, call, r, ms, fields)
+        rec["late"] = True
+        self.journal.write(rec)
+        log.warning("%s %s %s -> late answer after %.1f ms: %s", job.account, call, _describe(fields), ms,
+                    "ok" if r.ok else r.error)
 
     def _result(self, job: Job, call: str, r: BrokerResult, ms: float,
                 fields: dict[str, Any]) -> dict[str, Any]:
@@ -99,6 +126,15 @@ class BrokerCalls:
         except Exception as e:  # BrokerError, timeout, transport: unknown truth, the caller retries later
             log.warning("re-query of open %s failed: %s", what, f"{type(e).__name__}: {e}"[:200])
             return None
+
+
+async def _answer(call: Awaitable[BrokerResult]) -> BrokerResult:
+    try:
+        return await call
+    except asyncio.CancelledError:
+        raise
+    except Exception as e:  # the port promises not to raise; if it does, assume it may have acted
+        return BrokerResult(ok=False, uncertain=True, error=f"{type(e).__name__}: {e}"[:200])
 
 
 def _describe(fields: dict[str, Any]) -> str:

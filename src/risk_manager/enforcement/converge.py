@@ -1,7 +1,8 @@
 """Send -> verify by re-query -> back off, re-read, re-send: the loop every live action runs (SPEC §6).
 
 Nothing is ever re-sent blindly: a second close goes out only after a fresh read shows the goal still unmet,
-so an answer that "may have been accepted" can never turn into a double close. The first send uses the
+and a request that got no answer yet is waited for first (``inflight``: the gateway may still apply it), so
+a late answer cannot add to a re-sent request. The first send uses the
 engine's view (no read round trip on the urgent path). When the retry budget is spent, a position that is
 still open raises a CRITICAL alert and stays on a slow retry schedule until it is flat.
 """
@@ -13,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from risk_manager.enforcement.budget import Sleep
 from risk_manager.enforcement.calls import BrokerCalls, ExecutorPolicy, Job
 
 log = logging.getLogger("risk_manager.enforcement")
@@ -21,9 +23,10 @@ Sent = bool | None
 
 
 class Converger:
-    def __init__(self, calls: BrokerCalls, policy: ExecutorPolicy) -> None:
+    def __init__(self, calls: BrokerCalls, policy: ExecutorPolicy, sleep: Sleep = asyncio.sleep) -> None:
         self.calls = calls
         self.policy = policy
+        self.sleep = sleep
 
     async def run[T](self, job: Job, read: Callable[[], Awaitable[T | None]], goal: Callable[[T], bool],
                      send: Callable[[T | None], Awaitable[Sent]], what: str, *, endless: bool = True,
@@ -45,7 +48,7 @@ class Converger:
             # An accepted close may take a moment to fill; anything else is checked once, then backed off.
             for delay in self.policy.verify_delays if accepted else (0.0,):
                 if delay:
-                    await asyncio.sleep(delay)
+                    await self.sleep(delay)
                 truth = await read()
                 if truth is not None and goal(truth):
                     return self._done(job, True)
@@ -64,7 +67,7 @@ class Converger:
                     self._alert(job, "critical", f"{what}: still not done after {job.attempt} attempts; "
                                 f"retrying every {self.policy.slow_interval:g}s")
                 delay = self.policy.slow_interval
-            await asyncio.sleep(delay)
+            await self.sleep(delay)
             truth = await read()
             if truth is not None and goal(truth):
                 return self._done(job, True)

@@ -6,6 +6,8 @@
 - close / reduce / cancel / modify each converge by re-query (``converge.Converger``); at most one action per
   key is in flight (the engine's decider) and flatten never sends a second close for a contract whose own
   close is in flight.
+- A close or partial close without an answer stays tracked (``inflight``) until the gateway answers: see
+  there for why a partial close waits for it, and a full close is re-sent at once only under a lockout.
 - ``complete(account_id, key)`` is called when an action is done or given up, so it can be decided again.
 """
 
@@ -20,7 +22,7 @@ from functools import partial
 from risk_manager.broker.port import BrokerPort, BrokerResult, Order, Position
 from risk_manager.clock.clock import Clock
 from risk_manager.domain.state import AccountState
-from risk_manager.enforcement.budget import RateBudget
+from risk_manager.enforcement.budget import RateBudget, Sleep
 from risk_manager.enforcement.calls import BrokerCalls, ExecutorPolicy, Job
 from risk_manager.enforcement.converge import Converger
 from risk_manager.enforcement.live_orders import cancel_orders, modify_stop
@@ -30,6 +32,7 @@ from risk_manager.engine.records import JournalWriter, RecordMaker
 log = logging.getLogger("risk_manager.enforcement")
 StateOf = Callable[[int], AccountState | None]
 Complete = Callable[[int, str, dict[str, int] | None], None]
+Locked = Callable[[int], bool]
 
 
 def _sizes(positions: list[Position]) -> dict[str, int]:
@@ -39,11 +42,13 @@ def _sizes(positions: list[Position]) -> dict[str, int]:
 class LiveExecutor:
     def __init__(self, broker: BrokerPort, complete: Complete, journal: JournalWriter, make: RecordMaker,
                  clock: Clock, state_of: StateOf, *, policy: ExecutorPolicy | None = None,
-                 budget: RateBudget | None = None) -> None:
+                 budget: RateBudget | None = None, locked: Locked | None = None,
+                 sleep: Sleep = asyncio.sleep) -> None:
         self.broker = broker
         self.policy = policy or ExecutorPolicy()
-        self.calls = BrokerCalls(broker, budget or RateBudget(), self.policy, journal, make, clock)
-        self.converge = Converger(self.calls, self.policy)
+        self.calls = BrokerCalls(broker, budget or RateBudget(sleep=sleep), self.policy, journal, make, clock)
+        self.converge = Converger(self.calls, self.policy, sleep)
+        self._locked: Locked = locked or (lambda _aid: False)
         self._complete = complete
         self._state_of = state_of
         self._tasks: set[asyncio.Task[None]] = set()
@@ -61,6 +66,10 @@ class LiveExecutor:
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
 
+    def closing(self, account_id: int) -> bool:
+        """A close or partial close sent for this account is still unanswered (its lockout must hold)."""
+        return self.calls.inflight.closing(account_id)
+
     async def drain(self, within: float) -> bool:
         """Wait for in-flight actions; True if all finished within ``within`` seconds."""
         if not self._tasks:
@@ -69,6 +78,7 @@ class LiveExecutor:
         return not pending
 
     async def stop(self) -> None:
+        self.calls.inflight.cancel_all()
         tasks = list(self._tasks)
         for t in tasks:
             t.cancel()
@@ -131,6 +141,11 @@ class LiveExecutor:
 
         async def send(t: tuple[list[Position], list[Order]] | None) -> bool | None:
             sizes = self._engine_sizes(aid) if t is None else _sizes(t[0])
+            if not self._locked(aid) and await self._settle(aid, list(sizes)):
+                t = await read()  # an earlier close was unanswered: size nothing on the view before it
+                if t is None:
+                    return False
+                sizes = _sizes(t[0])
             order_ids = self._engine_orders(aid) if t is None else sorted(o.id for o in t[1])
             # Cancels leave first so a resting entry cannot fill behind the close; nothing waits on them.
             calls = [c.mutate(job, "cancel_order", partial(b.cancel_order, aid, oid), order_id=oid)
@@ -142,6 +157,17 @@ class LiveExecutor:
             return all(r.ok for r in results)
 
         return await self.converge.run(job, read, goal, send, "flatten")
+
+    async def _settle(self, aid: int, cids: list[str]) -> bool:
+        """Wait for unanswered requests on these contracts; True if there were any (the caller's view of
+        the position predates their answers)."""
+        todo = [cid for cid in cids if self.calls.inflight.unanswered(aid, cid)]
+        if not todo:
+            return False
+        log.warning("account %d: waiting for the answer to an earlier request on %s before acting again",
+                    aid, ", ".join(todo))
+        await asyncio.gather(*(self.calls.inflight.settle(aid, cid, self.policy.settle_wait) for cid in todo))
+        return True
 
     async def _close_contract(self, job: Job, cid: str) -> BrokerResult:
         key = (job.action.account_id, cid)
@@ -156,6 +182,10 @@ class LiveExecutor:
         a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
 
         async def send(t: list[Position] | None) -> bool | None:
+            if not self._locked(aid) and await self._settle(aid, [cid]):
+                t = await self.calls.positions(aid)  # the unanswered close may have landed: read again
+                if t is None:
+                    return False
             size = (self._engine_sizes(aid) if t is None else _sizes(t)).get(cid, 0)
             if t is None and not size:
                 size = a.from_size or 0  # the engine's view already moved on: trust the decision
@@ -177,6 +207,10 @@ class LiveExecutor:
             return abs(size) - target if size * sign > 0 else 0  # flat or flipped: nothing to reduce
 
         async def send(t: list[Position] | None) -> bool | None:
+            if await self._settle(aid, [cid]):  # never size a partial close beside an unanswered one
+                t = await self.calls.positions(aid)
+                if t is None:
+                    return False
             qty = excess(self._engine_sizes(aid) if t is None else _sizes(t))
             if t is None and qty <= 0:
                 qty = abs(a.from_size or 0) - target

@@ -3,7 +3,9 @@
 Mutations go through ``rawpost`` (aiohttp, with the session's token) rather than
 ``PositionManager.close_position_direct`` (which sleeps 100 ms and swallows errors into "Operation
 failed"). They are never retried here, except once after a 401, which the gateway decides before running
-the handler; the executor re-queries before acting again.
+the handler; the executor re-queries before acting again. A mutation waits for the gateway's answer up to
+``mutation_timeout`` (30 s): the executor calls it "uncertain" after its own 3 s but keeps the request open,
+because only the answer tells whether a late request was applied (``enforcement/inflight.py``).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ END_SLACK = timedelta(minutes=5)  # an open-ended trade search ends a little aft
 
 
 class ProjectXBroker:
-    def __init__(self, session: ProjectXSession, *, read_timeout: float = 5.0, mutation_timeout: float = 3.0,
+    def __init__(self, session: ProjectXSession, *, read_timeout: float = 5.0, mutation_timeout: float = 30.0,
                  clock: Clock | None = None) -> None:
         self._session = session
         self._read_timeout = read_timeout
