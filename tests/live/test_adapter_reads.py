@@ -84,3 +84,35 @@ async def test_revoked_token_is_replaced_by_a_fresh_login_on_read() -> None:
         assert [p.size for p in positions] == [1]
         assert rig.session.generation == 2
         assert len(await rig.requests("Auth/loginKey")) == 2
+
+
+async def test_a_429_on_an_urgent_read_waits_a_bounded_retry_after_never_the_sdk_minute() -> None:
+    # the simulator answers these 429s with Retry-After: 60; the SDK's request path would sleep 60 s
+    async with live_rig() as rig:
+        await rig.admin("position", symbol="MNQ", side="buy", size=1)
+        await rig.admin("fail", endpoint="Position/searchOpen", mode="429", count=3)
+        await rig.admin("fail", endpoint="Order/searchOpen", mode="429", count=1)
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        positions = await rig.broker.open_positions(rig.account_id)
+        orders = await rig.broker.open_orders(rig.account_id)
+        assert [p.size for p in positions] == [1] and orders == []
+        assert loop.time() - t0 < 3.0  # 4 x the 0.5 s bound, not 4 x 5 s (our timeout on the SDK's sleep)
+        statuses = [q["status"] for q in await rig.requests("Position/searchOpen")]
+        assert statuses == [429, 429, 429, 200]
+
+
+async def test_the_retry_after_wait_goes_through_the_injected_sleeper_and_ends_at_the_read_timeout() -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async with live_rig(broker_kw={"sleep": sleep, "retry_after_cap": 0.25, "read_timeout": 1.0}) as rig:
+        await rig.admin("fail", endpoint="Position/searchOpen", mode="429", count=2)
+        assert await rig.broker.open_positions(rig.account_id) == []
+        assert slept == [0.25, 0.25]
+    async with live_rig(broker_kw={"retry_after_cap": 2.0, "read_timeout": 1.0}) as rig:
+        await rig.admin("fail", endpoint="Position/searchOpen", mode="429", count=1)
+        with pytest.raises(BrokerError, match="rate limited"):
+            await rig.broker.open_positions(rig.account_id)  # waiting would outlast the read timeout

@@ -1,4 +1,9 @@
-"""``BrokerPort`` over project-x-py: SDK reads with timeouts, mutations through the raw request path.
+"""``BrokerPort`` over project-x-py: REST through the raw request path (``rawpost``) with the SDK's session.
+
+Reads (positions, orders, accounts, contracts) never go through the SDK's request path, which sleeps 60 s
+inside the call on a 429 and 1 s + 2 s on a 5xx: a 429 is retried after its ``Retry-After`` bounded by
+``retry_after_cap`` (0.5 s), everything within ``read_timeout``. Only ``Trade/search`` (reconcile, not
+urgent) still uses the SDK, for its row models and paging.
 
 Mutations go through ``rawpost`` (aiohttp, with the session's token) rather than
 ``PositionManager.close_position_direct`` (which sleeps 100 ms and swallows errors into "Operation
@@ -11,12 +16,14 @@ because only the answer tells whether a late request was applied (``enforcement/
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from project_x_py.exceptions import ProjectXAuthenticationError
+from project_x_py.models import Position as SdkPosition
 
 from risk_manager.broker.port import (
     AccountInfo,
@@ -28,7 +35,7 @@ from risk_manager.broker.port import (
     Trade,
 )
 from risk_manager.broker.projectx import convert, results
-from risk_manager.broker.projectx.rawpost import UNAUTHORIZED, RawPoster, to_result
+from risk_manager.broker.projectx.rawpost import TOO_MANY_REQUESTS, UNAUTHORIZED, RawPoster, to_result
 from risk_manager.broker.projectx.session import AuthenticationFailed, ProjectXSession
 from risk_manager.clock.clock import Clock, SystemClock
 from risk_manager.domain.contracts import Contract, UnknownContractError
@@ -37,13 +44,16 @@ from risk_manager.domain.events import MalformedEvent, parse_time
 log = logging.getLogger(__name__)
 TRADE_SEARCH_LIMIT = 10_000  # the SDK truncates Trade/search to 100 rows by default
 END_SLACK = timedelta(minutes=5)  # an open-ended trade search ends a little after our now (clock skew)
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class ProjectXBroker:
     def __init__(self, session: ProjectXSession, *, read_timeout: float = 5.0, mutation_timeout: float = 30.0,
-                 clock: Clock | None = None) -> None:
+                 retry_after_cap: float = 0.5, clock: Clock | None = None, sleep: Sleep = asyncio.sleep) -> None:
         self._session = session
         self._read_timeout = read_timeout
+        self._retry_after_cap = retry_after_cap
+        self._sleep = sleep
         self._mutation_timeout = mutation_timeout
         self._clock: Clock = clock or SystemClock()
         self._contracts: dict[str, Contract] = {}
@@ -71,9 +81,9 @@ class ProjectXBroker:
         return c
 
     async def open_positions(self, account_id: int) -> list[Position]:
-        rows = await self._read("Position/searchOpen",
-                                lambda: self._session.client.search_open_positions(account_id=account_id))
-        return [p for p in map(convert.position, rows) if p is not None]
+        body = await self._post("Position/searchOpen", "/Position/searchOpen", {"accountId": account_id})
+        rows = _rows(body, "positions", "Position/searchOpen")
+        return [p for p in map(convert.position, map(_sdk_position, rows)) if p is not None]
 
     async def open_orders(self, account_id: int) -> list[Order]:
         body = await self._post("Order/searchOpen", "/Order/searchOpen", {"accountId": account_id})
@@ -92,7 +102,38 @@ class ProjectXBroker:
         return [t for t in map(convert.trade, rows) if t is not None]
 
     async def _post(self, what: str, endpoint: str, body: dict[str, Any]) -> Any:
-        return await self._read(what, lambda: self._session.client._make_request("POST", endpoint, data=body))
+        """One read, raw, within ``read_timeout``: a 401 logs in again once; a 429 waits its Retry-After
+        (at most ``retry_after_cap``) and tries again. Raises BrokerError."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._read_timeout
+        relogged = False
+        while True:
+            generation = self._session.generation
+            try:
+                async with asyncio.timeout(deadline - loop.time()):
+                    answer = await self._raw.post(endpoint, body, self._session.token)
+            except TimeoutError:
+                raise BrokerError(f"{what}: timed out after {self._read_timeout:g}s") from None
+            except Exception as e:  # transport
+                raise BrokerError(f"{what}: {type(e).__name__}: {str(e)[:200]}") from None
+            if answer.status == UNAUTHORIZED and not relogged:
+                relogged = True
+                await self._relogin(what, generation)
+                continue
+            if answer.status == TOO_MANY_REQUESTS:
+                wait = min(self._retry_after_cap, answer.retry_after if answer.retry_after is not None
+                           else self._retry_after_cap)
+                if loop.time() + wait >= deadline:
+                    raise BrokerError(f"{what}: rate limited (HTTP 429)")
+                log.warning("%s: rate limited (HTTP 429); trying again in %.2f s", what, wait)
+                await self._sleep(wait)
+                continue
+            if answer.status >= 400:
+                raise BrokerError(f"{what}: HTTP {answer.status}: {answer.text[:120]}")
+            try:
+                return json.loads(answer.text) if answer.text else None
+            except ValueError:
+                raise BrokerError(f"{what}: unreadable answer") from None
 
     async def _read[T](self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         """One read with a timeout; after an auth error log in again and retry once. Raises BrokerError."""
@@ -146,7 +187,7 @@ class ProjectXBroker:
             generation = self._session.generation
             try:
                 async with asyncio.timeout(self._mutation_timeout):
-                    status, text = await self._raw.post(endpoint, body, self._session.token)
+                    status, text, _ = await self._raw.post(endpoint, body, self._session.token)
             except Exception as e:
                 _raise_if_cancelled()
                 result = results.from_exception(action, e, self._mutation_timeout)
@@ -175,6 +216,16 @@ def _rows(body: Any, key: str, what: str) -> list[Any]:
     if not isinstance(rows, list):
         raise BrokerError(f"{what}: {key!r} is not a list")
     return rows
+
+
+def _sdk_position(row: Any) -> Any:
+    """A raw ``Position/searchOpen`` row as the SDK's model (what ``convert.position`` reads)."""
+    if not isinstance(row, dict):
+        raise BrokerError(f"Position/searchOpen: a row is not an object ({type(row).__name__})")
+    try:
+        return SdkPosition.from_api(row)
+    except Exception as e:  # missing or mistyped fields
+        raise BrokerError(f"Position/searchOpen: unreadable row: {type(e).__name__}: {e}"[:200]) from None
 
 
 def _raise_if_cancelled() -> None:
