@@ -49,7 +49,8 @@ Sleep = Callable[[float], Awaitable[None]]
 
 class ProjectXBroker:
     def __init__(self, session: ProjectXSession, *, read_timeout: float = 5.0, mutation_timeout: float = 30.0,
-                 retry_after_cap: float = 0.5, clock: Clock | None = None, sleep: Sleep = asyncio.sleep) -> None:
+                 retry_after_cap: float = 0.5, clock: Clock | None = None,
+                 sleep: Sleep = asyncio.sleep) -> None:
         self._session = session
         self._read_timeout = read_timeout
         self._retry_after_cap = retry_after_cap
