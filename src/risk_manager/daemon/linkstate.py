@@ -7,6 +7,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from risk_manager.broker.stream import BrokerStream, LinkState
 from risk_manager.clock.clock import Clock
@@ -50,12 +51,21 @@ class LinkWatch:
         self.journal.dispatch()
 
 
-class QuoteWatch:
-    """Keeps the stream's quote subscriptions equal to the contracts with an open position."""
+class QuoteGate(Protocol):
+    def quotes_off(self, contract_id: str) -> None: ...
+    def quotes_on(self, contract_id: str) -> None: ...
 
-    def __init__(self, engine: Engine, stream: Callable[[], BrokerStream | None]) -> None:
+
+class QuoteWatch:
+    """Keeps the stream's quote subscriptions equal to the contracts with an open position. The gate (the
+    pipeline) is told before each change, so a dropped contract's quotes stop counting at once, whenever the
+    hub really stops sending them, and count again only from its next subscription on."""
+
+    def __init__(self, engine: Engine, stream: Callable[[], BrokerStream | None],
+                 gate: Callable[[], QuoteGate | None] = lambda: None) -> None:
         self.engine = engine
         self._stream = stream
+        self._gate = gate
         self._current: set[str] = set()
         self._task: asyncio.Task[None] | None = None
         self._dirty = False
@@ -78,13 +88,19 @@ class QuoteWatch:
             stream = self._stream()
             if stream is None:
                 return
+            gate = self._gate()
+            for cid in self._current - wanted:
+                # no more quotes will come: a later position must not be valued at this frozen price
+                if gate is not None:
+                    gate.quotes_off(cid)
+                for st in self.engine.states.values():
+                    if cid not in st.positions:
+                        st.quotes.pop(cid, None)
+            if gate is not None:
+                for cid in wanted - self._current:
+                    gate.quotes_on(cid)
             try:
                 await stream.watch_contracts(wanted)
-                for cid in self._current - wanted:
-                    # no more quotes will come: a later position must not be valued at this frozen price
-                    for st in self.engine.states.values():
-                        if cid not in st.positions:
-                            st.quotes.pop(cid, None)
                 self._current = wanted
             except Exception:
                 log.exception("updating quote subscriptions failed")

@@ -5,6 +5,10 @@ synchronously; the actions go to the executor (their first broker calls leave at
 the journal records dispatched and the trade remembered, so no I/O sits in front of a close request.
 A contract the book does not know is looked up (Contract API) before its first event is judged: an unknown
 contract is never valued with another's tick value.
+
+Quotes of a contract whose subscription is being dropped are ignored from that moment (``quotes_off``) until
+a marker queued when it is subscribed again is reached (``quotes_on``): a position is valued only on a quote
+received after its contract was (re)subscribed, never on one left over from an earlier subscription.
 """
 
 from __future__ import annotations
@@ -35,7 +39,14 @@ class Batch:
     done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
-Item = Event | Batch
+@dataclass(frozen=True, slots=True)
+class QuotesOn:
+    """Queued behind every quote received before the contract was subscribed again."""
+
+    contract_id: str
+
+
+Item = Event | Batch | QuotesOn
 
 
 class Pipeline:
@@ -47,6 +58,7 @@ class Pipeline:
         self.queues: dict[int, asyncio.Queue[Item]] = {MARKET: asyncio.Queue()}
         self._tasks: list[asyncio.Task[None]] = []
         self._unknown: set[str] = set()  # contracts the Contract API could not resolve (not retried)
+        self._quotes_off: set[str] = set()  # contracts whose quotes are ignored (unsubscribed)
         self.processed = 0
 
     def add_account(self, account_id: int) -> None:
@@ -63,6 +75,18 @@ class Pipeline:
             with contextlib.suppress(asyncio.CancelledError):
                 await t
         self._tasks.clear()
+
+    def quotes_off(self, contract_id: str) -> None:
+        """The contract is being unsubscribed: forget its quotes and ignore any still on their way."""
+        self._quotes_off.add(contract_id)
+        for st in self.engine.states.values():
+            if contract_id not in st.positions:
+                st.quotes.pop(contract_id, None)
+
+    def quotes_on(self, contract_id: str) -> None:
+        """The contract is being subscribed: its quotes count again once those queued before are judged."""
+        if contract_id in self._quotes_off:
+            self.queues[MARKET].put_nowait(QuotesOn(contract_id))
 
     def on_event(self, event: Event) -> None:
         """The stream's sink: enqueue only (runs inside SDK callbacks)."""
@@ -86,7 +110,9 @@ class Pipeline:
         while True:
             item = await q.get()
             try:
-                if isinstance(item, Batch):
+                if isinstance(item, QuotesOn):
+                    self._quotes_off.discard(item.contract_id)
+                elif isinstance(item, Batch):
                     try:
                         for ev in item.events:
                             await self._resolve(ev)
@@ -115,6 +141,8 @@ class Pipeline:
                       cid, type(e).__name__)
 
     def process(self, event: Event) -> None:
+        if isinstance(event, QuoteEvent) and event.contract_id in self._quotes_off:
+            return  # left over from a dropped subscription: never values a position
         now = self.clock.now()
         try:
             actions = self.engine.handle(event, now)

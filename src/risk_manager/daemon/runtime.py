@@ -96,7 +96,7 @@ class Daemon:
         steps = self._steps = Steps(self, Reconciler(conn.broker, self.budget))
         self.accounts = await steps.resolve_accounts()
         self.link = LinkWatch(engine, self.journal, self.clock)
-        self.quotes = QuoteWatch(engine, lambda: conn.stream)
+        self.quotes = QuoteWatch(engine, lambda: conn.stream, lambda: self.pipeline)
         self.executor = LiveExecutor(conn.broker, engine.decider.complete, self.journal, engine.make,
                                      self.clock, engine.states.get, policy=self.opts.policy,
                                      budget=self.budget, locked=self._locked)
