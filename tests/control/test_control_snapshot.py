@@ -158,7 +158,7 @@ def test_positions_and_pnl_follow_fills_quotes_and_stops() -> None:
     (pos,) = a["positions"]
     assert pos == {"symbol": "MNQ", "contract_id": pos["contract_id"], "side": "long", "size": 2,
                    "avg_price": 21000.0, "mark": 20990.0, "unrealized": -40.0, "protected": False,
-                   "stale": False, "unprotected_seconds": 35}
+                   "stale": False, "unvalued": False, "unprotected_seconds": 35}
     assert a["pnl"] == {"realized": -0.74, "unrealized": -40.0, "total": -40.74, "fees": 0.74,
                         "basis": "net", "loss_limit": -500.0, "profit_target": 400.0,
                         "utilization": round(40.74 / 500, 4), "profit_utilization": 0.0}

@@ -119,6 +119,7 @@ def position_rows(st: AccountState, config: Config, now: datetime) -> list[Json]
             "symbol": p.root, "contract_id": cid, "side": "long" if p.size > 0 else "short",
             "size": abs(p.size), "avg_price": p.avg_price, "mark": p.mark, "unrealized": _money(p.unrealized),
             "protected": st.is_protected(cid), "stale": stale,
+            "unvalued": p.contract is None,  # no contract metadata yet: no P&L, no loss rule
             "unprotected_seconds": None if bare is None else max(0, round((now - bare).total_seconds())),
         })
     return out

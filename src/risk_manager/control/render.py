@@ -57,9 +57,11 @@ def _pnl(p: Json) -> str:
 def _position(p: Json) -> Line:
     stop = "stop ok" if p["protected"] else f"NO STOP ({p.get('unprotected_seconds') or 0}s)"
     mark = "n/a" if p.get("mark") is None else f"{p['mark']:.2f}" + (" (stale)" if p.get("stale") else "")
+    if p.get("unvalued"):
+        mark = "UNVALUED (contract lookup failing)"
     text = (f"    {p['symbol']:<5} {p['side']:<5} {p['size']:>3} @ {p['avg_price']:.2f}  mark {mark}  "
             f"unrealized {money(p.get('unrealized'))}  {stop}")
-    return text, None if p["protected"] else "yellow"
+    return text, "red" if p.get("unvalued") else None if p["protected"] else "yellow"
 
 
 def render_account(a: Json) -> list[Line]:

@@ -15,7 +15,8 @@ Times are ISO 8601 with the schedule zone's offset (``now_utc`` excepted). Shape
                    "pnl": {"realized", "unrealized", "total", "fees", "basis", "loss_limit",
                            "profit_target", "utilization", "profit_utilization"} | null,
                    "positions": [{"symbol", "contract_id", "side", "size", "avg_price", "mark",
-                                  "unrealized", "protected", "stale", "unprotected_seconds"}],
+                                  "unrealized", "protected", "stale", "unvalued",
+                                  "unprotected_seconds"}],
                    "rules": [{"rule", "id", "enabled", "utilization", "state": ok|warning|locked, "text"}],
                    "clocked_in": true|false|null}],
      "recent": [journal records, oldest first]}

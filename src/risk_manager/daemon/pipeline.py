@@ -4,7 +4,7 @@ Stream callbacks only enqueue. A worker takes one item at a time and runs it thr
 synchronously; the actions go to the executor (their first broker calls leave at once), and only then are
 the journal records dispatched and the trade remembered, so no I/O sits in front of a close request.
 A contract the book does not know is looked up (Contract API) before its first event is judged: an unknown
-contract is never valued with another's tick value.
+contract is never valued with another's tick value; a failed lookup is retried (``lookups``).
 
 Quotes of a contract whose subscription is being dropped are ignored from that moment (``quotes_off``) until
 a marker queued when it is subscribed again is reached (``quotes_on``): a position is valued only on a quote
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from risk_manager.clock.clock import Clock
 from risk_manager.daemon.dbwriter import DbWriter
 from risk_manager.daemon.journal import DaemonJournal
+from risk_manager.daemon.lookups import ContractLookups, Sleep
 from risk_manager.domain.contracts import Contract
 from risk_manager.domain.events import Event, PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.enforcement.live_executor import LiveExecutor
@@ -52,12 +53,13 @@ Item = Event | Batch | QuotesOn
 class Pipeline:
     def __init__(self, engine: Engine, executor: LiveExecutor, journal: DaemonJournal,
                  writer: DbWriter | None, clock: Clock, lookup: Callable[[str], Awaitable[Contract]],
-                 on_positions: Callable[[], None], poke: Callable[[], None]) -> None:
+                 on_positions: Callable[[], None], poke: Callable[[], None], *,
+                 sleep: Sleep = asyncio.sleep) -> None:
         self.engine, self.executor, self.journal, self.writer = engine, executor, journal, writer
-        self.clock, self._lookup, self._on_positions, self._poke = clock, lookup, on_positions, poke
+        self.clock, self._on_positions, self._poke = clock, on_positions, poke
         self.queues: dict[int, asyncio.Queue[Item]] = {MARKET: asyncio.Queue()}
         self._tasks: list[asyncio.Task[None]] = []
-        self._unknown: set[str] = set()  # contracts the Contract API could not resolve (not retried)
+        self.lookups = ContractLookups(engine, journal, clock, lookup, self._requote, sleep)
         self._quotes_off: set[str] = set()  # contracts whose quotes are ignored (unsubscribed)
         self.processed = 0
 
@@ -69,6 +71,7 @@ class Pipeline:
             self._tasks.append(asyncio.create_task(self._worker(q), name=f"worker-{key}"))
 
     async def stop(self) -> None:
+        await self.lookups.stop()
         for t in self._tasks:
             t.cancel()
         for t in self._tasks:
@@ -131,14 +134,14 @@ class Pipeline:
 
     async def _resolve(self, event: Event) -> None:
         cid = getattr(event, "contract_id", None)
-        if not cid or cid in self.engine.book or cid in self._unknown or isinstance(event, QuoteEvent):
-            return
-        try:
-            self.engine.book.add(await self._lookup(cid))
-        except Exception as e:
-            self._unknown.add(cid)
-            log.error("contract %s is unknown to the Contract API (%s): its positions are not valued",
-                      cid, type(e).__name__)
+        if cid and not isinstance(event, QuoteEvent) and self.lookups.needed(cid):
+            await self.lookups.resolve(cid)
+
+    def _requote(self, contract_id: str) -> None:
+        """A contract's metadata arrived late: judge its latest quote again so its positions are valued."""
+        quotes = [q for st in self.engine.states.values() if (q := st.quotes.get(contract_id)) is not None]
+        if quotes and contract_id not in self._quotes_off:
+            self.queues[MARKET].put_nowait(max(quotes, key=lambda q: q.at))
 
     def process(self, event: Event) -> None:
         if isinstance(event, QuoteEvent) and event.contract_id in self._quotes_off:

@@ -145,6 +145,8 @@ def positions(account: Json) -> Table | Text:
         table.add_column(col, justify="right" if col in ("Qty", "Avg", "Mark", "Unrealized") else "left")
     for pos in rows:
         mark = price(pos.get("mark")) + (" (stale)" if pos.get("stale") else "")
+        if pos.get("unvalued"):
+            mark = "UNVALUED"
         bare = pos.get("unprotected_seconds")
         stop = Text("yes", "green") if pos.get("protected") else Text(
             "NO STOP" + (f" {bare}s" if isinstance(bare, int | float) else ""), "bold red")
