@@ -4,6 +4,12 @@
 lifetime, never reset) or died of an expired token. We observe its hub-close hooks, ``GatewayLogout`` and
 the private hub tasks (``AsyncHubConnection._run_task``), and always rebuild a *new* client on recovery so
 the retry budget and the hub-ready events start fresh.
+
+This is the one module that uses SDK (and pysignalr) internals; the SDK is pinned exactly in pyproject.toml
+and ``tests/live/test_sdk_shape.py`` fails loudly when any of them changes shape: the hub-close hooks
+``_on_user_hub_close`` / ``_on_market_hub_close`` / ``_on_gateway_logout`` (overridden), the
+``_health_monitoring_enabled`` switch, ``AsyncHubConnection._run_task`` and pysignalr's
+``AuthorizationError`` (matched by class name). Everywhere else the adapter uses the SDK's public API only.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 from project_x_py import ProjectXConfig, ProjectXRealtimeClient
 
 log = logging.getLogger(__name__)
+SDK_VERSION = "4.4.1"  # the version these internals were checked against (pyproject pins it exactly)
 POLL = 0.05  # connect progress poll; bounded by the caller's timeout
 
 
