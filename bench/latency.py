@@ -1,6 +1,7 @@
 """Breach -> close-request latency through the real SDK and the simulator, under ~1,000 quotes/s.
 
     uv run python bench/latency.py [--samples 120] [--rate 1000] [--gap 0.8] [--path user|quote|both]
+                                   [--gc-tuning on|off]
 
 The simulator runs in this process; the daemon is `risk-manager run` in its own process, unchanged (its
 request budgets included: each breach costs 2 requests, a close and its verifying re-read, so ``--gap 0.8``
@@ -14,12 +15,17 @@ other contracts, so the daemon is subscribed to their quotes and the feed pushes
   the quote is published, and when ``Position/closeContract`` arrives. A second account stays short 1 M2K
   so the quote subscription (and the daemon's view of the price) never lapses between rounds.
 On Linux ``perf_counter_ns`` is CLOCK_MONOTONIC, system-wide, so the two processes' stamps compare.
+
+Garbage-collector pauses: the daemon records every collection's duration (``RISK_MANAGER_GC_REPORT``) and the
+table shows them per generation. ``--gc-tuning off`` runs the daemon without freezing its start-up heap
+(``daemon/gcpause.py``): the "before" figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -129,7 +135,9 @@ async def main(args: argparse.Namespace) -> int:
     sim.broker.place_order(acct, MNQ, OrderType.MARKET, Side.BUY, 1)
     tmp = Path(tempfile.mkdtemp(prefix="rm-latency-"))
     (tmp / "cfg.yaml").write_text(config_text(sim))
-    env = {**os.environ, "PROJECT_X_USERNAME": "bench", "PROJECT_X_API_KEY": "bench-api-key-0123456789"}
+    env = {**os.environ, "PROJECT_X_USERNAME": "bench", "PROJECT_X_API_KEY": "bench-api-key-0123456789",
+           "RISK_MANAGER_GC_REPORT": str(tmp / "gc.json"),
+           "RISK_MANAGER_GC_TUNING": "1" if args.gc_tuning == "on" else "0"}
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "risk_manager.cli.main", "run", "-c",
                                                 str(tmp / "cfg.yaml"), "--data-dir", str(tmp / "data"), "-q",
                                                 env=env, stderr=asyncio.subprocess.PIPE)
@@ -165,7 +173,25 @@ async def main(args: argparse.Namespace) -> int:
         if xs:
             print(f"| {name} | {len(xs)} | {pct(xs, 50):.2f} | {pct(xs, 95):.2f} | {pct(xs, 99):.2f} | "
                   f"{max(xs):.2f} | {statistics.fmean(xs):.2f} |")
+    print_gc(tmp / "gc.json", args.gc_tuning)
     return 0
+
+
+def print_gc(path: Path, tuning: str) -> None:
+    """The daemon's garbage-collector pauses over the whole run (start-up included), by generation."""
+    try:
+        pauses = json.loads(path.read_text())["pauses_ms"]
+    except (OSError, ValueError, KeyError):
+        print("\n(no GC report from the daemon)")
+        return
+    print(f"\nDaemon GC pauses (ms), gc tuning {tuning}:\n")
+    print("| generation | collections | p50 | p99 | max | total |")
+    print("|---|---|---|---|---|---|")
+    for gen in ("0", "1", "2"):
+        xs = pauses.get(gen) or []
+        if xs:
+            print(f"| {gen} | {len(xs)} | {pct(xs, 50):.2f} | {pct(xs, 99):.2f} | {max(xs):.2f} | "
+                  f"{sum(xs):.0f} |")
 
 
 async def _drain(stream: asyncio.StreamReader) -> None:
@@ -179,4 +205,6 @@ if __name__ == "__main__":
     p.add_argument("--rate", type=float, default=1000.0, help="quotes/s published (all contracts)")
     p.add_argument("--gap", type=float, default=0.8, help="pause between breaches (s)")
     p.add_argument("--path", choices=["user", "quote", "both"], default="both")
+    p.add_argument("--gc-tuning", choices=["on", "off"], default="on",
+                   help="off: the daemon does not freeze its start-up heap (the 'before' figures)")
     sys.exit(asyncio.run(main(p.parse_args())))

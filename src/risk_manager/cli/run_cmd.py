@@ -52,7 +52,8 @@ def run(
     setup_logging(log_dir(cfg, data), logging.WARNING if quiet else logging.INFO)
     logging.getLogger("risk_manager.daemon").info(
         "risk-manager starting: config %s, data %s, credentials from %s", config, data, creds.source)
-    options = DaemonOptions(data_dir=data, started_at=started, config_path=config.resolve())
+    options = DaemonOptions(data_dir=data, started_at=started, config_path=config.resolve(),
+                            gc_tuning=True)
     try:
         code = asyncio.run(serve(cfg, projectx_connector(cfg, creds), options))
     finally:

@@ -32,3 +32,4 @@ class DaemonOptions:
     config_path: Path | None = None  # lets the admin reload the file live
     control: bool = True  # serve the control API (SPEC §11)
     control_port: int | None = None  # None = the config's daemon.control_port; 0 = any free port
+    gc_tuning: bool = False  # freeze the start-up heap once protected (gcpause.py): CLI, service

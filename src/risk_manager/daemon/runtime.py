@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from risk_manager.broker.port import AccountInfo
 from risk_manager.config import Config
-from risk_manager.daemon import calendar_cache
+from risk_manager.daemon import calendar_cache, gcpause
 from risk_manager.daemon.connect import Connection, Connector
 from risk_manager.daemon.control import apply_config, start_control
 from risk_manager.daemon.dbwriter import DbWriter
@@ -65,6 +65,7 @@ class Daemon:
         self._steps: Steps | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stopped = False
+        self._gc_pauses = gcpause.PauseRecorder()  # only records when RISK_MANAGER_GC_REPORT is set
 
     # ---- start ---------------------------------------------------------------------------------------
 
@@ -146,6 +147,8 @@ class Daemon:
 
     def _protect(self) -> None:
         assert self.engine is not None
+        if self.opts.gc_tuning:
+            gcpause.tune()  # once, now: the start-up heap is built and no breach waits behind it yet
         self.startup_ms = round((time.perf_counter() - self.opts.started_at) * 1000, 1)
         self.protected.set()
         names = [a.name for a in self.accounts]
@@ -195,4 +198,5 @@ class Daemon:
                 await self.connection.close()
         if self.store is not None:
             self.store.close()
+        self._gc_pauses.close()
         log.warning("stopped: NOT MONITORED")

@@ -90,7 +90,7 @@ def run_in_process(config: Path, data_dir: Path | None, bridge: StopBridge,
     setup_logging(log_dir(cfg, data), logging.INFO)
     logging.getLogger("risk_manager.daemon").info(
         "risk-manager service starting: config %s, data %s, credentials from %s", config, data, creds.source)
-    options = DaemonOptions(data_dir=data, started_at=started)
+    options = DaemonOptions(data_dir=data, started_at=started, gc_tuning=True)
     return asyncio.run(_serve(cfg, projectx_connector(cfg, creds), options, bridge))
 
 
