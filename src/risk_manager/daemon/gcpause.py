@@ -40,20 +40,24 @@ def tune() -> None:
 
 
 class PauseRecorder:
-    """Every collection's duration (ms) by generation, while ``RISK_MANAGER_GC_REPORT`` names a file."""
+    """Every collection while ``RISK_MANAGER_GC_REPORT`` names a file: generation, wall and CPU ms (CPU time
+    is the collection's own cost; wall time also counts preemption on a busy machine), and whether it came
+    after the daemon was protected (the enforcement path)."""
 
     def __init__(self) -> None:
         self.path = Path(p) if (p := os.environ.get(REPORT_ENV)) else None
-        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
-        self._t0 = 0.0
+        self.pauses: list[tuple[int, float, float, bool]] = []
+        self.protected = False
+        self._t0 = self._c0 = 0.0
         if self.path is not None:
             gc.callbacks.append(self._on_gc)
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
-            self._t0 = time.perf_counter()
+            self._t0, self._c0 = time.perf_counter(), time.thread_time()
         else:
-            self.pauses[int(info["generation"])].append((time.perf_counter() - self._t0) * 1000)
+            self.pauses.append((int(info["generation"]), (time.perf_counter() - self._t0) * 1000,
+                                (time.thread_time() - self._c0) * 1000, self.protected))
 
     def close(self) -> None:
         if self.path is None:
@@ -62,6 +66,6 @@ class PauseRecorder:
             gc.callbacks.remove(self._on_gc)
         try:
             self.path.write_text(json.dumps({"tuned": os.environ.get(TUNING_ENV, "1") != "0",
-                                             "pauses_ms": self.pauses}))
+                                             "pauses": self.pauses}))
         except OSError as e:
             log.warning("gc report %s not written: %s", self.path, e)

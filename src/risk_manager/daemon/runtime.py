@@ -149,6 +149,7 @@ class Daemon:
         assert self.engine is not None
         if self.opts.gc_tuning:
             gcpause.tune()  # once, now: the start-up heap is built and no breach waits behind it yet
+        self._gc_pauses.protected = True
         self.startup_ms = round((time.perf_counter() - self.opts.started_at) * 1000, 1)
         self.protected.set()
         names = [a.name for a in self.accounts]
