@@ -188,6 +188,8 @@ def print_gc(path: Path, tuning: str) -> None:
     print(f"\nDaemon GC pauses once protected (ms), gc tuning {tuning}:\n")
     print("| generation | collections | CPU p50 | CPU p99 | CPU max | wall p99 | wall max |")
     print("|---|---|---|---|---|---|---|")
+    if not pauses:
+        print("| any | 0 | - | - | - | - | - |")
     for gen in (0, 1, 2):
         wall = [p[1] for p in pauses if p[0] == gen]
         cpu = [p[2] for p in pauses if p[0] == gen]
