@@ -52,7 +52,7 @@ def test_trader_status_json_and_text(tmp_path: Path) -> None:
     assert snap["accounts"][0]["badge"] == "COOLDOWN" and snap["daemon"]["state"] == "PROTECTED"
     assert text.exit_code == 0, text.output
     assert "PRAC-1  [COOLDOWN]" in text.stdout
-    assert "COOLDOWN trade_frequency_limit until 09:30 (28m left)" in text.stdout
+    assert "COOLDOWN trade_frequency_limit until 09:30:00 (28m left)" in text.stdout
     assert "MNQ   long    1 @ 21000.00" in text.stdout and "NO STOP" in text.stdout
     assert "006 trade_frequency_limit" in text.stdout and "1/1 trades this hour [COOLDOWN 28m]" in text.stdout
 
@@ -92,8 +92,8 @@ def test_trader_log_and_clock(tmp_path: Path) -> None:
         clock = runner.invoke(app, ["trader", "clock", "in", "--account", "PRAC-2", "--url", server.url])
         bad = runner.invoke(app, ["trader", "clock", "in", "--account", "NOPE", "--url", server.url])
     assert log.exit_code == 0 and log.stdout.splitlines() == [
-        "09:01:00 PRAC-2 daily_realized_loss: warning at 80%",
-        "09:02:00 PRAC-1 daily_realized_loss: warning at 80%"]
+        "2026-11-20 09:01:00 UTC-06:00 PRAC-2 daily_realized_loss: warning: 80% of limit",
+        "2026-11-20 09:02:00 UTC-06:00 PRAC-1 daily_realized_loss: warning: 80% of limit"]
     assert clock.exit_code == 0 and backend.clocks == [("PRAC-2", "in")]
     assert bad.exit_code == 1 and "unknown account" in bad.stderr
 
@@ -141,8 +141,8 @@ def test_admin_audit_and_journal_read_the_store_read_only(tmp_path: Path) -> Non
     res = runner.invoke(app, ["admin", "audit", "--data-dir", str(tmp_path)])
     assert res.exit_code == 0, res.output
     assert res.stdout.splitlines() == [
-        "2026-11-20 15:00:00Z REFUSED reload  alice@127.0.0.1: wrong admin password",
-        "2026-11-20 15:01:00Z ok      stop    alice@127.0.0.1: stop requested"]
+        "2026-11-20 15:00:00 UTC REFUSED reload  alice@127.0.0.1: wrong admin password",
+        "2026-11-20 15:01:00 UTC ok      stop    alice@127.0.0.1: stop requested"]
     res = runner.invoke(app, ["admin", "journal", "--data-dir", str(tmp_path), "--json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["type"] == "reset"
 

@@ -44,7 +44,7 @@ def test_locked_badge_shows_the_lockout_ending_last() -> None:
     b = badge_of(acc, elapsed=5, today="2026-11-20")
     assert (b.level, b.colour, b.title) == ("LOCKED", "red", "LOCKED")
     assert b.lines[:3] == ("rule: daily_realized_loss", "daily P&L -512.50 reached -500.00",
-                           "unlocks in 2h 36m 40s (at 17:00)")
+                           "unlocks in 2h 36m 40s (at 17:00:00)")
     assert "MNQ blocked (symbol_blocks)" in b.lines
 
 

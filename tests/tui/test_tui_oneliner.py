@@ -41,13 +41,13 @@ def test_the_spec_example_reduce_with_limit() -> None:
      "14:23:15 trade_management: moved stop MNQ to 21000.75"),
     (rec("lockout", "daily_realized_loss", kind="hard", scope="account", until="2026-11-20T17:00:00-06:00",
          reason="daily P&L -512.50 reached -500.00"),
-     "14:23:15 daily_realized_loss: locked until 17:00 — daily P&L -512.50 reached -500.00"),
+     "14:23:15 daily_realized_loss: locked until 17:00:00 — daily P&L -512.50 reached -500.00"),
     (rec("lockout", "trade_frequency_limit", kind="cooldown", scope="account",
          until="2026-11-20T14:24:15-06:00", reason="3/3 trades this minute"),
-     "14:23:15 trade_frequency_limit: cooldown until 14:24 — 3/3 trades this minute"),
+     "14:23:15 trade_frequency_limit: cooldown until 14:24:15 — 3/3 trades this minute"),
     (rec("lockout", "session_block_outside", kind="hard", scope="account",
          until="2026-11-23T08:30:00-06:00", reason="fill outside the session"),
-     "14:23:15 session_block_outside: locked until Mon 08:30 — fill outside the session"),
+     "14:23:15 session_block_outside: locked until Mon 08:30:00 — fill outside the session"),
     (rec("lockout", "auth_loss_guard", kind="hard", scope="account", until=None, reason="canTrade false"),
      "14:23:15 auth_loss_guard: locked until condition clears — canTrade false"),
     (rec("lockout", "symbol_blocks", kind="hard", scope="symbol", symbol="MNQ", until=None),
@@ -120,3 +120,28 @@ def test_recent_lines_newest_first_for_this_account_and_global_records() -> None
     assert [r["type"] for r in shown] == ["unlock", "reset", "action"]
     assert recent_lines(records, "PRAC-1", limit=1) == [records[-1]]
     assert len(recent_lines(records, None)) == 4
+
+
+def test_a_kill_switch_action_is_labelled_and_a_rule_action_keeps_its_reason() -> None:
+    lock = {"at": "2026-11-20T08:31:00-06:00", "account": "P", "rule": "cooldown_after_loss"}
+    records = [{**lock, "type": "violation", "message": "trade lost $91.50"},
+               {**lock, "type": "action", "action": "flatten"},
+               {**lock, "at": "2026-11-20T08:32:00-06:00", "type": "action", "action": "close_position",
+                "symbol": "MNQ"}]
+    lines = [oneliner(r) for r in recent_lines(records, "P")]
+    assert lines == ["08:32:00 cooldown_after_loss: closed MNQ — kill switch: the account is locked",
+                     "08:31:00 cooldown_after_loss: flattened the account — trade lost $91.50"]
+
+
+def test_journal_line_shows_date_time_and_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    from risk_manager.tui.oneliner import journal_line
+
+    r = {"at": "2026-11-20T20:04:12+00:00", "type": "lockout", "account": "P",
+         "rule": "trade_frequency_limit",
+         "kind": "cooldown", "until": "2026-11-20T20:05:12+00:00", "reason": "3/3 trades this minute"}
+    assert journal_line(r, ZoneInfo("America/Chicago")) == (
+        "2026-11-20 14:04:12 CST P trade_frequency_limit: cooldown until 14:05:12 — 3/3 trades this minute")
+    assert journal_line({"at": "2026-11-20T14:04:12-06:00", "type": "reset"}, None).startswith(
+        "2026-11-20 14:04:12 UTC-06:00 daily reset")

@@ -37,7 +37,7 @@ async def test_screenshot_of_a_locked_account(tmp_path: Path) -> None:
     for expected in (
         "Chicago 14:23:15 CST", "local 21:23:15", "Market OPEN", "Session 08:30–15:00",
         "Daemon PROTECTED (enforce)", "LOCKED", "rule: daily_realized_loss",
-        "daily P&L -512.50 reached the limit -500.00", "(at 17:00)",
+        "daily P&L -512.50 reached the limit -500.00", "(at 17:00:00)",
         "Positions", "MNQ", "LONG", "NO STOP", "Rules", "max_contracts", "3/5 contracts",
         "Loss limit", "-$255.50", "CLOCKED IN",
         "14:23:15 max_contracts: reduced MNQ 4→2, limit 5",

@@ -7,8 +7,10 @@ is no unlock command: every lockout ends on its own timer or schedule.
 from __future__ import annotations
 
 import json
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -25,8 +27,9 @@ admin_config_app = typer.Typer(name="config", help="Validate or edit risk_manage
 admin_app.add_typer(admin_config_app, name="config")
 admin_config_app.command("validate")(config_cmd.validate)
 
-DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="The daemon's data directory [default: "
-                                                 "daemon.data_dir of --config, else the platform default].")]
+DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="The daemon's data directory.",
+                                                 show_default="daemon.data_dir of --config, else the "
+                                                 "platform default")]
 CountOpt = Annotated[int, typer.Option("-n", help="How many entries (newest last).", min=1, max=10000)]
 
 
@@ -94,32 +97,78 @@ def stop(url: UrlOpt = None, config: ConfigOpt = None) -> None:
     typer.secho(f"the daemon at {target} is stopping: NOT MONITORED until it is started again", fg="yellow")
 
 
-@admin_app.command("journal")
-def journal(n: CountOpt = 50, account: Annotated[str | None, typer.Option("--account")] = None,
+admin_journal_app = typer.Typer(name="journal", help="The last decisions, or `verify` the hash chain.")
+admin_app.add_typer(admin_journal_app, name="journal")
+
+
+@admin_journal_app.callback(invoke_without_command=True)
+def journal(ctx: typer.Context, n: CountOpt = 50,
+            account: Annotated[str | None, typer.Option("--account")] = None,
             json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = None,
             data_dir: DataDirOpt = None) -> None:
-    """The last N journal records, from the daemon (or read-only from --data-dir when given)."""
-    from risk_manager.control.render import render_record
+    """The last N journal records, one line each in the schedule's time zone (from the daemon, or
+    read-only from --data-dir when given); --json prints the records. `admin journal verify` checks the
+    hash chain."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from risk_manager.cli.trader_cmd import print_lines, schedule_zone
 
     if data_dir is not None:
         with _readonly(data_dir) as store:
             records = store.journal_tail(n, account)
+        zone = _config_zone(config)
     else:
-        records = call(resolve_url(url, config), "journal", min(n, 1000), account, as_json=json_out)
-    for rec in records:
-        typer.echo(json.dumps(rec) if json_out else render_record(rec))
+        target = resolve_url(url, config)
+        records = call(target, "journal", min(n, 1000), account, as_json=json_out)
+        zone = None if json_out else schedule_zone(call(target, "status").get("clock", {}).get("timezone"))
+    if json_out:
+        for rec in records:
+            typer.echo(json.dumps(rec))
+        return
+    print_lines(records, zone)
+
+
+@admin_journal_app.command("verify")
+def journal_verify(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
+    """Walk the journal's hash chain (read-only). Exit 0 intact; exit 1 naming the first record that was
+    edited, inserted or deleted."""
+    data = _data_dir(data_dir, config)
+    with _readonly(data) as store:
+        ok, bad = store.verify_journal()
+        count = store.last_journal_seq()
+        record = store.journal_since(bad - 1, 1) if bad else []
+    if ok:
+        typer.secho(f"journal intact: {count} records, hash chain verified ({data})", fg="green")
+        return
+    shown = f": {json.dumps(record[0].record)[:200]}" if record and record[0].seq == bad else \
+        " (missing: rows were deleted)"
+    typer.secho(f"journal BROKEN at record {bad}{shown}", fg="red", err=True)
+    raise typer.Exit(1)
+
+
+def _config_zone(config: Path | None) -> tzinfo | None:
+    """The schedule zone of --config; None (records keep their own offset) without one."""
+    from risk_manager.config import ConfigError
+    from risk_manager.control.cli_support import load_optional
+
+    try:
+        cfg = load_optional(config)
+    except ConfigError:
+        return None
+    return None if cfg is None else ZoneInfo(cfg.schedule.timezone)
 
 
 @admin_app.command("audit")
 def audit(n: CountOpt = 50, json_out: JsonOpt = False, data_dir: DataDirOpt = None,
           config: ConfigOpt = None) -> None:
     """The admin audit trail (every reload/stop attempt, ok or not), read-only from the database."""
+    zone = _config_zone(config) or UTC
     with _readonly(_data_dir(data_dir, config)) as store:
         entries = store.audit_tail(n)
     for e in entries:
         row = {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "ok": e.ok, "detail": e.detail}
         verdict = "ok     " if e.ok else "REFUSED"
-        text = f"{e.at:%Y-%m-%d %H:%M:%S}Z {verdict} {e.action:<7} {e.actor}: {e.detail}"
+        text = f"{e.at.astimezone(zone):%Y-%m-%d %H:%M:%S %Z} {verdict} {e.action:<7} {e.actor}: {e.detail}"
         typer.echo(json.dumps(row) if json_out else text)
 
 
@@ -129,13 +178,21 @@ def _readonly(data: Path) -> Store:
     from risk_manager.control.cli_support import open_readonly
 
     try:
-        return open_readonly(data)
+        store = open_readonly(data)
     except (FileNotFoundError, sqlite3.Error) as e:
         typer.secho(f"cannot read the database: {e}", fg="red", err=True)
         raise typer.Exit(1) from None
+    # sqlite opens any file lazily: the first query says whether it is a database at all
+    try:
+        store.last_journal_seq()
+    except sqlite3.Error as e:
+        store.close()
+        typer.secho(f"cannot read the database in {data}: {e}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    return store
 
 
-@admin_config_app.command("set")
+@admin_config_app.command("set", context_settings={"ignore_unknown_options": True})
 def config_set(file: Annotated[Path, typer.Argument(help="risk_manager.yaml", show_default=False)],
                rule: Annotated[str, typer.Argument(help="Rule key, e.g. max_contracts.", show_default=False)],
                key: Annotated[str, typer.Argument(help="Setting, e.g. limit, enabled, cooldown.per_hour.",

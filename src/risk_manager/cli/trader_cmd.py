@@ -6,6 +6,7 @@ Nothing here can change protection: the control API has no endpoint for it witho
 from __future__ import annotations
 
 import json
+from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -17,21 +18,28 @@ trader_app = typer.Typer(
     name="trader", help="The trader's view-only dashboard (no sub-command) and status, log, clock in/out.",
 )
 
-UrlOpt = Annotated[str | None, typer.Option("--url", help="Control API URL [default: from --config, "
-                                            "else http://127.0.0.1:8787].", show_default=False)]
+# show_default strings, not "[default: …]" in the help text: rich markup would eat the brackets
+UrlOpt = Annotated[str | None, typer.Option("--url", help="Control API URL (http:// may be left out).",
+                                            show_default="from --config, else http://127.0.0.1:8787")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="risk_manager.yaml (its "
                                                 "daemon.control_host/control_port give the URL).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text (for scripts).")]
 EXIT_UNREACHABLE = 1
 
 
-def resolve_url(url: str | None, config: Path | None) -> str:
-    """The control URL from --url / --config; an invalid config is reported and exits 2."""
+def resolve_url(url: str | None, config: Path | None, ctx: typer.Context | None = None) -> str:
+    """The control URL from --url / --config (given to the sub-command, or to ``trader`` before it:
+    ``trader -c FILE status``); an invalid config is reported and exits 2. ``127.0.0.1:8787`` means
+    http://127.0.0.1:8787."""
     from risk_manager.config import ConfigError
     from risk_manager.control.cli_support import control_url, load_optional
 
+    outer = ctx.parent.params if ctx is not None and ctx.parent is not None else {}
+    url = url or outer.get("url")
+    config = config or outer.get("config")
     if url:
-        return url.rstrip("/")
+        url = url.strip()
+        return (url if "://" in url else f"http://{url}").rstrip("/")
     try:
         return control_url(None, load_optional(config))
     except ConfigError as e:
@@ -65,28 +73,32 @@ def call(url: str, fn: str, *args: Any, as_json: bool = False) -> Any:
 
 
 @trader_app.callback(invoke_without_command=True)
-def _default(ctx: typer.Context) -> None:
-    """`risk-manager trader` alone opens the dashboard (SPEC §11) against the default URL."""
+def _default(ctx: typer.Context, url: UrlOpt = None, config: ConfigOpt = None) -> None:
+    """`risk-manager trader` alone opens the dashboard (SPEC §11); `trader -c FILE` / `--url` work here too
+    and apply to a sub-command that follows."""
     if ctx.invoked_subcommand is None:
-        dashboard()
+        from risk_manager.tui.app import run_dashboard
+
+        run_dashboard(resolve_url(url, config), 1.0)
 
 
 @trader_app.command("dashboard")
-def dashboard(url: UrlOpt = None, config: ConfigOpt = None,
+def dashboard(ctx: typer.Context, url: UrlOpt = None, config: ConfigOpt = None,
               refresh: Annotated[float, typer.Option(help="Seconds between polls.", min=0.2)] = 1.0) -> None:
     """The live dashboard (Textual, view-only; q quits). Says NOT MONITORED in red when the daemon is down."""
     from risk_manager.tui.app import run_dashboard
 
-    run_dashboard(resolve_url(url, config), refresh)
+    run_dashboard(resolve_url(url, config, ctx), refresh)
 
 
 @trader_app.command("status")
-def status(json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = None) -> None:
+def status(ctx: typer.Context, json_out: JsonOpt = False, url: UrlOpt = None,
+           config: ConfigOpt = None) -> None:
     """Badge, P&L, positions, lockouts with time left and every enabled rule, once. Exit 1 when the
     daemon is not reachable (NOT MONITORED)."""
     from risk_manager.control.render import render_status
 
-    target = resolve_url(url, config)
+    target = resolve_url(url, config, ctx)
     snap = call(target, "status", as_json=json_out)
     if json_out:
         typer.echo(json.dumps(snap, indent=2))
@@ -96,24 +108,62 @@ def status(json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = No
 
 
 @trader_app.command("log")
-def log(n: Annotated[int, typer.Option("-n", help="How many records (newest last).", min=1, max=1000)] = 50,
+def log(ctx: typer.Context,
+        n: Annotated[int, typer.Option("-n", help="How many records (newest last).", min=1, max=1000)] = 50,
         account: Annotated[str | None, typer.Option("--account", help="Only this account.")] = None,
         json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = None) -> None:
-    """The last N journal records (violations, lockouts, actions, warnings, resets)."""
-    from risk_manager.control.render import render_record
+    """The last N decisions (lockouts, actions, warnings, resets), one line each, in the schedule's time
+    zone with the zone shown; --json prints the journal records themselves."""
+    target = resolve_url(url, config, ctx)
+    records = call(target, "journal", n, account, as_json=json_out)
+    if json_out:
+        for rec in records:
+            typer.echo(json.dumps(rec))
+        return
+    print_lines(records, schedule_zone(call(target, "status").get("clock", {}).get("timezone")))
 
-    records = call(resolve_url(url, config), "journal", n, account, as_json=json_out)
-    for rec in records:
-        typer.echo(json.dumps(rec) if json_out else render_record(rec))
+
+def schedule_zone(name: object) -> tzinfo | None:
+    """The schedule's zone by name; None (each record keeps its own offset) when unknown."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(str(name)) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def print_lines(records: list[dict[str, Any]], tz: tzinfo | None) -> None:
+    """One readable line per decision: a violation folds into the action it caused, a broker call that
+    went well is not a line of its own (a failed one is)."""
+    from risk_manager.tui.oneliner import journal_line, with_reasons
+
+    for rec in with_reasons(records):
+        if rec.get("type") == "result" and rec.get("ok", True):
+            continue
+        typer.echo(journal_line(rec, tz))
 
 
 @trader_app.command("clock")
-def clock(kind: Annotated[str, typer.Argument(help="in or out", show_default=False)],
-          account: Annotated[str, typer.Option("--account", help="Account name.", show_default=False)],
+def clock(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="in or out", show_default=False)],
+          account: Annotated[str | None, typer.Option(
+              "--account", help="Account name.", show_default="the only account, when there is one")] = None,
           url: UrlOpt = None, config: ConfigOpt = None) -> None:
     """Clock in or out of a trading shift (recorded in the daemon's database; changes no protection)."""
     if kind not in ("in", "out"):
         typer.echo("KIND must be 'in' or 'out'", err=True)
         raise typer.Exit(2)
-    call(resolve_url(url, config), "clock", account, kind)
+    target = resolve_url(url, config, ctx)
+    accounts = {str(a.get("name")): a for a in call(target, "status").get("accounts", [])}
+    if account is None:
+        if len(accounts) != 1:
+            typer.echo(f"--account is needed: the daemon watches {', '.join(sorted(accounts)) or 'none'}",
+                       err=True)
+            raise typer.Exit(2)
+        account = next(iter(accounts))
+    current = (accounts.get(account) or {}).get("clocked_in")
+    if current is (kind == "in"):
+        typer.echo(f"already clocked {kind}: {account} (nothing recorded)")
+        return
+    call(target, "clock", account, kind)
     typer.echo(f"clocked {kind}: {account}")

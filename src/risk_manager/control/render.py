@@ -37,7 +37,7 @@ def _header(snap: Json) -> list[Line]:
 def _lockout(lock: Json) -> str:
     where = f" {lock['symbol']}" if lock.get("symbol") else ""
     if lock.get("until"):
-        when = f"until {_hhmm(lock['until'])} ({countdown(lock.get('remaining_seconds'))} left)"
+        when = f"until {str(lock['until'])[11:19]} ({countdown(lock.get('remaining_seconds'))} left)"
     else:
         when = "until canTrade returns" if lock["rule"] == "auth_loss_guard" else "while configured"
     word = "COOLDOWN" if lock["kind"] == "cooldown" else "LOCKED"

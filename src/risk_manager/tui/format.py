@@ -116,11 +116,13 @@ def hhmm(text: str | None) -> str:
     return at.strftime("%H:%M")
 
 
-def day_hhmm(text: str | None, today: str | None = None) -> str:
-    """``15:00`` when on ``today`` (ISO date), otherwise ``Mon 08:30``."""
+def day_hhmm(text: str | None, today: str | None = None, seconds: bool = False) -> str:
+    """``15:00`` when on ``today`` (ISO date), otherwise ``Mon 08:30``; ``seconds`` adds them
+    (``20:04:12``): a lockout end rounded to the minute would tell the trader to re-enter too early."""
     at = parse_time(text)
     if at is None:
         return text or "—"
+    clock = "%H:%M:%S" if seconds else "%H:%M"
     if today is not None and at.date().isoformat() == today:
-        return at.strftime("%H:%M")
-    return at.strftime("%a %H:%M")
+        return at.strftime(clock)
+    return at.strftime(f"%a {clock}")

@@ -67,10 +67,10 @@ def _level(account: Json) -> str:
 def _until_text(lock: Json, elapsed: float, today: str | None) -> str:
     left = remaining(lock, elapsed)
     if left is not None:
-        at = day_hhmm(lock["until"], today) if lock.get("until") else None
+        at = day_hhmm(lock["until"], today, seconds=True) if lock.get("until") else None
         return f"unlocks in {countdown(left)}" + (f" (at {at})" if at else "")
     if lock.get("until"):
-        return f"unlocks at {day_hhmm(lock['until'], today)}"
+        return f"unlocks at {day_hhmm(lock['until'], today, seconds=True)}"
     return "unlocks when the condition clears"
 
 

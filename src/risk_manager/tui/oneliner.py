@@ -8,9 +8,10 @@ the dashboard must keep working when the daemon learns a new record type first.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import tzinfo
 from typing import Any
 
-from risk_manager.tui.format import day_hhmm, hhmmss, pct, price
+from risk_manager.tui.format import day_hhmm, hhmmss, parse_time, pct, price
 
 Record = Mapping[str, Any]
 
@@ -77,7 +78,8 @@ def _lockout(rec: Record) -> str:
     if rec.get("scope") == "symbol" and rec.get("symbol"):
         what = f"blocked {rec['symbol']}"
     until = rec.get("until")
-    when = f" until {day_hhmm(until, (rec.get('at') or '')[:10])}" if until else " until condition clears"
+    when = f" until {day_hhmm(until, (rec.get('at') or '')[:10], seconds=True)}" if until \
+        else " until condition clears"
     reason = rec.get("reason") or rec.get("message")
     return what + when + (f" — {reason}" if reason else "")
 
@@ -128,15 +130,38 @@ KINDS: dict[str, Callable[[Record], str]] = {
 }
 
 
-def oneliner(rec: Record) -> str:
-    """The dashboard line for one journal record."""
+def describe(rec: Record) -> str:
+    """What one record says, in words, without its time: ``max_contracts: reduced MNQ 4→2, limit 5``."""
     kind = str(rec.get("type", ""))
     fn = KINDS.get(kind)
     body = fn(rec) if fn is not None else str(rec.get("message") or kind or "event")
     if rec.get("dry_run"):
         body = "[dry run] would have " + body if kind == "action" else "[dry run] " + body
     who = f"{rec['rule']}: " if rec.get("rule") else ""
-    return f"{hhmmss(rec.get('at'))} {who}{body}"
+    return who + body
+
+
+def oneliner(rec: Record) -> str:
+    """The dashboard line for one journal record."""
+    return f"{hhmmss(rec.get('at'))} {describe(rec)}"
+
+
+def journal_line(rec: Record, tz: tzinfo | None) -> str:
+    """The CLI's line for one record (``trader log``, ``admin journal``): date, time and zone name in
+    ``tz`` (the schedule zone; None keeps the record's own offset, shown as ``UTC-06:00``), account, words.
+    ``2026-11-20 14:23:15 CST PRAC-1 max_contracts: reduced MNQ 4→2, limit 5``."""
+    at = parse_time(rec.get("at"))
+    if at is None:
+        when = str(rec.get("at") or "--")
+    else:
+        if tz is not None and at.tzinfo is not None:
+            at = at.astimezone(tz)
+            until = parse_time(rec.get("until"))
+            if until is not None and until.tzinfo is not None:
+                rec = {**rec, "at": at.isoformat(), "until": until.astimezone(tz).isoformat()}
+        when = at.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+    who = f"{rec['account']} " if rec.get("account") else ""
+    return f"{when} {who}{describe(rec)}"
 
 
 def line_style(rec: Record) -> str:
@@ -152,6 +177,12 @@ def line_style(rec: Record) -> str:
     return ""
 
 
+KILL_SWITCH_ACTIONS = frozenset({"close_position", "reduce_position", "cancel_order"})
+# the rules whose breach locks the account (the kill switch acts under the name of the one holding it)
+LOCKING_RULES = frozenset({"daily_realized_loss", "trade_frequency_limit", "cooldown_after_loss",
+                           "session_block_outside", "auth_loss_guard", "daily_realized_profit"})
+
+
 def _key(rec: Record) -> tuple[Any, Any, Any]:
     return rec.get("at"), rec.get("account"), rec.get("rule")
 
@@ -165,8 +196,13 @@ def with_reasons(records: Sequence[Record]) -> list[Record]:
     for rec in records:
         if rec.get("type") == "violation" and _key(rec) in caused:
             continue
-        if rec.get("type") == "action" and not rec.get("reason") and why.get(_key(rec)):
-            rec = {**rec, "reason": why[_key(rec)]}
+        if rec.get("type") == "action" and not rec.get("reason"):
+            if why.get(_key(rec)):
+                rec = {**rec, "reason": why[_key(rec)]}
+            elif rec.get("action") in KILL_SWITCH_ACTIONS and rec.get("rule") in LOCKING_RULES:
+                # the kill switch journals its action alone (no violation of its own), under the rule
+                # that holds the lock: say so, or it reads as that rule firing again
+                rec = {**rec, "reason": "kill switch: the account is locked"}
         out.append(rec)
     return out
 
