@@ -121,3 +121,47 @@ def test_journal_verify_names_the_first_bad_record(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["admin", "journal", "verify", "--data-dir", str(tmp_path)])
     assert bad.exit_code == 1
     assert re.search(r"journal BROKEN at record 2: .*2026-11-29", bad.stderr)
+
+
+def test_sim_with_an_impossible_port_is_one_clear_error_exit_2() -> None:
+    res = runner.invoke(app, ["sim", "--port", "99999"])
+    assert res.exit_code == 2
+    assert "Invalid value for '--port'" in res.output and "65535" in res.output
+
+
+def test_validate_and_config_set_warn_loudly_about_disabled_rules(tmp_path: Path) -> None:
+    path = tmp_path / "risk_manager.yaml"
+    path.write_text("accounts: [{name: PRAC-1}]\nrules:\n"
+                    "  daily_realized_loss: {enabled: false, limit: -500}\n")
+    none = runner.invoke(app, ["config", "validate", str(path)])
+    assert none.exit_code == 0 and "0 of 13 rules enabled" in none.stdout
+    assert "WARNING: no rule is enabled" in none.stderr and "protect NOTHING" in none.stderr
+    path.write_text("accounts: [{name: PRAC-1}]\nrules:\n  max_contracts: {enabled: true, limit: 5}\n"
+                    "  daily_realized_loss: {enabled: false, limit: -500}\n")
+    edit = runner.invoke(app, ["admin", "config", "set", str(path), "daily_realized_loss", "limit", "-400"])
+    assert edit.exit_code == 0
+    assert "WARNING: daily_realized_loss is disabled: this value protects nothing" in edit.stderr
+
+
+class ReloadBackend(ClockBackend):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reload_result = {"applied": True, "restart_needed": False,
+                              "changes": ["rules.daily_realized_loss.limit: -500 -> -400",
+                                          "rules.max_contracts.limit: 5 -> 3"]}
+
+    def snapshot(self) -> dict[str, Any]:
+        snap = super().snapshot()
+        snap["accounts"][0]["rules"] = [{"rule": "max_contracts", "enabled": True},
+                                        {"rule": "daily_realized_loss", "enabled": False}]
+        return snap
+
+
+def test_reload_of_a_disabled_rule_warns_that_it_protects_nothing(tmp_path: Path) -> None:
+    from risk_manager.control.password import set_password
+
+    with server_thread(ReloadBackend(), set_password(tmp_path, "correct horse battery")) as server:
+        res = runner.invoke(app, ["admin", "reload", "--url", server.url], input="correct horse battery\n")
+    assert res.exit_code == 0 and "applied live" in res.stdout
+    assert res.stderr.strip() == ("WARNING: daily_realized_loss is disabled: this change protects nothing "
+                                  "until `daily_realized_loss enabled true`")

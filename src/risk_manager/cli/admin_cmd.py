@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from risk_manager.cli import config_cmd
+from risk_manager.cli.config_cmd import NO_RULES
 from risk_manager.cli.trader_cmd import ConfigOpt, JsonOpt, UrlOpt, call, resolve_url
 
 if TYPE_CHECKING:
@@ -82,10 +83,27 @@ def reload(url: UrlOpt = None, config: ConfigOpt = None) -> None:
         typer.echo(change)
     if result.get("applied"):
         typer.secho("applied live", fg="green")
+        _warn_disabled(target, [str(c) for c in result.get("changes", [])])
     elif result.get("restart_needed"):
         typer.secho("valid, but needs a restart to take effect (nothing applied)", fg="yellow")
     else:
         typer.echo("no changes")
+
+
+def _warn_disabled(target: str, changes: list[str]) -> None:
+    """A change to a rule that is off protects nothing: say so, loudly (the daemon's status says which
+    rules are on)."""
+    from risk_manager.config import RULE_KEYS
+
+    accounts = call(target, "status").get("accounts") or []
+    enabled = {str(r.get("rule")) for a in accounts for r in a.get("rules") or [] if r.get("enabled")}
+    if accounts and not enabled:
+        typer.secho(NO_RULES, fg="red", bold=True, err=True)
+        return
+    edited = {c.split(".")[1] for c in changes if c.startswith("rules.") and c.count(".") >= 2}
+    for rule in sorted(edited & set(RULE_KEYS) - enabled):
+        typer.secho(f"WARNING: {rule} is disabled: this change protects nothing until `{rule} enabled "
+                    "true`", fg="red", bold=True, err=True)
 
 
 @admin_app.command("stop")
@@ -202,7 +220,7 @@ def config_set(file: Annotated[Path, typer.Argument(help="risk_manager.yaml", sh
     """Set rules.RULE.KEY = VALUE in FILE. The whole edited file is validated first; if it is invalid,
     the file is not touched (exit 2). NOTE: the file is re-written by PyYAML, so comments and formatting
     are lost. Run `risk-manager admin reload` afterwards to apply it."""
-    from risk_manager.config import ConfigError, format_value
+    from risk_manager.config import ConfigError, format_value, load_config
     from risk_manager.control.config_edit import ConfigEditError, set_rule_value
 
     try:
@@ -218,4 +236,10 @@ def config_set(file: Annotated[Path, typer.Argument(help="risk_manager.yaml", sh
         raise typer.Exit(2) from None
     typer.echo(f"rules.{rule}.{key}: {format_value(old)} -> {format_value(new)} (written to {file}; "
                "comments are not kept)")
+    enabled = load_config(file).rules.enabled_names()
+    if not enabled:
+        typer.secho(NO_RULES, fg="red", bold=True, err=True)
+    elif rule not in enabled:
+        typer.secho(f"WARNING: {rule} is disabled: this value protects nothing until `{rule} enabled "
+                    "true`", fg="red", bold=True, err=True)
     typer.echo("run `risk-manager admin reload` to apply it to the running daemon")

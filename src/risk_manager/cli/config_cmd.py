@@ -16,6 +16,7 @@ config_app = typer.Typer(
     name="config", help="Validate and compare risk_manager.yaml files.", no_args_is_help=True
 )
 
+NO_RULES = "WARNING: no rule is enabled: the daemon would watch the account and protect NOTHING"
 FileArg = Annotated[Path, typer.Argument(help="Path to a risk_manager.yaml file.", show_default=False)]
 
 
@@ -45,6 +46,8 @@ def validate(file: FileArg) -> None:
     """Check FILE; print a one-line summary (exit 0) or every problem as FILE:LINE: key: reason (exit 2)."""
     config = _load_or_exit(file)
     typer.echo(summary(str(file), config))
+    if not config.rules.enabled_names():
+        typer.secho(NO_RULES, fg="red", bold=True, err=True)
     for index, account in enumerate(config.accounts):
         if account.rules is not None:
             typer.echo(

@@ -17,7 +17,7 @@ EXIT_BAD_INPUT = 2
 def sim(
     host: Annotated[str, typer.Option(help="Interface to bind (keep loopback: the SDK allows plain http "
                                            "only for 127.0.0.1 and localhost).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port; 0 picks a free one.")] = 8765,
+    port: Annotated[int, typer.Option(help="TCP port; 0 picks a free one.", min=0, max=65535)] = 8765,
     account: Annotated[list[str] | None, typer.Option("--account", help="Account name (repeatable). "
                                                       "Default: PRAC-1.")] = None,
     balance: Annotated[float, typer.Option(help="Starting balance of --account accounts.")] = 50_000.0,
