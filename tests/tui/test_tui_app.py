@@ -119,11 +119,16 @@ async def test_unreachable_daemon_shows_not_monitored_and_keeps_retrying() -> No
         provider.error = None  # the daemon comes back
         await until(pilot, lambda: not app.query_one("#banner").display)
         assert "OK" in text(app, "#badge")
-        provider.error = DaemonUnreachable("")  # and goes away again: last data stays, dimmed
+        assert "Daemon PROTECTED" in text(app, "#header") and "MNQ" in text(app, "#positions")
+        provider.error = DaemonUnreachable("")  # and goes away again: nothing stale looks live
         await until(pilot, lambda: app.query_one("#banner").display)
         assert "the risk daemon is not reachable (DaemonUnreachable)" in text(app, "#banner")
         assert app.query_one("#body").has_class("stale")
-        assert "MNQ" in text(app, "#positions")
+        header = text(app, "#header")
+        assert "Daemon UNREACHABLE" in header and "PROTECTED" not in header and "Connection" not in header
+        for panel in ("#positions", "#pnl", "#rules", "#clockin"):
+            assert "no live data: the daemon last answered" in text(app, panel)
+        assert "MNQ" not in text(app, "#positions") and "max_contracts" not in text(app, "#rules")
 
 
 async def test_a_hung_daemon_turns_not_monitored_after_stale_after() -> None:

@@ -164,9 +164,17 @@ class DashboardApp(App[None]):
                 return
             self.query_one("#header", Static).update("RISK MANAGER — waiting for the daemon…")
         else:
-            self.query_one("#header", Static).update(render.header(self.status, elapsed, self.age()))
+            self.query_one("#header", Static).update(
+                render.header(self.status, elapsed, self.age(), live=self.live()))
         self.query_one("#body").set_class(problem is not None, "stale")
-        fill_account(self, self.status, self.account(), elapsed, problem)
+        stale_for = None if self.live() else self.age()
+        fill_account(self, self.status, self.account(), elapsed, problem, stale_for)
+
+    def live(self) -> bool:
+        """Whether the last snapshot is the daemon's current word: it answered the last poll, recently.
+        Anything older is never shown as if it were live (header state, positions, P&L, rules)."""
+        age = self.age()
+        return self.error is None and age is not None and age <= self.stale_after
 
 
 def run_dashboard(url: str, refresh: float = 1.0) -> None:

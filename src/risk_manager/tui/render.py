@@ -67,9 +67,13 @@ def _connection(daemon: Json) -> str:
     return str(conn) if conn else ""
 
 
-def header(status: Json, elapsed: float, age: float | None = None) -> Text:
+def header(status: Json, elapsed: float, age: float | None = None, live: bool = True) -> Text:
+    """The two header lines. ``live=False`` (no fresh answer from the daemon): the daemon state reads
+    UNREACHABLE and the last connection state is not shown, so nothing stale looks current."""
     clock = status.get("clock") or {}
     daemon = status.get("daemon") or {}
+    if not live:
+        daemon = {"state": "UNREACHABLE", "mode": daemon.get("mode", "?")}
     zone_time, local_time = clock_times(clock, elapsed)
     market = _market_open(clock)
     state = str(daemon.get("state") or "UNKNOWN").upper()
@@ -198,3 +202,8 @@ def not_monitored(reason: str, since: float | None) -> Text:
     if since is not None:
         text.append(f" — no data for {countdown(since)}; retrying")
     return text
+
+
+def no_live_data(since: float) -> Text:
+    """What a blanked panel says while the daemon is not answering."""
+    return Text(f"— no live data: the daemon last answered {countdown(since)} ago —", "dim")
