@@ -173,10 +173,10 @@ async def test_one_tab_per_account_and_switching() -> None:
         assert app.selected == "PRAC-2"
 
 
-async def test_q_quits_and_no_other_key_is_bound() -> None:
+async def test_q_quits_and_no_other_key_but_help_is_bound() -> None:
     provider = FakeProvider()
     app = DashboardApp(provider, refresh=0.05)
-    assert [b.key for b in app.BINDINGS] == ["q"]  # type: ignore[union-attr]
+    assert [b.key for b in app.BINDINGS] == ["q", "question_mark"]  # type: ignore[union-attr]
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.polls >= 1)
         for key in ("u", "f", "c", "enter", "delete", "ctrl+p"):
@@ -185,3 +185,17 @@ async def test_q_quits_and_no_other_key_is_bound() -> None:
         await pilot.press("q")
         await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 0
+
+
+async def test_question_mark_shows_what_the_risk_manager_cannot_do() -> None:
+    app = DashboardApp(FakeProvider(status()), refresh=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.query_one("#help").display
+        await pilot.press("question_mark")
+        assert app.query_one("#help").display
+        help_text = text(app, "#help")
+        assert "AFTER the fill" in help_text and "-$341.50" in help_text
+        assert "closed at once, at the market, at YOUR cost" in help_text
+        assert "TopstepX's own daily loss limit" in help_text
+        await pilot.press("question_mark")
+        assert not app.query_one("#help").display

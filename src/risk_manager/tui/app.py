@@ -3,7 +3,7 @@
 Two timers: ``poll`` asks the provider for a status snapshot every ``refresh`` seconds (off the UI thread,
 never two at once); ``tick`` redraws every ``tick`` seconds from the last snapshot, with countdowns reduced
 by the time elapsed since it arrived, so they move each second even if a poll is slow. No key does
-anything to protection: the only binding is ``q``.
+anything to protection: ``q`` quits and ``?`` shows what the risk manager can and cannot do.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ class DashboardApp(App[None]):
     CSS = DASHBOARD_CSS
     TITLE = "Risk Manager — trader"
     ENABLE_COMMAND_PALETTE = False  # view-only: nothing to run
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit"),
+                                              Binding("question_mark", "help", "What it does")]
 
     def __init__(self, provider: Provider, refresh: float = 1.0, *, tick: float | None = None,
                  monotonic: Clock = time.monotonic, stale_after: float | None = None,
@@ -62,6 +63,7 @@ class DashboardApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Static("connecting to the risk daemon…", id="header")
         yield Static("", id="banner")
+        yield Static(render.trader_help(), id="help")
         yield Tabs(id="accounts")
         with VerticalScroll(id="body"):
             with Horizontal(id="top"):
@@ -76,11 +78,17 @@ class DashboardApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
+        self.query_one("#help").display = False
         self.query_one("#accounts").display = False
         self.set_interval(self.tick_seconds, self.refresh_view)
         if self.autopoll:
             self.set_interval(self.refresh_seconds, self.poll)
             self.call_later(self.poll)
+
+    def action_help(self) -> None:
+        """``?`` shows or hides what the risk manager can and cannot do (it changes nothing)."""
+        panel = self.query_one("#help")
+        panel.display = not panel.display
 
     def on_resize(self, event: events.Resize) -> None:
         # narrow terminals: stack the panels (Textual CSS has no media queries)

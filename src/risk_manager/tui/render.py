@@ -207,3 +207,22 @@ def not_monitored(reason: str, since: float | None) -> Text:
 def no_live_data(since: float) -> Text:
     """What a blanked panel says while the daemon is not answering."""
     return Text(f"— no live data: the daemon last answered {countdown(since)} ago —", "dim")
+
+
+TRADER_FACTS = (
+    "Limits act AFTER the fill: the gateway has no pre-trade check, so a fast move or a gap overshoots "
+    "(a -$250 limit was flattened at -$341.50 on a 20-point move).",
+    "While you are locked, any new entry is closed at once, at the market, at YOUR cost; closing or "
+    "reducing a position is always allowed.",
+    "Keep TopstepX's own daily loss limit and contract limits switched on: they are the first layer, "
+    "this is the second.",
+    "Nothing on this screen changes protection; there is no unlock command. NOT MONITORED means the "
+    "account is not protected right now.",
+)
+
+
+def trader_help() -> Text:
+    text = Text("What the risk manager can and cannot do (? hides this)\n", "bold")
+    for fact in TRADER_FACTS:
+        text.append(f"• {fact}\n")
+    return text

@@ -7,6 +7,7 @@ Screen { layout: vertical; }
     width: 100%; height: auto; padding: 1 2;
     background: darkred; color: white; text-style: bold; content-align: center middle;
 }
+#help { height: auto; padding: 1 2; margin: 0 1; border: round $foreground 50%; }
 #body { height: 1fr; }
 #body.stale #clockin, #body.stale #pnl, #body.stale #positions, #body.stale #rules, #body.stale #log {
     opacity: 60%;
