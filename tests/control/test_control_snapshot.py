@@ -167,3 +167,17 @@ def test_positions_and_pnl_follow_fills_quotes_and_stops() -> None:
     pos = account(snap(eng, cfg, later(1, 20)))["positions"][0]
     assert pos["protected"] is True and pos["unprotected_seconds"] is None
     assert pos["stale"] is True  # the last quote is 50 s old (stale_quote_seconds 10)
+
+
+def test_after_a_cooldown_a_window_over_its_limit_reads_100_percent_not_more() -> None:
+    cfg = config(FREQ + MAXC)
+    eng, _ = engine(cfg)
+    for i in range(3):
+        open_long(eng, later(i), i + 1, total=i + 1)
+    open_long(eng, later(3), 4, total=4)  # closed by the kill switch, but it counts: 4/3 this hour
+    run_until(eng, later(33))
+    a = account(snap(eng, cfg, later(33)))
+    freq = rule(a, "trade_frequency_limit")
+    assert a["lockouts"] == [] and freq["text"].startswith("4/3 trades this hour")
+    assert freq["utilization"] == 1.0 and freq["state"] == "warning"
+    assert a["badge_reason"].startswith("trade_frequency_limit at 100%")

@@ -51,3 +51,14 @@ def test_the_packaged_demo_config_is_the_examples_file_and_always_has_an_open_se
     assert cfg.rules.no_stop_loss_grace.grace_period_seconds == 3.0
     assert cfg.rules.trade_frequency_limit.cooldown.per_minute.seconds == 4.0
     assert Path(PACKAGED).is_file()
+
+
+def test_the_demo_says_which_values_it_shortened() -> None:
+    from risk_manager.demo.config import scaled_values
+
+    assert scaled_values() == [
+        "trade_frequency_limit: 6 trades/min (file: 3), cooldown 8s (file: 60s)",
+        "cooldown_after_loss: loss -50 -> 6s (file: 1m), loss -100 -> 12s (file: 3m)",
+        "no_stop_loss_grace: 6s (file: 10s)",
+        "session: open all day, every day (file: its own window)"]
+    assert scaled_values(2.0)[0].endswith("cooldown 4s (file: 60s)")

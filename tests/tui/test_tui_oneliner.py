@@ -145,3 +145,14 @@ def test_journal_line_shows_date_time_and_zone() -> None:
         "2026-11-20 14:04:12 CST P trade_frequency_limit: cooldown until 14:05:12 — 3/3 trades this minute")
     assert journal_line({"at": "2026-11-20T14:04:12-06:00", "type": "reset"}, None).startswith(
         "2026-11-20 14:04:12 UTC-06:00 daily reset")
+
+
+def test_a_warning_above_100_percent_beside_its_breach_is_not_listed() -> None:
+    key = {"at": "2026-11-20T08:30:20-06:00", "account": "P", "rule": "max_contracts"}
+    records = [{**key, "type": "warning", "utilization": 1.5},
+               {**key, "type": "violation", "message": "6 contracts (net) > limit 4"},
+               {**key, "type": "action", "action": "reduce_position", "symbol": "MNQ", "from": 6, "to": 4},
+               {**key, "rule": "daily_realized_loss", "type": "warning", "utilization": 0.8}]
+    assert [oneliner(r) for r in recent_lines(records, "P")] == [
+        "08:30:20 daily_realized_loss: warning: 80% of limit",
+        "08:30:20 max_contracts: reduced MNQ 6→4 — 6 contracts (net) > limit 4"]

@@ -67,6 +67,9 @@ def rule_rows(engine: Engine, config: Config, ctx: RuleContext | None, locks: li
         enabled = config.rules.rule(rule).enabled
         util = _utilization(engine, rule, ctx) if enabled else None
         locked = any(r.rule == rule for r in locks)
+        if util is not None and util > 1.0 and not locked:
+            util = 1.0  # already breached and its lockout served (e.g. 8/6 trades after a cooldown): at the
+            #             limit, not "133 %" of a warning
         state = "locked" if locked else "warning" if util is not None and util >= warn_at else "ok"
         text = value_text(config, rule, ctx) if ctx is not None else "not monitored" if enabled else "off"
         rows.append({"rule": rule, "id": RULE_IDS[rule], "enabled": enabled, "utilization": util,

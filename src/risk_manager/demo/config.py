@@ -7,7 +7,7 @@ and every rule's on/off stay exactly as the file says.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from risk_manager.config import Config, Duration, load_config
@@ -49,3 +49,22 @@ def demo_config(api_url: str, user_hub_url: str, market_hub_url: str, now: datet
                                  "cooldown_after_loss": loss.model_copy(update={"tiers": tiers}),
                                  "no_stop_loss_grace": grace})
     return cfg.model_copy(update={"gateway": gateway, "schedule": schedule, "rules": rules})
+
+
+def scaled_values(speed: float = 1.0) -> list[str]:
+    """What the demo runs differently from examples/demo.yaml, for the line it prints first: the story
+    packs a morning into ~40 seconds, so these are shortened (and the session opened around now)."""
+    file = load_config(demo_config_path()).rules
+    run = demo_config("http://127.0.0.1:1/api", "http://127.0.0.1:1/hubs/user",
+                      "http://127.0.0.1:1/hubs/market", datetime.now(UTC), speed).rules
+    f, r = file.trade_frequency_limit, run.trade_frequency_limit
+    lines = [f"trade_frequency_limit: {r.per_minute} trades/min (file: {f.per_minute}), cooldown "
+             f"{r.cooldown.per_minute} (file: {f.cooldown.per_minute})"]
+    tiers = zip(sorted(file.cooldown_after_loss.tiers, key=lambda t: -t.loss),
+                sorted(run.cooldown_after_loss.tiers, key=lambda t: -t.loss), strict=True)
+    lines.append("cooldown_after_loss: " + ", ".join(
+        f"loss {t.loss:g} -> {n.cooldown} (file: {t.cooldown})" for t, n in tiers))
+    lines.append(f"no_stop_loss_grace: {run.no_stop_loss_grace.grace_period_seconds:g}s "
+                 f"(file: {file.no_stop_loss_grace.grace_period_seconds:g}s)")
+    lines.append("session: open all day, every day (file: its own window)")
+    return lines

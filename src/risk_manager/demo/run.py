@@ -22,9 +22,10 @@ from risk_manager.daemon.logs import remove_handlers, setup_logging
 from risk_manager.daemon.options import DaemonOptions, StartupError
 from risk_manager.daemon.runtime import Daemon
 from risk_manager.demo.client import TraderClient
-from risk_manager.demo.config import demo_config
+from risk_manager.demo.config import demo_config, scaled_values
 from risk_manager.demo.printer import Printer
 from risk_manager.demo.story import tilted_trader
+from risk_manager.engine.records import Record
 from risk_manager.sim.options import SimOptions
 from risk_manager.sim.server import SimServer
 
@@ -50,8 +51,11 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
         printer = Printer(out, err, headless, cfg.schedule.tz)
         daemon = Daemon(cfg, projectx_connector(cfg, DEMO_CREDENTIALS),
                         DaemonOptions(data_dir=Path(tmp) / "data", control_port=0))
-        if headless or not dashboard:
-            daemon.journal.add_listener(printer.record)
+        seen: list[Record] = []
+        daemon.journal.add_listener(printer.record if headless or not dashboard else seen.append)
+        notes = (err if headless else out)
+        notes.write("risk-manager demo: examples/demo.yaml with durations shortened so the story fits in "
+                    "a minute:\n" + "".join(f"  {line}\n" for line in scaled_values(speed)))
         if not headless and not dashboard:
             out.write(f"risk-manager demo: simulator on {sim.base_url}, journal below\n")
         trader: asyncio.Task[None] | None = None
@@ -65,6 +69,13 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
                 trader = asyncio.create_task(tilted_trader(client, say, speed), name="trader")
                 if dashboard and daemon.control is not None:
                     await _show_dashboard(daemon.control.url, max(end - loop.time(), 0.0), headless)
+                    # the dashboard owned the screen: leave what happened on the terminal (also when
+                    # --duration closed it, e.g. under tmux)
+                    ran = duration - (end - loop.time())
+                    out.write(f"risk-manager demo: the dashboard closed after {ran:.0f} s; what the daemon "
+                              "did:\n")
+                    for rec in seen:
+                        printer.record(rec)
                 else:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(asyncio.shield(trader), max(end - loop.time(), 0.0))

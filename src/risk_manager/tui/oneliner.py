@@ -187,6 +187,11 @@ def _key(rec: Record) -> tuple[Any, Any, Any]:
     return rec.get("at"), rec.get("account"), rec.get("rule")
 
 
+def _over_limit(rec: Record) -> bool:
+    util = rec.get("utilization")
+    return isinstance(util, int | float) and util >= 1.0
+
+
 def with_reasons(records: Sequence[Record]) -> list[Record]:
     """Fold each ``violation`` into the action/lockout it caused (same time, account and rule): the action
     gains the violation's message as its ``reason`` and the violation is not listed on its own."""
@@ -196,6 +201,8 @@ def with_reasons(records: Sequence[Record]) -> list[Record]:
     for rec in records:
         if rec.get("type") == "violation" and _key(rec) in caused:
             continue
+        if rec.get("type") == "warning" and _key(rec) in caused and _over_limit(rec):
+            continue  # the breach itself is listed: a ">100 %" warning beside it only crowds the list
         if rec.get("type") == "action" and not rec.get("reason"):
             if why.get(_key(rec)):
                 rec = {**rec, "reason": why[_key(rec)]}
