@@ -81,3 +81,33 @@ def test_missing_credentials_exit_3_and_the_data_dir_file_is_used(tmp_path: Path
     (data / "credentials.env").chmod(0o600)
     assert run_in_process(write_config(tmp_path), data, StopBridge(), reports.append) == 3
     assert "credentials.env lacks username and api_key" in reports[-1]
+
+
+def test_the_service_and_run_prepare_the_same_daemon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 8.3: one preparation for both entry points; the options carry the config path in both."""
+    from typer.testing import CliRunner
+
+    import risk_manager.daemon.service as service
+    from risk_manager.cli.main import app
+    from risk_manager.daemon.logs import remove_handlers
+
+    monkeypatch.setenv("PROJECT_X_USERNAME", "someone")
+    monkeypatch.setenv("PROJECT_X_API_KEY", "k" * 20)
+    seen: list[tuple[object, object]] = []
+
+    async def fake_serve(cfg: object, connector: object, options: object, stop: object = None) -> int:
+        seen.append((cfg, options))
+        return 0
+
+    monkeypatch.setattr(service, "serve", fake_serve)
+    config, data = write_config(tmp_path), tmp_path / "data"
+    res = CliRunner().invoke(app, ["run", "--config", str(config), "--data-dir", str(data)])
+    assert res.exit_code == 0, res.output
+    assert run_in_process(config, data, StopBridge(), lambda _: None) == 0
+    remove_handlers()
+    (cli_cfg, cli_opts), (svc_cfg, svc_opts) = seen
+    assert cli_cfg == svc_cfg
+    assert svc_opts.config_path == config.resolve()  # type: ignore[attr-defined]
+    fields = [f for f in svc_opts.__slots__ if f != "started_at"]  # type: ignore[attr-defined]
+    assert [getattr(cli_opts, f) for f in fields if f != "clock"] == \
+        [getattr(svc_opts, f) for f in fields if f != "clock"]

@@ -23,39 +23,20 @@ def run(
 ) -> None:
     """Run the risk daemon in the foreground until SIGTERM / Ctrl-C."""
     started = time.perf_counter()
-    from risk_manager.config import ConfigError, load_config
-    from risk_manager.daemon.credentials import CredentialsError, load_credentials
+    from risk_manager.daemon.prepare import PrepareError, prepare_daemon
 
     try:
-        cfg = load_config(config)
-    except ConfigError as e:
-        print(f"risk-manager: invalid config ({len(e.problems)} problem(s)):", file=sys.stderr)
-        for p in e.problems:
-            print(f"  {p}", file=sys.stderr)
-        raise typer.Exit(2) from None
-    try:
-        creds = load_credentials(cfg.secrets_file)
-    except CredentialsError as e:
-        print(f"risk-manager: {e}", file=sys.stderr)
-        raise typer.Exit(3) from None
+        ready = prepare_daemon(config, data_dir, console_level=logging.WARNING if quiet else logging.INFO,
+                               started=started)
+    except PrepareError as e:
+        print(f"risk-manager: {e.lines[0]}", *e.lines[1:], sep="\n", file=sys.stderr)
+        raise typer.Exit(e.code) from None
 
-    from risk_manager.broker.projectx.logs import register_secret
-    from risk_manager.daemon.connect import projectx_connector
-    from risk_manager.daemon.logs import remove_handlers, setup_logging
-    from risk_manager.daemon.options import DaemonOptions
-    from risk_manager.daemon.paths import data_dir as resolve_data_dir
-    from risk_manager.daemon.paths import log_dir
+    from risk_manager.daemon.logs import remove_handlers
     from risk_manager.daemon.service import serve
 
-    register_secret(creds.api_key)
-    data = resolve_data_dir(cfg, data_dir)
-    setup_logging(log_dir(cfg, data), logging.WARNING if quiet else logging.INFO)
-    logging.getLogger("risk_manager.daemon").info(
-        "risk-manager starting: config %s, data %s, credentials from %s", config, data, creds.source)
-    options = DaemonOptions(data_dir=data, started_at=started, config_path=config.resolve(),
-                            gc_tuning=True)
     try:
-        code = asyncio.run(serve(cfg, projectx_connector(cfg, creds), options))
+        code = asyncio.run(serve(ready.config, ready.connector, ready.options))
     finally:
         remove_handlers()
     raise typer.Exit(code)

@@ -1,16 +1,15 @@
 """`risk-manager run`, in-process, for the Windows service: same start-up, stop from the SCM's thread.
 
-run_cmd.run() owns its stop event (signals); the service needs to hand one in, so this mirrors its few
-steps (config, credentials, logging, serve) and keeps the exit codes: 2 invalid config, 3 credentials.
+run_cmd.run() owns its stop event (signals); the service hands one in. Both prepare the daemon with
+daemon.prepare.prepare_daemon (config, credentials, logging, options) and keep the exit codes: 2 invalid
+config, 3 credentials.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,44 +53,18 @@ class StopBridge:
             event.set()
 
 
-def default_credentials_file(data: Path) -> str | None:
-    """The installer's `<data>\\credentials.env` (admin + SYSTEM only), used when the config names none."""
-    path = data / "credentials.env"
-    return str(path) if path.exists() else None
-
-
 def run_in_process(config: Path, data_dir: Path | None, bridge: StopBridge,
                    report: Callable[[str], None]) -> int:
-    """Run the daemon until ``bridge.request()``; returns the `risk-manager run` exit code."""
-    started = time.perf_counter()
-    from risk_manager.config import ConfigError, load_config
-    from risk_manager.daemon.credentials import CredentialsError, load_credentials
-    from risk_manager.daemon.paths import data_dir as resolve_data_dir
+    """Run the daemon until ``bridge.request()``; returns the `risk-manager run` exit code. The same
+    preparation as `risk-manager run` (daemon.prepare), so the options are the same (config path too)."""
+    from risk_manager.daemon.prepare import PrepareError, prepare_daemon
 
     try:
-        cfg = load_config(config)
-    except ConfigError as e:
-        report("invalid config: " + "; ".join(str(p) for p in e.problems))
-        return 2
-    data = resolve_data_dir(cfg, data_dir)
-    try:
-        creds = load_credentials(cfg.secrets_file or default_credentials_file(data))
-    except CredentialsError as e:
-        report(str(e))
-        return 3
-
-    from risk_manager.broker.projectx.logs import register_secret
-    from risk_manager.daemon.connect import projectx_connector
-    from risk_manager.daemon.logs import setup_logging
-    from risk_manager.daemon.options import DaemonOptions
-    from risk_manager.daemon.paths import log_dir
-
-    register_secret(creds.api_key)
-    setup_logging(log_dir(cfg, data), logging.INFO)
-    logging.getLogger("risk_manager.daemon").info(
-        "risk-manager service starting: config %s, data %s, credentials from %s", config, data, creds.source)
-    options = DaemonOptions(data_dir=data, started_at=started, gc_tuning=True)
-    return asyncio.run(_serve(cfg, projectx_connector(cfg, creds), options, bridge))
+        ready = prepare_daemon(config, data_dir)
+    except PrepareError as e:
+        report(" ".join(line.strip() for line in e.lines))
+        return e.code
+    return asyncio.run(_serve(ready.config, ready.connector, ready.options, bridge))
 
 
 async def _serve(cfg: Config, connector: Connector, options: DaemonOptions, bridge: StopBridge) -> int:
