@@ -65,7 +65,7 @@ def test_every_required_key_is_there_once() -> None:
     assert len(service) == len(s["Service"]), "a key appears twice"
     assert service["Type"] == "notify"
     assert service["Restart"] == "always"
-    assert service["RestartSec"] == "5"
+    assert service["RestartSec"] == "1"
     assert service["User"] == service["Group"] == "riskmgr"
     assert service["StateDirectory"] == service["LogsDirectory"] == "risk-manager"
     assert service["EnvironmentFile"] == "/etc/risk-manager/credentials.env"

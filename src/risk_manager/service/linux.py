@@ -2,7 +2,7 @@
 
 Why a trader cannot stop it: the unit file lives in /etc/systemd/system and is root-owned; the daemon runs
 as its own system user (no login shell, no home); only root may start, stop, disable or edit the unit, and
-``Restart=always`` brings back a crashed or killed daemon after 5 s. The gateway credentials sit in
+``Restart=always`` brings back a crashed or killed daemon after 1 s. The gateway credentials sit in
 /etc/risk-manager/credentials.env (root-owned, 0600) and reach the daemon as environment variables that
 systemd reads as root: the trader cannot read the file, and the installer never reads or prints it. This
 holds as long as the trader's account has no sudo rights.

@@ -75,7 +75,7 @@ def render_systemd_unit(*, argv: Sequence[str], user: str, data_dir: PurePath, e
         "# Credentials (PROJECT_X_USERNAME / PROJECT_X_API_KEY): read by systemd as root, root-owned 0600.",
         f"EnvironmentFile={bare_path(env_file)}",
         "Restart=always",
-        "RestartSec=5",
+        "RestartSec=1",  # StartLimitIntervalSec=0: never rate-limited; every second unprotected counts
         "TimeoutStartSec=180",
         "TimeoutStopSec=30",
         f"StateDirectory={DIR_NAME}",

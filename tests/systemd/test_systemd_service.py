@@ -1,0 +1,261 @@
+"""The service installed for real (SPEC §12): a real systemd as PID 1 in throw-away namespaces
+(scripts/systemd-sandbox), the README's Linux steps, the simulator inside, a trader account outside root.
+
+Needs root, overlayfs, cgroup2 and a systemd binary (CI has them); skipped loudly elsewhere. Run alone:
+``uv run pytest -m systemd -rs``. The figures it measures are printed (``-s``) and quoted in the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.systemd
+
+REPO = Path(__file__).resolve().parents[2]
+SANDBOX = REPO / "scripts" / "systemd-sandbox"
+OPT = "/opt/risk-manager"
+RM = f"{OPT}/.venv/bin/risk-manager"
+CONFIG = "/etc/risk-manager/risk_manager.yaml"
+CREDENTIALS = "/etc/risk-manager/credentials.env"
+DATA = "/var/lib/risk-manager"
+UNIT = "risk-manager.service"
+PASSWORD = "correct horse battery staple"
+
+
+def _why_not() -> str | None:
+    if not sys.platform.startswith("linux"):
+        return "not Linux"
+    if os.geteuid() != 0:
+        return "needs root (it boots systemd in new namespaces)"
+    if not any(Path(p).is_file() for p in ("/usr/lib/systemd/systemd", "/lib/systemd/systemd",
+                                           "/usr/bin/systemd")):
+        return "no systemd binary on this machine"
+    if shutil.which("nsenter") is None or shutil.which("unshare") is None:
+        return "util-linux nsenter/unshare missing"
+    if shutil.which("uv") is None and not (Path.home() / ".local/bin/uv").is_file():
+        return "uv is needed to install the project inside"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Box:
+    """The running sandbox: commands inside, as root or as the trader; the daemon's control API."""
+
+    env: dict[str, str]
+    sim_port: int
+    control_port: int
+
+    def run(self, *cmd: str, input: str | None = None, timeout: float = 120,
+            check: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([str(SANDBOX), "run", *cmd], env=self.env, input=input, capture_output=True,
+                              text=True, timeout=timeout, check=False)
+        if check and done.returncode != 0:
+            journal = subprocess.run([str(SANDBOX), "run", "journalctl", "-u", UNIT, "-n", "25", "--no-pager"],
+                                     env=self.env, capture_output=True, text=True, timeout=30, check=False)
+            raise AssertionError(f"{' '.join(cmd)} -> {done.returncode}\n{done.stdout}\n{done.stderr}\n"
+                                 f"{journal.stdout}")
+        return done
+
+    def trader(self, *cmd: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+        return self.run("runuser", "-u", "trader", "--", *cmd, check=check)
+
+    def sh(self, script: str, **kw: Any) -> subprocess.CompletedProcess[str]:
+        return self.run("sh", "-c", script, **kw)
+
+    def show(self, prop: str) -> str:
+        return self.run("systemctl", "show", "-P", prop, UNIT).stdout.strip()
+
+    def status(self) -> dict[str, Any] | None:
+        try:
+            r = httpx.get(f"http://127.0.0.1:{self.control_port}/v1/status", timeout=1.0, trust_env=False)
+            return dict(r.json()) if r.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            return None
+
+    def wait_protected(self, within: float, not_pid: str | None = None) -> float:
+        """Seconds until the daemon (a new one, when ``not_pid`` is given) answers PROTECTED."""
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < within:
+            snap = self.status()
+            if snap and snap["daemon"]["state"] == "PROTECTED" and (
+                    not_pid is None or self.show("MainPID") not in (not_pid, "0")):
+                return time.monotonic() - t0
+            time.sleep(0.05)
+        raise AssertionError(f"not PROTECTED within {within}s: {self.status()}\n"
+                             + self.run("journalctl", "-u", UNIT, "-n", "30", "--no-pager", check=False).stdout)
+
+    def sim(self, path: str, body: dict[str, Any]) -> None:
+        httpx.post(f"http://127.0.0.1:{self.sim_port}/_sim/{path}", json=body, timeout=5,
+                   trust_env=False).raise_for_status()
+
+
+def _config(sim_port: int, control_port: int) -> str:
+    base = f"http://127.0.0.1:{sim_port}"
+    return (f"accounts: [{{name: PRAC-1}}]\n"
+            f"gateway: {{api_url: {base}/api, user_hub_url: {base}/hubs/user,"
+            f" market_hub_url: {base}/hubs/market}}\n"
+            f"daemon: {{control_port: {control_port}}}\n"
+            "rules:\n"
+            "  max_contracts: {enabled: true, limit: 5}\n"
+            "  cooldown_after_loss: {enabled: true, tiers: [{loss: -10, cooldown: 30m}],"
+            " flatten_on_breach: false}\n")
+
+
+@pytest.fixture(scope="module")
+def box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Box]:
+    reason = _why_not()
+    if reason:
+        pytest.skip(f"real-systemd test NOT RUN: {reason}")
+    env = {**os.environ, "SANDBOX_DIR": str(tmp_path_factory.mktemp("sandbox"))}
+    up = subprocess.run([str(SANDBOX), "up"], env=env, capture_output=True, text=True, timeout=90,
+                        check=False)
+    if up.returncode != 0:
+        subprocess.run([str(SANDBOX), "down"], env=env, capture_output=True, timeout=60, check=False)
+        pytest.skip(f"real-systemd test NOT RUN: the sandbox did not boot here: {up.stderr.strip()[-400:]}")
+    b = Box(env, _free_port(), _free_port())
+    try:
+        _install(b)
+        yield b
+    finally:
+        subprocess.run([str(SANDBOX), "down"], env=env, capture_output=True, timeout=60, check=False)
+
+
+def _install(b: Box) -> None:
+    """README, Deployment, Linux steps 1-4, with the simulator standing in for the gateway."""
+    uv = shutil.which("uv") or str(Path.home() / ".local/bin/uv")
+    cache = subprocess.run([uv, "cache", "dir"], capture_output=True, text=True, check=True).stdout.strip()
+    # 1. the project where the service user can read it: an interpreter for all users, a locked venv
+    b.run("mkdir", "-p", f"{OPT}/source")
+    b.sh(f"tar -C {REPO} -c pyproject.toml uv.lock README.md src | tar -x -C {OPT}/source")
+    b.run("cp", "-a", sys.base_prefix, f"{OPT}/python")
+    # a shared-libpython build (pyenv) finds its library through an RPATH under the builder's home:
+    # give it to every user, as a system-wide Python install would
+    b.sh(f"if ls {OPT}/python/lib/libpython3*.so* >/dev/null 2>&1; then "
+         f"cp -a {OPT}/python/lib/libpython3*.so* /usr/local/lib/ && ldconfig; fi")
+    b.sh(f"cd {OPT}/source && UV_OFFLINE=1 UV_CACHE_DIR={cache} UV_PROJECT_ENVIRONMENT={OPT}/.venv {uv} sync "
+         f"--frozen --no-dev --no-editable --compile-bytecode --link-mode copy -q "
+         f"--python {OPT}/python/bin/python3.{sys.version_info.minor}", timeout=300)
+    # the simulator inside, as its own unit
+    b.run("systemd-run", "--unit=gateway-sim", RM, "sim", "--port", str(b.sim_port), "--account", "PRAC-1")
+    # 2. the config, root-owned 0644
+    b.run("install", "-d", "-m", "0755", "/etc/risk-manager")
+    b.sh(f"umask 022 && cat > {CONFIG}", input=_config(b.sim_port, b.control_port))
+    # 3. install: user, directories, credentials file, unit, enabled (not started: no credentials yet)
+    done = b.run(RM, "service", "install", "--config", CONFIG)
+    assert f"created {CREDENTIALS}" in done.stdout and "did not start it" in done.stdout
+    # 4. credentials, then start
+    b.sh(f"printf 'PROJECT_X_USERNAME=admin\\nPROJECT_X_API_KEY=sim-key-0123456789\\n' > {CREDENTIALS}")
+    b.run(RM, "service", "start", timeout=200)
+    b.run("useradd", "--create-home", "--shell", "/bin/sh", "trader")
+
+
+def test_started_service_is_protected_for_the_trader(box: Box) -> None:
+    assert box.show("ActiveState") == "active" and box.show("User") == "riskmgr"
+    status = box.trader(RM, "trader", "status", "--config", CONFIG)
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert "Risk daemon: PROTECTED" in status.stdout and "PRAC-1  [OK]" in status.stdout
+    assert box.run(RM, "service", "status", check=False).returncode == 0
+
+
+def test_the_trader_cannot_stop_it_nor_touch_its_files(box: Box) -> None:
+    assert box.trader("systemctl", "stop", UNIT).returncode != 0
+    assert box.trader("systemctl", "kill", UNIT).returncode != 0
+    assert box.show("ActiveState") == "active"
+    for path in (CONFIG, CREDENTIALS, f"{DATA}/risk_manager.db"):
+        wrote = box.trader("sh", "-c", f"echo 'rules: {{}}' >> {path}")
+        assert wrote.returncode != 0, f"the trader could write {path}"
+    assert box.trader("cat", CREDENTIALS).returncode != 0
+    assert box.trader("ls", DATA).returncode != 0
+    assert box.trader("cat", CONFIG).returncode == 0  # reading the rules is fine
+
+
+def test_kill_9_restarts_with_the_lockout_intact(box: Box) -> None:
+    # a losing trade from the "TopstepX UI": a 30-minute cooldown
+    box.sim("price", {"symbol": "MNQ", "bid": 21000.0})
+    box.sim("position", {"symbol": "MNQ", "side": "buy", "size": 1})
+    box.sim("price", {"symbol": "MNQ", "bid": 20990.0})
+    box.sim("position", {"symbol": "MNQ", "side": "sell", "size": 1})
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not _cooldown(box.status()):
+        time.sleep(0.1)
+    assert _cooldown(box.status()), box.status()
+    pid = box.show("MainPID")
+    box.run("systemctl", "kill", "-s", "KILL", UNIT)
+    took = box.wait_protected(30, not_pid=pid)
+    print(f"\nkill -9 -> PROTECTED again: {took:.2f} s (RestartSec={box.show('RestartUSec')})")
+    assert box.show("NRestarts") == "1"
+    assert _cooldown(box.status()), "the lockout did not survive the kill"
+    after = box.trader(RM, "trader", "status", "--config", CONFIG)
+    assert "[COOLDOWN]" in after.stdout and "cooldown_after_loss" in after.stdout
+
+
+def _cooldown(snap: dict[str, Any] | None) -> bool:
+    return bool(snap) and snap["accounts"][0]["badge"] == "COOLDOWN"  # type: ignore[index]
+
+
+def test_a_wedged_daemon_is_restarted_by_the_watchdog(box: Box) -> None:
+    watchdog = box.show("WatchdogUSec")
+    if watchdog in ("0", "infinity", ""):
+        pytest.skip("the unit has no WatchdogSec= yet")
+    pid = box.show("MainPID")
+    box.run("kill", "-STOP", pid)
+    t0 = time.monotonic()
+    took = box.wait_protected(90, not_pid=pid)
+    print(f"\nSIGSTOP -> watchdog restart -> PROTECTED: {time.monotonic() - t0:.2f} s (WatchdogSec={watchdog}, "
+          f"new daemon protected {took:.2f} s after the stop)")
+
+
+def test_admin_set_password_reload_and_stop_as_root(box: Box) -> None:
+    done = box.run(RM, "admin", "set-password", "--config", CONFIG, "--data-dir", DATA,
+                   input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert "admin password set" in done.stdout
+    readable = box.run("runuser", "-u", "riskmgr", "--", "test", "-r", f"{DATA}/admin.hash", check=False)
+    unreadable = readable.returncode != 0  # issue 13 item 2.2: root writes it 0600 root-owned
+    if unreadable:  # today's workaround, so that reload and stop are still tried for real below
+        box.run("chown", "riskmgr:riskmgr", f"{DATA}/admin.hash")
+    box.sh(f"sed -i 's/limit: 5}}/limit: 4}}/' {CONFIG}")
+    reload = box.run(RM, "admin", "reload", "--config", CONFIG, input=f"{PASSWORD}\n")
+    assert "rules.max_contracts.limit: 5 -> 4" in reload.stdout and "applied live" in reload.stdout
+    wrong = box.run(RM, "admin", "reload", "--config", CONFIG, input="not the password\n", check=False)
+    assert wrong.returncode != 0
+    pid = box.show("MainPID")
+    stop = box.run(RM, "admin", "stop", "--config", CONFIG, input=f"{PASSWORD}\n")
+    assert "is stopping" in stop.stdout
+    box.wait_protected(60, not_pid=pid)  # Restart=always: a stopped daemon comes back
+    if unreadable:
+        pytest.xfail("set-password as root wrote a hash the service user cannot read (issue 13 item 2.2)")
+
+
+def test_status_codes_then_uninstall_leaves_nothing(box: Box) -> None:
+    assert box.run(RM, "service", "status", check=False).returncode == 0
+    box.run(RM, "service", "stop")
+    assert box.run(RM, "service", "status", check=False).returncode == 3
+    assert box.trader(RM, "trader", "status", "--config", CONFIG).returncode == 1  # NOT MONITORED
+    box.run(RM, "service", "uninstall")
+    assert box.run(RM, "service", "status", check=False).returncode == 4
+    assert box.run("test", "-e", f"/etc/systemd/system/{UNIT}", check=False).returncode != 0
+    units = box.run("systemctl", "list-unit-files", "--no-pager", "--no-legend", "risk-manager*",
+                    check=False).stdout
+    assert units.strip() == ""
+    assert box.run("systemctl", "is-enabled", UNIT, check=False).returncode != 0
+    assert box.run("pgrep", "-u", "riskmgr", check=False).returncode == 1  # no process of the service left
+    # kept on purpose and said so: the journal and database, /etc/risk-manager and the service user
+    assert box.run("test", "-f", f"{DATA}/risk_manager.db", check=False).returncode == 0
