@@ -68,8 +68,9 @@ class Box:
         done = subprocess.run([str(SANDBOX), "run", *cmd], env=self.env, input=input, capture_output=True,
                               text=True, timeout=timeout, check=False)
         if check and done.returncode != 0:
-            journal = subprocess.run([str(SANDBOX), "run", "journalctl", "-u", UNIT, "-n", "25", "--no-pager"],
-                                     env=self.env, capture_output=True, text=True, timeout=30, check=False)
+            journal = subprocess.run([str(SANDBOX), "run", "journalctl", "-u", UNIT, "-n", "25",
+                                      "--no-pager"], env=self.env, capture_output=True, text=True,
+                                     timeout=30, check=False)
             raise AssertionError(f"{' '.join(cmd)} -> {done.returncode}\n{done.stdout}\n{done.stderr}\n"
                                  f"{journal.stdout}")
         return done
@@ -99,8 +100,8 @@ class Box:
                     not_pid is None or self.show("MainPID") not in (not_pid, "0")):
                 return time.monotonic() - t0
             time.sleep(0.05)
-        raise AssertionError(f"not PROTECTED within {within}s: {self.status()}\n"
-                             + self.run("journalctl", "-u", UNIT, "-n", "30", "--no-pager", check=False).stdout)
+        log = self.run("journalctl", "-u", UNIT, "-n", "30", "--no-pager", check=False).stdout
+        raise AssertionError(f"not PROTECTED within {within}s: {self.status()}\n{log}")
 
     def sim(self, path: str, body: dict[str, Any]) -> None:
         httpx.post(f"http://127.0.0.1:{self.sim_port}/_sim/{path}", json=body, timeout=5,
@@ -219,8 +220,8 @@ def test_a_wedged_daemon_is_restarted_by_the_watchdog(box: Box) -> None:
     box.run("kill", "-STOP", pid)
     t0 = time.monotonic()
     took = box.wait_protected(90, not_pid=pid)
-    print(f"\nSIGSTOP -> watchdog restart -> PROTECTED: {time.monotonic() - t0:.2f} s (WatchdogSec={watchdog}, "
-          f"new daemon protected {took:.2f} s after the stop)")
+    print(f"\nSIGSTOP -> watchdog restart -> PROTECTED: {time.monotonic() - t0:.2f} s "
+          f"(WatchdogSec={watchdog}, new daemon protected {took:.2f} s after the stop)")
 
 
 def test_admin_set_password_reload_and_stop_as_root(box: Box) -> None:
