@@ -6,6 +6,7 @@ Tests and the self-test use paper connections built the same way, so the daemon 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -30,7 +31,12 @@ Connector = Callable[[], Awaitable[Connection]]
 
 
 class LoginFailed(Exception):
-    """The gateway refused or could not be reached; the daemon retries (it is NOT MONITORED meanwhile)."""
+    """The gateway refused or could not be reached; the daemon retries (it is NOT MONITORED meanwhile).
+    ``rejected``: it refused the credentials (a wrong PROJECT_X_API_KEY), as opposed to not answering."""
+
+    def __init__(self, message: str, rejected: bool = False) -> None:
+        super().__init__(message)
+        self.rejected = rejected
 
 
 def projectx_connector(config: Config, creds: Credentials,
@@ -45,6 +51,7 @@ def projectx_connector(config: Config, creds: Credentials,
             ProjectXSession,
             ProjectXStream,
         )
+        from risk_manager.broker.projectx.logs import take_over_sdk_loggers
         from risk_manager.broker.projectx.session import DEFAULT_REQUESTS_PER_MINUTE
 
         g = config.gateway
@@ -52,11 +59,12 @@ def projectx_connector(config: Config, creds: Credentials,
                                   market_hub_url=g.market_hub_url, username=creds.username,
                                   api_key=creds.api_key,
                                   requests_per_minute=requests_per_minute or DEFAULT_REQUESTS_PER_MINUTE)
+        take_over_sdk_loggers(logging.CRITICAL)  # our one line says why a login failed, not the SDK's
         try:
             await session.open()
         except AuthenticationFailed as e:
             await session.close()
-            raise LoginFailed(str(e)) from None
+            raise LoginFailed(str(e), e.rejected) from None
         broker = ProjectXBroker(session)
 
         async def close() -> None:

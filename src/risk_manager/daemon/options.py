@@ -28,6 +28,9 @@ class DaemonOptions:
     self_test: bool = True
     reconcile_every: float = 300.0  # a safety net besides reconnects: events can be lost silently
     login_retry_cap: float = 30.0
+    # a foreground run stops (exit 3) after this many rejected logins (a wrong key); None = keep retrying
+    # with back-off (under systemd, which would otherwise restart it in a tight loop)
+    login_rejections_allowed: int | None = None
     started_at: float = field(default_factory=time.perf_counter)  # for startup_ms
     config_path: Path | None = None  # lets the admin reload the file live
     control: bool = True  # serve the control API (SPEC §11)

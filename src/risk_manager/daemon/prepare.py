@@ -8,6 +8,7 @@ the config path, and every admin reload of a Windows service failed).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 EXIT_INVALID_CONFIG = 2
 EXIT_CREDENTIALS = 3
+LOGIN_REJECTIONS_ALLOWED = 3
 CREDENTIALS_FILE = "credentials.env"  # what the service installers create in the data directory
 
 
@@ -74,6 +76,9 @@ def prepare_daemon(config_path: Path, data_dir: Path | None, *, console_level: i
     setup_logging(log_dir(cfg, data), console_level)
     logging.getLogger("risk_manager.daemon").info(
         "risk-manager starting: config %s, data %s, credentials from %s", config_path, data, creds.source)
+    # under systemd (NOTIFY_SOCKET) a wrong key is retried in-process with back-off: exiting would only be
+    # restarted a second later; anywhere else the admin is told and the run stops after a few rejections
+    rejections = None if os.environ.get("NOTIFY_SOCKET") else LOGIN_REJECTIONS_ALLOWED
     options = DaemonOptions(data_dir=data, started_at=started, config_path=config_path.resolve(),
-                            gc_tuning=True)
+                            login_rejections_allowed=rejections, gc_tuning=True)
     return Prepared(cfg, projectx_connector(cfg, creds), options)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from risk_manager.broker.port import AccountInfo
 from risk_manager.config import Config
 from risk_manager.daemon import calendar_cache, gcpause
-from risk_manager.daemon.connect import Connection, Connector
+from risk_manager.daemon.connect import Connection, Connector, LoginFailed
 from risk_manager.daemon.control import apply_config, start_control
 from risk_manager.daemon.dbwriter import DbWriter
-from risk_manager.daemon.journal import DaemonJournal
+from risk_manager.daemon.journal import DaemonJournal, alert_record
 from risk_manager.daemon.linkstate import LinkWatch, QuoteWatch
 from risk_manager.daemon.options import DaemonOptions, StartupError
 from risk_manager.daemon.paths import db_path
@@ -120,10 +120,17 @@ class Daemon:
         await apply_config(self, new)
 
     async def _login(self) -> Connection:
-        delay = 1.0
+        delay, rejections = 1.0, 0
         while True:
             try:
                 return await self._connector()
+            except LoginFailed as e:
+                if e.rejected:
+                    rejections += 1
+                    self._login_rejected(str(e), rejections, delay)
+                else:
+                    log.critical("NOT MONITORED: cannot log in to the gateway (%s); retrying in %.0f s",
+                                 str(e)[:300], delay)
             except Exception as e:
                 log.critical("NOT MONITORED: cannot log in to the gateway (%s); retrying in %.0f s",
                              f"{type(e).__name__}: {e}"[:300], delay)
@@ -139,6 +146,22 @@ class Daemon:
     def _close_unanswered(self, account: str) -> bool:
         aid = self.engine.account_id(account) if self.engine is not None else None
         return aid is not None and self.executor is not None and self.executor.closing(aid)
+
+    def _login_rejected(self, reason: str, count: int, delay: float) -> None:
+        """A wrong key: said once (log, journal, notification), then quietly retried with back-off; a
+        foreground run gives up (exit 3) after ``opts.login_rejections_allowed``."""
+        text = "login rejected: check PROJECT_X_API_KEY (and PROJECT_X_USERNAME)"
+        if count == 1:
+            log.critical("NOT MONITORED: %s (%s); retrying with back-off", text, reason[:200])
+            assert self.engine is not None
+            self.journal.write(alert_record(self.engine.make, self.clock.now(), "critical",
+                                            f"NOT MONITORED: {text}"))
+            self.journal.dispatch()
+        else:
+            log.warning("login rejected again (%d times); next try in %.0f s", count, delay)
+        allowed = self.opts.login_rejections_allowed
+        if allowed is not None and count >= allowed:
+            raise StartupError(3, f"{text} ({count} rejections)")
 
     async def _reconnected(self) -> None:
         assert self._steps is not None

@@ -71,11 +71,12 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
                     await _show_dashboard(daemon.control.url, max(end - loop.time(), 0.0), headless)
                     # the dashboard owned the screen: leave what happened on the terminal (also when
                     # --duration closed it, e.g. under tmux)
-                    ran = duration - (end - loop.time())
-                    out.write(f"risk-manager demo: the dashboard closed after {ran:.0f} s; what the daemon "
-                              "did:\n")
-                    for rec in seen:
-                        printer.record(rec)
+                    if not headless:
+                        ran = duration - (end - loop.time())
+                        out.write(f"risk-manager demo: the dashboard closed after {ran:.0f} s; what the "
+                                  "daemon did:\n")
+                        for rec in seen:
+                            printer.record(rec)
                 else:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(asyncio.shield(trader), max(end - loop.time(), 0.0))

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Self
 
 from project_x_py import ProjectX, ProjectXConfig
+from project_x_py.exceptions import ProjectXAuthenticationError
 
 from risk_manager.broker.projectx.logs import register_secret, scrub
 from risk_manager.clock.clock import Clock, SystemClock
@@ -25,7 +26,12 @@ REFRESH_AT_FRACTION = 0.8
 
 
 class AuthenticationFailed(Exception):
-    """Login failed (bad credentials, no accounts, gateway unreachable). The message is scrubbed."""
+    """Login failed (bad credentials, no accounts, gateway unreachable). The message is scrubbed.
+    ``rejected``: the gateway answered and refused the credentials (retrying will not help)."""
+
+    def __init__(self, message: str, rejected: bool = False) -> None:
+        super().__init__(message)
+        self.rejected = rejected
 
 
 class ProjectXSession:
@@ -114,7 +120,7 @@ class ProjectXSession:
                 async with asyncio.timeout(self._login_timeout):
                     await client.authenticate()
             except Exception as e:
-                raise AuthenticationFailed(_describe(e)) from None
+                raise AuthenticationFailed(_describe(e), isinstance(e, ProjectXAuthenticationError)) from None
             token = str(client.session_token or "")
             if not token or not client.account_info:
                 raise AuthenticationFailed("login returned no token or no account")
