@@ -108,13 +108,16 @@ async def price(ctx: SimContext, b: dict[str, Any]) -> Any:
 
 async def rate_limit(ctx: SimContext, b: dict[str, Any]) -> Any:
     ctx.limiter.configure(None if b.get("limit") is None else int(b["limit"]),
-                          None if b.get("window") is None else float(b["window"]))
+                          None if b.get("window") is None else float(b["window"]),
+                          str(b.get("group") or "default"))
     return ctx.limiter.snapshot()
 
 
 async def add_account(ctx: SimContext, b: dict[str, Any]) -> Any:
     a = ctx.broker.add_account(str(b["name"]), float(b.get("balance", 50_000.0)),
                                bool(b.get("canTrade", True)))
+    if b.get("active") is False:
+        ctx.inactive_accounts.add(a.id)
     return {"id": a.id, "name": a.name}
 
 

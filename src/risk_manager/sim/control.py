@@ -66,9 +66,11 @@ class SimControl:
     async def logout(self, reason: str | None = None, hub: str = "user", revoke: bool = False) -> int:
         return int((await self._post("logout", reason=reason, hub=hub, revoke=revoke))["sent"])
 
-    async def rate_limit(self, limit: int | None = None, window: float | None = None) -> dict[str, Any]:
-        """Reconfigure (and reset) the per-token window; ``limit=0`` disables it."""
-        result: dict[str, Any] = await self._post("rate_limit", limit=limit, window=window)
+    async def rate_limit(self, limit: int | None = None, window: float | None = None,
+                         group: str = "default") -> dict[str, Any]:
+        """Reconfigure (and reset) one group's per-token window (``default`` or ``bars``); ``limit=0``
+        disables it."""
+        result: dict[str, Any] = await self._post("rate_limit", limit=limit, window=window, group=group)
         return result
 
     async def bare_events(self, bare: bool) -> None:
@@ -94,8 +96,11 @@ class SimControl:
         quote: dict[str, Any] = r["quote"]
         return quote
 
-    async def add_account(self, name: str, balance: float = 50_000.0, can_trade: bool = True) -> int:
-        return int((await self._post("account", name=name, balance=balance, canTrade=can_trade))["id"])
+    async def add_account(self, name: str, balance: float = 50_000.0, can_trade: bool = True,
+                          active: bool = True) -> int:
+        """``active=False``: listed by ``Account/search`` only without ``onlyActiveAccounts``."""
+        body = await self._post("account", name=name, balance=balance, canTrade=can_trade, active=active)
+        return int(body["id"])
 
     # ---- inspection ------------------------------------------------------------------------------------
     async def requests(self, endpoint: str | None = None, since: int = 0) -> list[dict[str, Any]]:
