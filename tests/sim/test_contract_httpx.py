@@ -140,7 +140,8 @@ async def test_place_rejections_and_validation(gw: Gateway) -> None:
     base = {"accountId": 1, "contractId": MNQ, "type": 2, "side": 0, "size": 1}
     cases: list[tuple[dict[str, Any], int]] = [
         ({"accountId": 99}, 1), ({"contractId": "CON.F.US.XX.Z26"}, 8), ({"type": 1}, 2),
-        ({"stopLossBracket": {"ticks": 10, "type": 4}}, 2), ({"size": 0}, 2)]
+        ({"stopLossBracket": {"ticks": 0, "type": 4}}, 2), ({"linkedOrderId": 5}, 2), ({"size": 0}, 2),
+        ({"type": 1, "limitPrice": 20000.1}, 2)]
     for change, code in cases:
         r = await gw.call("Order/place", {**base, **change})
         assert (r["success"], r["errorCode"], r["orderId"]) == (False, code, None), change

@@ -79,11 +79,37 @@ class SimControl:
     # ---- market and manual trading ------------------------------------------------------------------------
     async def order(self, symbol: str, side: str, size: int = 1, type: str = "market",
                     limit: float | None = None, stop: float | None = None,
-                    account: str | int | None = None) -> int:
-        """Place an order as if from the TopstepX UI (clients see it only on the user hub)."""
+                    account: str | int | None = None, *, trail: float | None = None,
+                    stop_loss_ticks: int | None = None, take_profit_ticks: int | None = None) -> int:
+        """Place an order as if from the TopstepX UI (clients see it only on the user hub); ``trail`` for a
+        trailing stop, ``*_ticks`` for a native bracket."""
         r = await self._post("order", symbol=symbol, side=side, size=size, type=type, limit=limit, stop=stop,
-                             account=account)
+                             account=account, trail=trail, stop_loss_ticks=stop_loss_ticks,
+                             take_profit_ticks=take_profit_ticks)
         return int(r["orderId"])
+
+    # ---- order-model faults (docs/simulator.md) ----------------------------------------------------------
+    async def liquidity(self, per_touch: int | None) -> None:
+        """Contracts one order can fill per touch (None: unlimited): larger orders fill over several."""
+        await self._post("liquidity", per_touch=per_touch)
+
+    async def order_fault(self, kind: str, parts: list[int] | None = None, scope: str = "any",
+                          account: str | int | None = None, count: int = 1) -> None:
+        """The next ``count`` orders (``scope`` any/entry/close) are rejected, or fill in ``parts``."""
+        await self._post("order_fault", kind=kind, parts=parts or [], scope=scope, account=account,
+                         count=count)
+
+    async def expire(self, account: str | int | None = None) -> int:
+        return int((await self._post("expire", account=account))["expired"])
+
+    async def fill(self, order_id: int, size: int, account: str | int | None = None) -> None:
+        await self._post("fill", orderId=order_id, size=size, account=account)
+
+    async def void(self, order_id: int, account: str | int | None = None) -> int:
+        return int((await self._post("void", orderId=order_id, account=account))["voided"])
+
+    async def duplicate(self, order_id: int, account: str | int | None = None) -> int:
+        return int((await self._post("duplicate", orderId=order_id, account=account))["duplicated"])
 
     async def open_position(self, symbol: str, side: str, size: int = 1,
                             account: str | int | None = None) -> int:

@@ -20,7 +20,8 @@ from risk_manager.sim.context import SimContext
 __all__ = ["ScenarioError", "ScenarioRunner", "Step", "load_scenario", "parse_side", "parse_type"]
 log = logging.getLogger(__name__)
 ORDER_TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT, "stop": OrderType.STOP,
-               "stop_limit": OrderType.STOP_LIMIT}
+               "stop_limit": OrderType.STOP_LIMIT, "trailing_stop": OrderType.TRAILING_STOP,
+               "join_bid": OrderType.JOIN_BID, "join_ask": OrderType.JOIN_ASK}
 
 
 def parse_side(value: Any) -> Side:

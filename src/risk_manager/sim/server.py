@@ -53,6 +53,8 @@ class SimServer:
         self.log = RequestLog(o.request_log_size)
         self.ctx = SimContext(o, o.clock, self.book, self.broker, self.tokens, self.limiter, self.faults,
                               self.log, self.user_hub, self.market_hub, self.stream, self.feed)
+        self.broker.pending_cancel = o.pending_cancel
+        self.broker.set_liquidity(o.liquidity)
         self.broker.subscribe(self.stream)
         self.feed.prime()
         self._setup_accounts(lines or [])
