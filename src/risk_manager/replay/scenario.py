@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from risk_manager.domain.contracts import PRODUCTS
+from risk_manager.replay import live_lines
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "account": ("name",),
@@ -19,6 +20,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "close": ("symbol",),
     "can_trade": ("value",),
     "end": (),
+    **live_lines.REQUIRED,
 }
 _ORDER_TYPES = {"market", "limit", "stop", "stop_limit"}
 
@@ -65,7 +67,7 @@ def _check(do: str, d: dict[str, Any]) -> str | None:
             return "quote: needs bid, ask or last"
     if do == "can_trade" and not isinstance(d["value"], bool):
         return "can_trade: value must be true or false"
-    return None
+    return live_lines.check(do, d)
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> list[Step]:
