@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from risk_manager.domain.contracts import ContractBook
-from risk_manager.domain.enums import STOP_TYPES, WORKING_STATUSES, Side
+from risk_manager.domain.enums import STOP_TYPES, WORKING_STATUSES, OrderStatus, Side
 from risk_manager.domain.events import AccountEvent, Event, OrderEvent, PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.domain.marks import MarkMode, mark_price, unrealized_pnl
 from risk_manager.domain.positions import Delta, PositionState
@@ -69,17 +69,19 @@ class AccountState:
         pos = self.positions.get(contract_id)
         if pos is None or pos.size == 0:
             return False
-        exit_side = Side.SELL if pos.size > 0 else Side.BUY
-        return any(o.contract_id == contract_id and o.type in STOP_TYPES and o.side is exit_side
-                   for o in self.orders.values())
+        return bool(self.stop_orders(contract_id))
 
     def stop_orders(self, contract_id: str) -> list[OrderEvent]:
+        """Working stops (stop, stop-limit, trailing) on the exit side of the position. A Suspended bracket
+        child (status 8) is not one: it only goes on the book if its own entry fills, so it protects nothing
+        that is open now (a far-away bracket entry must not make another position look protected)."""
         pos = self.positions.get(contract_id)
         if pos is None:
             return []
         exit_side = Side.SELL if pos.size > 0 else Side.BUY
         return [o for o in self.orders.values()
-                if o.contract_id == contract_id and o.type in STOP_TYPES and o.side is exit_side]
+                if o.contract_id == contract_id and o.type in STOP_TYPES and o.side is exit_side
+                and o.status is not OrderStatus.SUSPENDED]
 
     # ---- writing -------------------------------------------------------------------------------
     def apply(self, event: Event, count_trade: bool = True) -> Delta:
