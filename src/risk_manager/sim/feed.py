@@ -39,8 +39,8 @@ def start_price(contract: Contract) -> float:
 class Book:
     """One contract's quote state in ticks."""
 
-    __slots__ = ("ask", "bid", "contract", "decimals", "high", "history", "last", "low", "open", "updated",
-                 "volume")
+    __slots__ = ("ask", "bid", "contract", "decimals", "deferred", "high", "history", "last", "low", "open",
+                 "updated", "volume")
 
     def __init__(self, contract: Contract, price: float, now: datetime, seed: int = 0) -> None:
         self.contract = contract
@@ -51,6 +51,7 @@ class Book:
         self.volume = 0
         self.updated = now
         self.history = ContractHistory(t, now, seed, contract.id)
+        self.deferred = month_index(contract) > 0
 
     def ticks(self, price: float) -> int:
         return round(price / self.contract.tick_size)
@@ -163,7 +164,12 @@ class PriceFeed:
                                                              *self._depth(b)]))
 
     def tick(self) -> None:
+        """Front months move every tick; deferred months (thinly traded) about once a second."""
+        every = max(1, round(self.rate))
+        deferred_due = self.stats["ticks"] % every == 0
         for cid, b in self.books.items():
+            if b.deferred and not deferred_due:
+                continue
             traded = self._step(b) if self.walk else False
             self._sink(cid, b.px(b.bid), b.px(b.ask), b.px(b.last))
             self._publish(b, traded)
