@@ -35,6 +35,8 @@ async def test_native_bracket_through_the_sdk(sim: SimServer, ctl: SimControl, s
     assert order_rows(sdk, stop)[0]["linkedOrderId"] == target
     open_ids = [o.id for o in await om.search_open_orders()]
     assert open_ids == [entry]  # searchOpen lists status 1 only
+    suspended = await om.query_orders(statuses=[8], include_total_count=True)  # Order/v2/query does not
+    assert sorted(o.id for o in suspended) == [stop, target]
     await ctl.set_price("MNQ", ask=20990.0)
     await sdk.events.wait_for("order_update", lambda d: unwrap(d)["id"] == stop and unwrap(d)["status"] == 1)
     row = order_rows(sdk, stop)[-1]

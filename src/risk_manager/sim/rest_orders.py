@@ -45,6 +45,26 @@ async def order_search_open(request: web.Request) -> web.Response:
     return ok(orders=ctx.stream.open_order_rows(account_id))
 
 
+@refusals(orders=[])
+async def order_query(request: web.Request) -> web.Response:
+    """``Order/v2/query {filter: {accountId, statuses?, contractId?}, pageSize, pageOffset,
+    includeTotalCount}``: every order of the account (any status), newest first, one page."""
+    ctx = ctx_of(request)
+    body = await read_body(request)
+    filt = body.get("filter")
+    if not isinstance(filt, dict):
+        raise BadRequest("filter", "The filter field is required.")
+    account_id = req_int(filt, "accountId")
+    require_account(ctx, account_id)
+    statuses, contract_id = filt.get("statuses"), filt.get("contractId")
+    rows = [r for r in reversed(ctx.stream.order_rows(account_id))
+            if (not statuses or r["status"] in statuses) and contract_id in (None, "", r["contractId"])]
+    size, offset = opt_int(body, "pageSize") or 100, opt_int(body, "pageOffset") or 0
+    page = rows[offset * size:(offset + 1) * size]
+    extra = {"totalCount": len(rows)} if body.get("includeTotalCount") else {}
+    return ok(orders=page, **extra)
+
+
 @refusals(order=None)
 async def order_search_by_id(request: web.Request) -> web.Response:
     ctx = ctx_of(request)
@@ -130,6 +150,7 @@ POST_ROUTES = {
     "order/search": order_search,
     "order/searchopen": order_search_open,
     "order/searchbyid": order_search_by_id,
+    "order/v2/query": order_query,
     "order/place": order_place,
     "order/cancel": order_cancel,
     "order/modify": order_modify,
