@@ -85,3 +85,12 @@ def test_journal_lines_are_json(tmp_path: Path) -> None:
     for name in ("partial_fill", "voided_trade"):
         for line in (EXAMPLES / f"{name}.journal.jsonl").read_text().splitlines():
             assert isinstance(json.loads(line), dict)
+
+
+def test_a_voided_entry_no_longer_counts_as_a_trade(tmp_path: Path) -> None:
+    lines = [*BASE[:2], _order(T.format(1), "a", 1), {"at": "2026-11-20T08:31:10-06:00", "do": "void",
+                                                        "order": "a"},
+             _order("2026-11-20T08:31:20-06:00", "b", 1), BASE[-1]]
+    code, out, _ = run(tmp_path, lines, FREQ)
+    assert code == 0
+    assert not [r for r in records(out) if r["type"] == "violation"]  # 1/2 after the void, not 2/2
