@@ -124,9 +124,12 @@ class PaperCore:
         if netting.size != 0 and (pos.size == 0 or (pos.size > 0) != (netting.size > 0)):
             pos.opened_at = at  # opened from flat or flipped
         pos.size, pos.average_price = netting.size, netting.average_price
-        done = order.fill_volume
-        order.filled_price = price if not done else (order.filled_price or price) * done / (done + qty) + \
-            price * qty / (done + qty)
+        done, before = order.fill_volume, order.filled_price
+        # average fill price over the parts (the first part's price exactly: no float noise on a single fill)
+        if not done or before is None:
+            order.filled_price = price
+        else:
+            order.filled_price = (before * done + price * qty) / (done + qty)
         order.fill_volume += qty
         if order.remaining <= 0:
             order.status = OrderStatus.FILLED
