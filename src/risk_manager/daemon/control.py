@@ -44,6 +44,13 @@ def claim(d: Daemon) -> tuple[DataDirLock, BoundSocket | None]:
     if sys.platform != "win32":
         admin_policy(d.config)  # an unknown admin group refuses the start (exit 2) before anything else
     prepare_data_dir(d.opts.data_dir)
+    if sys.platform != "win32":  # a data directory someone else owns or may write could hold their hash
+        from risk_manager.control.endpoint import check_directory
+
+        try:
+            check_directory(d.opts.data_dir)
+        except OSError as e:
+            raise StartupError(EXIT_ENDPOINT, f"cannot own the data directory: {e}") from None
     lock = DataDirLock(d.opts.data_dir)
     lock.acquire()
     raise_fd_limit()
