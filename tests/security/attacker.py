@@ -27,8 +27,9 @@ import pytest
 
 TRADER = 65534  # "nobody": a throw-away uid with no rights here
 CAN_DROP = sys.platform.startswith("linux") and os.geteuid() == 0
-needs_root = pytest.mark.skipif(not CAN_DROP, reason="LOCAL-ATTACKER TESTS SKIPPED: they need root (as in CI) "
-                                "to act as another uid")
+needs_root = pytest.mark.skipif(not CAN_DROP, reason="LOCAL-ATTACKER TESTS SKIPPED: they need root on "
+                                "Linux (as in CI) to act as another uid")
+no_fork_warning = pytest.mark.filterwarnings("ignore:This process.*multi-threaded:DeprecationWarning")
 
 
 class AttackFailed(AssertionError):

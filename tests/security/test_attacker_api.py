@@ -12,7 +12,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from attacker import TRADER, as_user, fake_endpoint, hammer, many, needs_root, request, try_open
+from attacker import (
+    TRADER,
+    as_user,
+    fake_endpoint,
+    hammer,
+    many,
+    needs_root,
+    no_fork_warning,
+    request,
+    try_open,
+)
 from control_helpers import FakeBackend, server_thread
 from typer.testing import CliRunner
 
@@ -22,7 +32,7 @@ from risk_manager.control.password import set_password
 from risk_manager.control.peer import AdminPolicy
 from risk_manager.control.server import ControlServer
 
-pytestmark = [needs_root, pytest.mark.filterwarnings("ignore:This process.*multi-threaded:DeprecationWarning")]
+pytestmark = [needs_root, no_fork_warning]
 PASSWORD = "correct horse battery"
 ADMIN_GID = 65533  # a throw-away group configured as the admin group in some tests
 
