@@ -133,9 +133,10 @@ def hold_idle(sock: str, n: int, ready_file: str, release_file: str, hold: float
     """Open ``n`` connections and keep them open (sending nothing) until ``release_file`` appears."""
     conns: list[socket.socket] = []
     failed = 0
-    for _ in range(n):
+    give_up = time.monotonic() + hold
+    while len(conns) < n and time.monotonic() < give_up:  # a full backlog makes connect wait: retry
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(2.0)
+        s.settimeout(5.0)
         try:
             s.connect(sock)
             conns.append(s)
@@ -204,3 +205,8 @@ def try_open(path: str) -> str:
     except OSError as e:
         return type(e).__name__
     return "read"
+
+
+def make_dir(path: str) -> str:
+    os.mkdir(path, 0o755)
+    return "made"

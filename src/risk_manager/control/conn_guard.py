@@ -40,17 +40,23 @@ class RateLog:
         self.every, self._clock = every, clock
         self._last: dict[str, tuple[float, int]] = {}
 
-    def warn(self, key: str, message: str, *args: object) -> None:
+    def due(self, key: str) -> str | None:
+        """None while ``key`` was reported less than ``every`` seconds ago (counted); else the suffix to
+        add to the report (how many were muted). Cheap: callers build their message only when due."""
         now = self._clock()
         last, muted = self._last.get(key, (float("-inf"), 0))
         if now - last < self.every:
             self._last[key] = (last, muted + 1)
-            return
+            return None
         if len(self._last) > 256:
             self._last.clear()
         self._last[key] = (now, 0)
-        suffix = f" ({muted} more since the last report)" if muted else ""
-        log.warning(message + suffix, *args)
+        return f" ({muted} more since the last report)" if muted else ""
+
+    def warn(self, key: str, message: str, *args: object) -> None:
+        suffix = self.due(key)
+        if suffix is not None:
+            log.warning(message + suffix, *args)
 
 
 @dataclass(slots=True)
@@ -103,8 +109,10 @@ class ConnectionGuard:
                                self.limits.admin_total)
             return False
         if not admin and self._per_uid.get(peer.uid, 0) >= self.limits.per_peer:
-            self.rate_log.warn(f"uid{peer.uid}", "control connections from %s refused: %d open (cap)",
-                               peer.describe(), self.limits.per_peer)
+            suffix = self.rate_log.due(f"uid{peer.uid}")  # the user-name lookup only when it is said
+            if suffix is not None:
+                log.warning("control connections from %s refused: %d open (cap)%s", peer.describe(),
+                            self.limits.per_peer, suffix)
             return False
         if not admin and ordinary >= self.limits.total:
             self.rate_log.warn("total", "control connections refused: %d open (cap)", self.limits.total)

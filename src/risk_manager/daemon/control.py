@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,11 +61,22 @@ def claim(d: Daemon) -> tuple[DataDirLock, BoundSocket | None]:
     from risk_manager.control.endpoint import bind_socket
 
     path = socket_path(d)
+    data = d.opts.data_dir
+    if Path(os.path.abspath(data)) in Path(os.path.abspath(path)).parents:
+        allow_traverse(data)
     try:
         return lock, bind_socket(path)
     except OSError as e:
         lock.release()
         raise StartupError(EXIT_ENDPOINT, f"cannot own the control endpoint {path}: {e}") from None
+
+
+def allow_traverse(data: Path) -> None:
+    """The socket lives in the data directory (foreground): others need x (not r) on it to reach the
+    socket; every file in it stays 0640/0600."""
+    st = os.stat(data)
+    if st.st_uid == os.geteuid() and not st.st_mode & stat.S_IXOTH:
+        os.chmod(data, stat.S_IMODE(st.st_mode) | stat.S_IXOTH)
 
 
 def raise_fd_limit() -> None:
