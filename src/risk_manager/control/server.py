@@ -24,6 +24,7 @@ from risk_manager.control.backend import ControlBackend
 from risk_manager.control.conn_guard import ConnectionGuard, Limits
 from risk_manager.control.endpoint import BoundSocket, bind_socket
 from risk_manager.control.http_guard import PEER, error, make_guard
+from risk_manager.control.loop_errors import QuietAcceptErrors
 from risk_manager.control.peer import AdminPolicy, Peer
 from risk_manager.control.ratelimit import FailureLimiter
 
@@ -31,7 +32,6 @@ log = logging.getLogger("risk_manager.control")
 Json = dict[str, Any]
 MAX_BODY = 16 * 1024
 MAX_JOURNAL = 1000
-_ACCEPT_TROUBLE = "socket.accept() out of system resource"
 
 
 class ControlServer:
@@ -58,6 +58,7 @@ class ControlServer:
         self._runner: web.AppRunner | None = None
         self._server: asyncio.Server | None = None
         self.conns: ConnectionGuard | None = None
+        self._quiet: QuietAcceptErrors | None = None
         self.app = web.Application(middlewares=[make_guard(self)], client_max_size=MAX_BODY)
         for method, route, handler in self.routes():
             self.app.router.add_route(method, route, handler)
@@ -100,7 +101,8 @@ class ControlServer:
             await runner.cleanup()
             raise
         self._runner = runner
-        self._quiet_accept_errors(loop)
+        self._quiet = QuietAcceptErrors(self.conns.rate_log)
+        self._quiet.install(loop)
         log.info("control API on %s", self.path)
 
     async def stop(self) -> None:
@@ -112,22 +114,8 @@ class ControlServer:
             await runner.cleanup()
         if self._bound is not None:
             self._bound.remove()
-
-    def _quiet_accept_errors(self, loop: asyncio.AbstractEventLoop) -> None:
-        """asyncio reports every failed accept (e.g. out of descriptors) through the loop's exception
-        handler, once a second per listener: say it at most once per ``limits.log_every``."""
-        previous = loop.get_exception_handler()
-
-        def handler(lp: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-            if str(context.get("message", "")).startswith(_ACCEPT_TROUBLE) and self.conns is not None:
-                self.conns.rate_log.warn("accept", "control endpoint: accept failed (%s)",
-                                         context.get("exception"))
-            elif previous is not None:
-                previous(lp, context)
-            else:
-                lp.default_exception_handler(context)
-
-        loop.set_exception_handler(handler)
+        if self._quiet is not None:
+            self._quiet.remove()
 
     # ---- read endpoints (the trader's) ------------------------------------------------------------
     async def _status(self, request: web.Request) -> web.Response:
