@@ -73,6 +73,12 @@ def test_a_directory_others_can_write_or_someone_else_owns_is_refused(tmp_path: 
 @posix_only
 def test_a_stale_socket_is_replaced_but_a_served_one_or_a_file_is_not(tmp_path: Path) -> None:
     path = tmp_path / "control.sock"
+    old_umask = os.umask(0o077)  # the directory it creates is 0755 whatever the umask
+    try:
+        bind_socket(tmp_path / "new" / "c.sock").sock.close()
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o755
     stale = socket.socket(socket.AF_UNIX)
     stale.bind(str(path))
     stale.close()  # a daemon killed with -9 leaves its socket file behind

@@ -109,7 +109,8 @@ def bind_socket(path: Path, backlog: int = 128) -> BoundSocket:
     path = Path(os.path.abspath(path))
     directory = path.parent
     if not directory.exists():
-        directory.mkdir(mode=0o755, parents=True)
+        directory.mkdir(parents=True)
+        os.chmod(directory, 0o755)  # exactly, whatever the umask (`run` sets 027): others must reach it
     check_directory(directory)
     try:
         st = os.lstat(path)
