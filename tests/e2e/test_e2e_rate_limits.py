@@ -29,7 +29,7 @@ async def test_a_breach_on_every_account_stays_inside_the_gateway_limit(tmp_path
             f"{{name: {n}}}" for n in NAMES) + "]")
         cfg = load_config_text(text)
         d = Daemon(cfg, projectx_connector(cfg, CREDS),
-                   DaemonOptions(data_dir=tmp_path / "data", control_port=0, rate_limit=16, rate_window=4.0))
+                   DaemonOptions(data_dir=tmp_path / "data", rate_limit=16, rate_window=4.0))
         try:
             await d.start()
             b, mnq = sim.broker, cid("MNQ")
