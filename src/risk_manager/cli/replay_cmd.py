@@ -27,7 +27,7 @@ def run_replay_files(scenario: Path, config_path: Path) -> list[Record]:
 
     steps = load_scenario(scenario)
     config = load_config(config_path)
-    return Replay(config, steps).run()
+    return Replay(config, steps, str(scenario)).run()
 
 
 def replay(

@@ -52,7 +52,19 @@ def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config
     for r in active:
         log.warning("restored lockout: %s %s (%s) until %s", r.account, r.rule, r.scope,
                     r.until.isoformat() if r.until else "condition clears")
+    restore_spared(engine, store)
     return len(active)
+
+
+def restore_spared(engine: Engine, store: Store) -> None:
+    """The fill that started a still-running lockout without a flatten stays spared across the restart.
+    Expired lockouts stay known to the engine (ended at their own time) to judge the gap's late events."""
+    for account, contract_id, size in store.spared_fills():
+        if engine.locks.is_locked(account):
+            engine.spared.restore(account, contract_id, size)
+            log.info("restored spared fill: %s %s %+d", account, contract_id, size)
+        else:
+            store.delete_spared(account)
 
 
 def missed_reset(engine: Engine, store: Store, now: datetime) -> bool:

@@ -1,4 +1,8 @@
-"""Active lockouts per account: add (never shorten), expire, release; persisted before anything acts."""
+"""Active lockouts per account: add (never shorten), expire, release; persisted before anything acts.
+
+Lockouts that ended stay known for the rest of the trading day (start, end), so an event delivered late by
+a reconcile is judged against the lockouts that were running at its own timestamp (SPEC §5).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ class LockBook:
     def __init__(self, store: LockoutStore | None = None) -> None:
         self._store = store
         self._by_account: dict[str, dict[tuple[str, str], LockoutRecord]] = {}
+        self._ended: dict[str, list[tuple[str, str, datetime, datetime]]] = {}  # (rule, scope, start, end)
 
     def active(self, account: str) -> list[LockoutRecord]:
         return list(self._by_account.get(account, {}).values())
@@ -67,8 +72,28 @@ class LockBook:
     def restore(self, rec: LockoutRecord) -> None:
         self._by_account.setdefault(rec.account, {})[(rec.rule, rec.scope)] = rec
 
-    def remove(self, account: str, rule: str, scope: str) -> LockoutRecord | None:
+    def remove(self, account: str, rule: str, scope: str, at: datetime) -> LockoutRecord | None:
+        """End a lockout at ``at`` (or at its own ``until`` if that was earlier: expired while down)."""
         rec = self._by_account.get(account, {}).pop((rule, scope), None)
-        if rec is not None and self._store is not None:
-            self._store.delete_lockout(account, rule, scope)
+        if rec is not None:
+            end = at if rec.until is None else min(rec.until, at)
+            self._ended.setdefault(account, []).append((rule, scope, rec.created_at, end))
+            if self._store is not None:
+                self._store.delete_lockout(account, rule, scope)
         return rec
+
+    def held_at(self, account: str, rule: str, at: datetime) -> bool:
+        """True if an account-scope lockout of ``rule`` that has since ended was running at ``at``."""
+        ended = self._ended.get(account)
+        if not ended:
+            return False
+        return any(r == rule and s == ACCOUNT_SCOPE and start <= at < end for r, s, start, end in ended)
+
+    def forget_ended(self, before: datetime) -> None:
+        """Drop the ended lockouts that ended before ``before`` (the daily reset: a new trading day)."""
+        for account, ended in list(self._ended.items()):
+            kept = [e for e in ended if e[3] >= before]
+            if kept:
+                self._ended[account] = kept
+            else:
+                del self._ended[account]
