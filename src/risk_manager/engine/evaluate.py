@@ -1,5 +1,6 @@
 """Running the rules for one event (SPEC §6): a rule under its own lockout sits out (the kill switch rules
-then; for an event delivered late, a lockout that was running at the event's own time counts), the others are evaluated, and their utilisation is journaled as a warning once per upward crossing.
+then; for an event delivered late, a lockout that was running at the event's own time counts), the others
+are evaluated, and their utilisation is journaled as a warning once per upward crossing.
 
 Hot: quotes run this for every account holding the quoted contract (bench/engine_throughput.py). Rules are
 grouped by trigger once, their methods bound once, and crossed() is skipped when it could only say no.

@@ -9,7 +9,7 @@ the spared size, as live. It is forgotten when the position changes and when the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from risk_manager.domain.events import PositionEvent
@@ -58,7 +58,7 @@ class SparedFills:
         if self._store is not None:
             self._store.delete_spared(account, event.contract_id)
         if sp.pending and sp.restored and delta.before == 0 and sp.size * event.signed_size > 0:
-            return Delta(delta.contract_id, sp.size, delta.after, delta.counted, delta.duplicate, delta.new_entry)
+            return replace(delta, before=sp.size)
         return delta
 
     def forget(self, account: str | None = None) -> None:

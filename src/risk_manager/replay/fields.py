@@ -95,6 +95,8 @@ def duration(v: Any) -> str | None:
 
 
 def _shown(v: Any) -> str:
+    if v is None:
+        return "null"
     return repr(v) if isinstance(v, str | int | float | bool) and len(repr(v)) <= 40 else type(v).__name__
 
 

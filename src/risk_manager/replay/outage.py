@@ -1,10 +1,10 @@
-"""`disconnect` ... `reconnect` in a replay (SPEC §13, §5): the broker keeps trading, the engine hears nothing.
+"""`disconnect` ... `reconnect` in a replay (SPEC §13, §5): the broker trades on, the engine hears nothing.
 
 While an account is cut, its broker events are lost (quotes too once every account is cut: the market hub
 is shared) and its deadlines are held. At `reconnect`, as the live daemon after a reconnect:
 1. the held lockout ends and daily reset run, each at its own time (so what the gap's events are judged
    against is what was in force at their own timestamps);
-2. the account is reconciled from the broker exactly as the daemon reconciles over REST (the day's trades,
+2. the account is reconciled from the broker as the daemon reconciles over REST (the day's trades,
    each judged at its own time; positions, orders and the account at the reconnect), with ``now`` = the
    reconnect: a cooldown that already ended is journaled but neither starts nor acts, a daily limit crossed
    in the gap still locks, a trade already seen never counts twice;
@@ -94,9 +94,10 @@ class Outage:
         self.held = [d for d in held if self.holds(d)]
         self._put_back([d for d in back if d.payload[0] in _FIRST], now)
         for aid in ids:
-            for event in self._snapshot(aid, now):
-                loop.execute(engine.handle(event, now))
-            loop.drain()
+            for read in (self._trades, self._rest):
+                for event in read(aid, now):
+                    loop.execute(engine.handle(event, now))
+                loop.drain()
         self._put_back([d for d in back if d.payload[0] not in _FIRST], now)
 
     def _put_back(self, deadlines: list[Deadline[Payload]], now: datetime) -> None:
@@ -106,13 +107,17 @@ class Outage:
                 queue.set(d.key, d.at, d.payload)
         self.loop.move_to(now)
 
-    def _snapshot(self, account_id: int, now: datetime) -> list[Event]:
-        """What the daemon's REST reconcile reads (daemon.reconcile), from the paper broker."""
-        broker, engine = self.loop.broker, self.loop.engine
-        st = engine.states[account_id]
-        day_start = engine.td.start(now)
-        events: list[Event] = [t for t in trade_events(broker.trades(account_id)) if t.at >= day_start]
-        events += position_events(st, broker.positions(account_id), now)
+    def _trades(self, account_id: int, now: datetime) -> list[Event]:
+        """The day's trades, as the daemon's REST reconcile reads them (daemon.reconcile)."""
+        day_start = self.loop.engine.td.start(now)
+        return [t for t in trade_events(self.loop.broker.trades(account_id)) if t.at >= day_start]
+
+    def _rest(self, account_id: int, now: datetime) -> list[Event]:
+        """Positions, orders and the account, read once the trades are judged and what they decided is
+        done (the daemon reads them together; read before its closes land, they would be stale here)."""
+        broker = self.loop.broker
+        st = self.loop.engine.states[account_id]
+        events: list[Event] = list(position_events(st, broker.positions(account_id), now))
         events += order_events(st, broker.open_orders(account_id), now)
         info = broker.account(account_id)
         events.append(AccountEvent(now, info.id, info.name, info.balance, info.can_trade))

@@ -102,7 +102,7 @@ class Replay(PaperLoop):
             elif step.do in ("disconnect", "reconnect"):
                 self._outage(step)
         except PaperRejection as e:
-            self.rejections.append(f"line {step.line}: {step.do} rejected: {e.message}")
+            self.rejections.append(f"{step.line}: {step.do} refused by the broker: {e.message}")
 
     def _outage(self, step: Step) -> None:
         assert self.outage is not None

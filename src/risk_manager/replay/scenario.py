@@ -102,10 +102,10 @@ def parse_scenario(text: str, source: str = "<scenario>") -> list[Step]:
         if steps and at < steps[-1].at:
             raise ScenarioError(source, n, "lines must be in time order")
         if steps and at - steps[0].at > MAX_SPAN:
-            raise ScenarioError(source, n, f"a scenario spans at most {MAX_SPAN.days} days from its first line")
-        problem = _check(d["do"], d)
-        if problem:
-            raise ScenarioError(source, n, problem)
+            raise ScenarioError(source, n, f"a scenario spans at most {MAX_SPAN.days} days from its start")
+        wrong = _check(d["do"], d)
+        if wrong:
+            raise ScenarioError(source, n, wrong)
         steps.append(Step(n, at, d["do"], d))
     if not steps:
         raise ScenarioError(source, 1, "empty scenario")
