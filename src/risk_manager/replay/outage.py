@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 _FIRST = ("unlock", "reset")  # held deadlines that run before the reconcile
 
 
-def check_outages(steps: list[Step], source: str) -> None:
+def check_steps(steps: list[Step], source: str) -> None:
     """Every `reconnect` ends a `disconnect` of the same accounts; `self_lock` is not supported yet."""
     every, cut = False, set[str]()
     for s in steps:

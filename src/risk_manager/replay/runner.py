@@ -12,7 +12,7 @@ from risk_manager.domain.enums import OrderType, Side
 from risk_manager.domain.events import Event
 from risk_manager.engine.engine import Payload
 from risk_manager.engine.records import Record
-from risk_manager.replay.outage import Outage, check_outages
+from risk_manager.replay.outage import Outage, check_steps
 from risk_manager.replay.paper_loop import PaperLoop
 from risk_manager.replay.scenario import Step
 
@@ -22,7 +22,7 @@ _TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT, "stop": OrderTyp
 
 class Replay(PaperLoop):
     def __init__(self, config: Config, steps: list[Step], source: str = "<scenario>") -> None:
-        check_outages(steps, source)
+        check_steps(steps, source)
         self.outage: Outage | None = None
         super().__init__(config, steps[0].at)
         self.outage = Outage(self)
