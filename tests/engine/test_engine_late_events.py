@@ -1,6 +1,7 @@
 """Events evaluated at their own timestamp when they arrive late (a reconcile after a gap)."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from replay_helpers import config
 
@@ -186,3 +187,63 @@ def test_12_4_a_position_grown_while_down_is_reduced_to_the_spared_fill() -> Non
     while (d := eng.pop_due(T0 + timedelta(seconds=13))) is not None:
         eng.fire(d)
     assert store.spared_fills() == []
+
+
+def test_an_extended_lockout_still_covers_late_events_from_its_first_start() -> None:
+    from risk_manager.store.records import LockoutRecord
+
+    _, eng = engine(FREQ)
+    first = LockoutRecord("PRAC-1", "trade_frequency_limit", "account", "cooldown",
+                          T0 + timedelta(seconds=10), "first", T0)
+    longer = LockoutRecord("PRAC-1", "trade_frequency_limit", "account", "cooldown",
+                           T0 + timedelta(seconds=30), "longer", T0 + timedelta(seconds=5))
+    assert eng.locks.add(first) and eng.locks.add(longer)
+    eng.locks.remove("PRAC-1", "trade_frequency_limit", "account", T0 + timedelta(seconds=30))
+    for s in (0, 3, 7, 29):
+        assert eng.locks.held_at("PRAC-1", "trade_frequency_limit", T0 + timedelta(seconds=s))
+    assert not eng.locks.held_at("PRAC-1", "trade_frequency_limit", T0 + timedelta(seconds=30))
+
+
+def _restart(cfg_rules: str, live_events: list[TradeEvent | PositionEvent],
+             now: datetime) -> tuple[Engine, Any]:
+    """Judge ``live_events`` on an engine with a store (its actions never executed: killed before they
+    landed), then start a new engine on that store as the daemon does."""
+    from risk_manager.daemon.startup import restore_lockouts
+    from risk_manager.store import Store
+
+    cfg = load_config_text(config(cfg_rules))
+    store = Store.open(":memory:")
+    live = build_engine(cfg, ListJournal(), store=store)
+    live.start(T0)
+    live.add_account(1, "PRAC-1")
+    for ev in live_events:
+        live.handle(ev, ev.at)
+    eng = build_engine(cfg, ListJournal(), store=store)
+    eng.start(now)
+    restore_lockouts(eng, store, now, cfg)
+    eng.add_account(1, "PRAC-1")
+    return eng, store
+
+
+def test_12_4_a_lockout_with_a_flatten_in_flight_at_a_crash_spares_nothing() -> None:
+    flat = ("  trade_frequency_limit:\n    enabled: true\n    per_minute: 3\n"
+            "    cooldown: {per_minute: 60s}\n    flatten_on_breach: true\n")
+    events = [e for i in range(3)
+              for e in (entry(i, T0 + timedelta(seconds=i)), long_mes(T0 + timedelta(seconds=i), i + 1))]
+    eng, store = _restart(flat, events, T0 + timedelta(seconds=5))  # killed before the flatten landed
+    assert store.spared_fills() == []
+    acts = eng.handle(long_mes(T0 + timedelta(seconds=5), 3), T0 + timedelta(seconds=5))
+    assert [a.kind for a in acts] == ["close_position"]
+
+
+def test_12_4_what_was_held_when_a_no_flatten_cooldown_started_stays_after_a_restart() -> None:
+    es = catalogue_contract("ES").id
+    held = PositionEvent(T0, 1, es, PositionType.SHORT, 2, 6000.0)
+    events: list[TradeEvent | PositionEvent] = [held]
+    events += [e for i in range(3)
+               for e in (entry(i, T0 + timedelta(seconds=i)), long_mes(T0 + timedelta(seconds=i), i + 1))]
+    now = T0 + timedelta(seconds=5)
+    eng, store = _restart(FREQ, events, now)
+    assert sorted(store.spared_fills()) == [("PRAC-1", es, -2), ("PRAC-1", MES, 3)]
+    assert eng.handle(PositionEvent(now, 1, es, PositionType.SHORT, 2, 6000.0), now) == []
+    assert eng.handle(long_mes(now, 3), now) == []

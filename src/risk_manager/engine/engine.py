@@ -121,10 +121,10 @@ class Engine:
             projected = {event.contract_id: (pos.size if pos else 0) + event.side.sign * event.size}
         actions = self.decider.decide(st, event.at, now, violations, kills,
                                       projected if delta.counted else None)
-        if projected and not was_locked and self.locks.is_locked(st.name):
-            # the fill that started the lockout was allowed: spare its own position update, recognised by
-            # the size it leaves (so a later fill is never spared if the update had come first)
-            self.spared.spare(st.name, projected)
+        if not was_locked and self.locks.is_locked(st.name):
+            # the fill that started the lockout was allowed (and what was held then): spare its own position
+            # update, recognised by the size it leaves (a later fill is never spared if the update came first)
+            self.spared.at_lock(st, projected, self.decider.pending.get(st.account_id, set()))
         self._arm_rule_deadlines(st, ctx)
         return actions
 

@@ -66,6 +66,9 @@ class LockBook:
             return False
         if self._store is not None:
             self._store.put_lockout(rec)  # persisted before any broker call is made for it
+        if old is not None and old.created_at < rec.created_at:  # extended: the old one ran until now
+            self._ended.setdefault(rec.account, []).append((rec.rule, rec.scope, old.created_at,
+                                                            rec.created_at))
         book[key] = rec
         return True
 

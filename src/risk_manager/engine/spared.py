@@ -1,10 +1,11 @@
 """The fill that starts its own lockout without a flatten (``flatten_on_breach: false``) stays open.
 
 The kill switch spares that fill's position update, recognised by the size it leaves (so a later fill is
-never spared if the update had come first). The spared size is persisted while the position keeps it, so
-after a restart the reconcile's position update (the engine then knows no position, so it looks opened
-while locked) is still spared; a position the trader grew while the daemon was down is reduced back to
-the spared size, as live. It is forgotten when the position changes and when the account is unlocked.
+never spared if the update had come first), and what the account held when the lockout started. The
+spared size is persisted while the position keeps it (unless a flatten or close is in flight), so after a
+restart the reconcile's position update (the engine then knows no position, so it looks opened while
+locked) is still spared; a position the trader grew while the daemon was down is reduced back to the
+spared size, as live. It is forgotten when the position changes and when the account is unlocked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Protocol
 
 from risk_manager.domain.events import PositionEvent
 from risk_manager.domain.positions import Delta
+from risk_manager.domain.state import AccountState
 
 
 class SparedStore(Protocol):
@@ -34,12 +36,19 @@ class SparedFills:
         self._store = store
         self._by_account: dict[str, dict[str, _Spared]] = {}
 
-    def spare(self, account: str, sizes: dict[str, int]) -> None:
-        book = self._by_account.setdefault(account, {})
+    def at_lock(self, st: AccountState, projected: dict[str, int] | None, pending: set[str]) -> None:
+        """A lockout just started on ``st``: spare the position update of the fill that started it
+        (``projected``: the sizes it leaves) and what the account holds. Only what no flatten or close now
+        in flight will take is persisted (else it would outlive a crash before the close and keep the
+        position open after the restart)."""
+        closing = "flatten" in pending
+        sizes = {} if closing else {cid: p.size for cid, p in st.positions.items() if p.size}
+        sizes.update(projected or {})
+        book = self._by_account.setdefault(st.name, {})
         for cid, size in sizes.items():
             book[cid] = _Spared(size, True, False)
-            if self._store is not None:
-                self._store.put_spared(account, cid, size)
+            if size and not closing and f"pos:{cid}" not in pending and self._store is not None:
+                self._store.put_spared(st.name, cid, size)
 
     def restore(self, account: str, contract_id: str, size: int) -> None:
         self._by_account.setdefault(account, {})[contract_id] = _Spared(size, True, True)
