@@ -35,7 +35,8 @@ def alert_recovered(journal: DaemonJournal, engine: Engine, now: datetime, data:
 
 
 def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config) -> int:
-    """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled).
+    """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled)
+    but stay known to the engine, ended at their own time, to judge the reconcile's late events.
     A symbol block lasts while it is configured: one whose root is no longer blocked is released."""
     recs = []
     blocks = config.rules.symbol_blocks
@@ -57,8 +58,7 @@ def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config
 
 
 def restore_spared(engine: Engine, store: Store) -> None:
-    """The fill that started a still-running lockout without a flatten stays spared across the restart.
-    Expired lockouts stay known to the engine (ended at their own time) to judge the gap's late events."""
+    """The fill that started a still-running lockout without a flatten stays spared across the restart."""
     for account, contract_id, size in store.spared_fills():
         if engine.locks.is_locked(account):
             engine.spared.restore(account, contract_id, size)

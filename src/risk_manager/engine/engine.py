@@ -68,7 +68,8 @@ class Engine:
         return st
 
     def restore_lockout(self, rec: LockoutRecord, now: datetime) -> None:
-        """A lockout persisted before a restart: re-arm it, or end it if it expired while we were down."""
+        """A lockout persisted before a restart: re-arm it, or end it if it expired while we were down
+        (ended at its own ``until``, so late events from the gap are judged against it)."""
         if rec.until is not None and rec.until <= now:
             self.locks.restore(rec)
             self._unlock(rec.account, rec.rule, rec.scope, now)

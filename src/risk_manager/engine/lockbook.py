@@ -28,7 +28,9 @@ class LockBook:
     def __init__(self, store: LockoutStore | None = None) -> None:
         self._store = store
         self._by_account: dict[str, dict[tuple[str, str], LockoutRecord]] = {}
-        self._ended: dict[str, list[tuple[str, str, datetime, datetime]]] = {}  # (rule, scope, start, end)
+        # account-scope lockouts that ended today: (account, rule) -> [(start, end)], and the latest end
+        self._ended: dict[tuple[str, str], list[tuple[datetime, datetime]]] = {}
+        self._ended_last: dict[tuple[str, str], datetime] = {}
 
     def active(self, account: str) -> list[LockoutRecord]:
         return list(self._by_account.get(account, {}).values())
@@ -67,8 +69,7 @@ class LockBook:
         if self._store is not None:
             self._store.put_lockout(rec)  # persisted before any broker call is made for it
         if old is not None and old.created_at < rec.created_at:  # extended: the old one ran until now
-            self._ended.setdefault(rec.account, []).append((rec.rule, rec.scope, old.created_at,
-                                                            rec.created_at))
+            self._ended_add(old, rec.created_at)
         book[key] = rec
         return True
 
@@ -79,24 +80,33 @@ class LockBook:
         """End a lockout at ``at`` (or at its own ``until`` if that was earlier: expired while down)."""
         rec = self._by_account.get(account, {}).pop((rule, scope), None)
         if rec is not None:
-            end = at if rec.until is None else min(rec.until, at)
-            self._ended.setdefault(account, []).append((rule, scope, rec.created_at, end))
+            self._ended_add(rec, at if rec.until is None else min(rec.until, at))
             if self._store is not None:
                 self._store.delete_lockout(account, rule, scope)
         return rec
 
+    def _ended_add(self, rec: LockoutRecord, end: datetime) -> None:
+        if rec.scope != ACCOUNT_SCOPE:
+            return
+        key = (rec.account, rec.rule)
+        self._ended.setdefault(key, []).append((rec.created_at, end))
+        last = self._ended_last.get(key)
+        if last is None or end > last:
+            self._ended_last[key] = end
+
     def held_at(self, account: str, rule: str, at: datetime) -> bool:
-        """True if an account-scope lockout of ``rule`` that has since ended was running at ``at``."""
-        ended = self._ended.get(account)
-        if not ended:
+        """True if an account-scope lockout of ``rule`` that has since ended was running at ``at``.
+        O(1) for an event newer than the last such end (every live one): only late events search."""
+        last = self._ended_last.get((account, rule))
+        if last is None or at >= last:
             return False
-        return any(r == rule and s == ACCOUNT_SCOPE and start <= at < end for r, s, start, end in ended)
+        return any(start <= at < end for start, end in self._ended[(account, rule)])
 
     def forget_ended(self, before: datetime) -> None:
         """Drop the ended lockouts that ended before ``before`` (the daily reset: a new trading day)."""
-        for account, ended in list(self._ended.items()):
-            kept = [e for e in ended if e[3] >= before]
+        for key, spans in list(self._ended.items()):
+            kept = [s for s in spans if s[1] >= before]
             if kept:
-                self._ended[account] = kept
+                self._ended[key] = kept
             else:
-                del self._ended[account]
+                del self._ended[key], self._ended_last[key]
