@@ -47,11 +47,14 @@ def main() -> int:
     p.add_argument("--kills", type=int, default=100)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--down-max", type=float, default=6.0, help="longest downtime after a kill (s)")
+    p.add_argument("--kill-minutes", type=float, default=float("inf"),
+                   help="stop killing after this many minutes (a loaded machine restarts slowly)")
     p.add_argument("--no-faults", action="store_true", help="skip the fault matrix")
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs, database)")
     a = p.parse_args()
     t0 = time.monotonic()
     r = asyncio.run(run_chaos(Options(kills=a.kills, seed=a.seed, down_max=a.down_max, faults=not a.no_faults,
+                                      kill_minutes=a.kill_minutes,
                                       log=lambda s: print(s, flush=True))))
     kills = ", ".join(f"{n} {m}" for m, n in r.kills_by_mode.items())
     restart = f"{statistics.median(r.restart_ms):.0f} ms median" if r.restart_ms else "n/a"

@@ -26,7 +26,11 @@ async def kill_phase(c: Chaos) -> None:
     task = asyncio.create_task(trader.loop())
     trader.resume()
     try:
+        t0 = time.monotonic()
         for i in range(c.o.kills):
+            if time.monotonic() - t0 > c.o.kill_minutes * 60:
+                c.o.log(f"  kill phase stopped after {i} kills: --kill-minutes {c.o.kill_minutes:g} used up")
+                break
             mode = c.rng.choice(KILL_MODES)
             await _kill_at(c, trader, mode)
             c.result.kills_by_mode[mode] += 1
@@ -40,6 +44,8 @@ async def kill_phase(c: Chaos) -> None:
             c.result.restart_ms.append(c.daemon.last_start_ms)
             await trader.pause()
             await c.check_round(f"kill {i + 1} ({mode})")
+            failed = sum(bad for _, bad in c.tally.counts.values())
+            c.o.log(f"    {i + 1} kills, {failed} failed checks so far")
             trader.resume()
     finally:
         trader.stopped = True

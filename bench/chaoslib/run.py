@@ -41,6 +41,7 @@ class Options:
     down_max: float = 6.0  # seconds the daemon stays down (the trader keeps trading)
     pace: tuple[float, float] = (0.2, 0.7)
     faults: bool = True
+    kill_minutes: float = float("inf")  # stop killing after this long (the table says how many kills ran)
     workdir: Path | None = None
     log: Any = print
 
