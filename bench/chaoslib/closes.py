@@ -57,7 +57,17 @@ def _judge(t: Tally, account: str, f: Fill, before: int, after: int, pos: dict[s
     reason = (s in limits.blocked or excess or locked
               or _unrealized_breached(s, before, opened, f.at, quotes, limits.unrealized))
     t.add(names.STALE_CLOSE, reason,
-          f"{where}: no lockout, no excess, no unrealized breach in the last {GRACE.total_seconds():g} s")
+          f"{where}: no lockout, no excess, no unrealized breach in the last {GRACE.total_seconds():g} s"
+          + _ended(account, opened, ref))
+
+
+def _ended(account: str, opened: list[Fill], ref: list[Lock]) -> str:
+    """Name a lockout, since ended, during which a fill of this position was made (a late close of it)."""
+    for x in ref:
+        if x.account == account and x.until is not None and any(
+                f.by_trader and x.start < f.at < x.until and x.symbol in (None, f.symbol) for f in opened):
+            return f" (a fill of it was made during {x.rule} that ended {x.until:%H:%M:%S.%f})"
+    return ""
 
 
 def _unrealized_breached(s: str, size: int, opened: list[Fill], at: datetime, quotes: list[Quote],
