@@ -31,7 +31,7 @@ async def kill_phase(c: Chaos) -> None:
             if time.monotonic() - t0 > c.o.kill_minutes * 60:
                 c.o.log(f"  kill phase stopped after {i} kills: --kill-minutes {c.o.kill_minutes:g} used up")
                 break
-            mode = c.rng.choice(KILL_MODES)
+            mode = KILL_MODES[i % len(KILL_MODES)]  # each moment equally often; when within it: random
             await _kill_at(c, trader, mode)
             c.result.kills_by_mode[mode] += 1
             journal_chain(c.tally, c.daemon.db, f"after kill {i + 1}")

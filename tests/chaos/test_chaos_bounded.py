@@ -39,7 +39,19 @@ CHECKS = [
     names.RESTART, names.CHAIN, names.PNL, names.FEES, names.COUNT, names.ACTIVE_LOCKS, names.JOURNAL_LOCKS,
     names.LOCKED_FLAT, names.OVER_REDUCTION, names.STALE_CLOSE, *names.FAULTS,
 ]
-KNOWN: dict[str, str] = {}  # check -> issue 12 item, filled from runs against main (see the report)
+# check -> the issue 12 item(s) that make it fail on main today (seen in runs against main, see
+# bench/README.md); strict=False: each must pass once its fix lands, and then shows as XPASS.
+LATE = "12.2/12.3: after a restart, a trade judged late ignores the cooldown running at its own time"
+KNOWN: dict[str, str] = {
+    names.ACTIVE_LOCKS: LATE,
+    names.JOURNAL_LOCKS: LATE,
+    names.LOCKED_FLAT: LATE + " (the lockouts it judges by diverge)",
+    names.STALE_CLOSE: "12.1 (a hung close lands after its reason ended), 12.2/12.4 (a restart closes a "
+                       "position no running lockout covers, e.g. the fill a frequency cooldown spares)",
+    names.FAULTS[6]: "12.5: each 429 on the position re-read costs 5 s",
+    names.FAULTS[7]: "12.1: a hung partial close lands after the re-sent one (6 -> 2, limit 4)",
+    names.FAULTS[8]: "12.1: a hung flatten lands after the cooldown, on the trader's new position",
+}
 
 
 @pytest.mark.parametrize("check", [_known(c, KNOWN[c]) if c in KNOWN else c for c in CHECKS])
