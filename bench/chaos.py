@@ -7,9 +7,10 @@ trader trades; after every restart the daemon is checked against the simulator's
 data directory). The random trader (bench/chaoslib/trader.py) trades PRAC-1 through the simulator's REST
 API, like the demo's tilted trader, and moves the market (the simulator's random walk is off). The daemon
 is SIGKILLed ``--kills`` times, at three kinds of moment in turn: mid-activity, 0-15 ms after a
-trader's fill, or 0-4 ms after the daemon's close request reaches the simulator. It stays down 0 to
-``--down-max`` s while the trader keeps trading, then restarts. Then the fault matrix runs on PRAC-2: hub
-drops, token revocation, feed silence, 500 and 429 bursts, and a hang on every mutating endpoint.
+trader's fill, or 0-4 ms after the daemon's close request shows in the simulator's request log. It
+stays down 0 to ``--down-max`` s while the trader keeps trading, then restarts. Then the fault matrix
+runs on PRAC-2: hub drops, token revocation, feed silence, 500 and 429 bursts, and a hang on every
+mutating endpoint.
 
 After every restart: realized P&L and fees to the cent and the trade count against the simulator's trades;
 the active lockouts (rule, exact end) against a crash-free replay of the same trades through the same
