@@ -23,6 +23,7 @@ from .checks import (
     check_money,
     daemon_locks,
     journal_chain,
+    stored_trades,
 )
 from .closes import check_closes
 from .config import ACCOUNTS, FEES, LIMITS, PRICES, config_text, reference_config
@@ -136,9 +137,10 @@ class Chaos:
         await self.settle()
         for attempt in range(15):  # the daemon may still be taking in its own last fills: bounded retry
             status, at = await self.status(), datetime.now(UTC)
+            stored = {a["name"]: stored_trades(self.daemon.db, a["name"]) for a in status["accounts"]}
             fills = await self.all_fills()
             probe = Tally()
-            ok = all(check_money(probe, a["name"], a, fills[a["name"]], self.daemon.db)
+            ok = all(check_money(probe, a["name"], a, fills[a["name"]], stored[a["name"]])
                      for a in status["accounts"])
             if ok or attempt == 14:
                 break
@@ -146,7 +148,7 @@ class Chaos:
         ref = self.reference(fills, at)
         for acct in status["accounts"]:
             name = acct["name"]
-            check_money(self.tally, name, acct, fills[name], self.daemon.db)
+            check_money(self.tally, name, acct, fills[name], stored[name])
             check_active_locks(self.tally, name, daemon_locks(name, acct), ref, at)
             positions = await self.gws[name].positions()
             check_locked_flat(self.tally, name, ref, positions, fills[name], datetime.now(UTC))
