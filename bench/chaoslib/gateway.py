@@ -45,12 +45,12 @@ class Gateway:
         await self.http.aclose()
         await self.ctl.aclose()
 
-    async def api(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def api(self, endpoint: str, body: dict[str, Any], *, relogin: bool = True) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         r = await self.http.post(f"/api/{endpoint}", json=body, headers=headers)
-        if r.status_code == 401 and endpoint != "Auth/loginKey":  # the fault matrix revoked every token
+        if r.status_code == 401 and relogin and endpoint != "Auth/loginKey":  # the matrix revoked all tokens
             await self.login()
-            return await self.api(endpoint, body)
+            return await self.api(endpoint, body, relogin=False)
         r.raise_for_status()
         data: dict[str, Any] = r.json()
         return data
