@@ -39,10 +39,10 @@ rules:
 """
 
 
-def config_text(base: str, control_port: int, mode: str = "enforce") -> str:
+def config_text(base: str, control_socket: str, mode: str = "enforce") -> str:
     accounts = ", ".join(f"{{name: {a}}}" for a in ACCOUNTS)
     return f"""accounts: [{accounts}]
-daemon: {{control_port: {control_port}}}
+daemon: {{control_socket: {control_socket}}}
 gateway:
   api_url: {base}/api
   user_hub_url: {base}/hubs/user
@@ -57,4 +57,5 @@ schedule:
 
 
 def reference_config(base: str) -> Config:
-    return load_config_text(config_text(base, 8787, "dry_run"), "<chaos reference config>")
+    text = config_text(base, "/nonexistent/control.sock", "dry_run")  # the replay opens no socket
+    return load_config_text(text, "<chaos reference config>")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import socket
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -60,12 +59,6 @@ class Result:
     fault_notes: list[str] = field(default_factory=list)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Chaos:
     def __init__(self, opts: Options) -> None:
         self.o = opts
@@ -75,12 +68,12 @@ class Chaos:
         self.result = Result(self.tally, {m: 0 for m in KILL_MODES}, workdir=self.tmp)
         self.sim = SimProcess(self.tmp, ACCOUNTS, FEES, PRICES)
         self.start = datetime.now(UTC)
-        self.port = free_port()
+        self.socket = self.tmp / "control.sock"
         self.gws: dict[str, Gateway] = {}
         self.ref_config: Any = None
         self.daemon: DaemonProcess | None = None
-        self.ctl_http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.port}", timeout=5,
-                                          trust_env=False)
+        self.ctl_http = httpx.AsyncClient(base_url="http://localhost", timeout=5, trust_env=False,
+                                          transport=httpx.AsyncHTTPTransport(uds=str(self.socket)))
 
     # ---- set-up ---------------------------------------------------------------------------------------
     async def setup(self) -> None:
@@ -92,7 +85,7 @@ class Chaos:
             gw.quotes += [(self.start, s, p, p + tick_of(s)) for s, p in PRICES.items()]
             self.gws[name] = gw
         cfg = self.tmp / "risk_manager.yaml"
-        cfg.write_text(config_text(base, self.port))
+        cfg.write_text(config_text(base, str(self.socket)))
         self.ref_config = reference_config(base)
         self.daemon = DaemonProcess(cfg, self.tmp / "data", self.tmp / "daemon.log")
         if not await self.daemon.start():
