@@ -55,25 +55,25 @@ def test_config_set_takes_a_negative_number_as_written_in_the_readme(tmp_path: P
 
 def test_help_keeps_its_defaults_and_trader_takes_c_before_the_sub_command(tmp_path: Path) -> None:
     helped = runner.invoke(app, ["trader", "status", "--help"], env={"COLUMNS": "200"})
-    assert "[default: (from --config, else http://127.0.0.1:8787)]" in helped.stdout
+    assert "[default: daemon.control_socket of --config, else the installed service's" in helped.stdout
     admin = runner.invoke(app, ["admin", "audit", "--help"], env={"COLUMNS": "200"})
     assert "[default: (daemon.data_dir of --config, else the platform default)]" in admin.stdout
     with server_thread(ClockBackend(), tmp_path / "admin.hash") as server:
-        port = server.url.rsplit(":", 1)[1]
         cfg = tmp_path / "c.yaml"
-        cfg.write_text(f"accounts: [{{name: PRAC-1}}]\ndaemon: {{control_port: {port}}}\n")
+        cfg.write_text(f"accounts: [{{name: PRAC-1}}]\ndaemon: {{control_socket: {server.endpoint}}}\n")
         outer = runner.invoke(app, ["trader", "-c", str(cfg), "log"])
-        bare = runner.invoke(app, ["trader", "log", "--url", f"127.0.0.1:{port}"])
+        outer_socket = runner.invoke(app, ["trader", "--socket", server.endpoint, "log"])
+        bare = runner.invoke(app, ["trader", "log", "--socket", server.endpoint])
     assert outer.exit_code == 0, outer.output
     assert "CST PRAC-1 trade_frequency_limit" in outer.stdout
-    assert bare.exit_code == 0 and bare.stdout == outer.stdout
+    assert bare.exit_code == 0 and bare.stdout == outer.stdout == outer_socket.stdout
 
 
 def test_log_is_one_line_per_decision_in_the_schedule_zone(tmp_path: Path) -> None:
     with server_thread(ClockBackend(), tmp_path / "admin.hash") as server:
-        text = runner.invoke(app, ["trader", "log", "--url", server.url])
-        admin = runner.invoke(app, ["admin", "journal", "--url", server.url])
-        as_json = runner.invoke(app, ["trader", "log", "--json", "--url", server.url])
+        text = runner.invoke(app, ["trader", "log", "--socket", server.endpoint])
+        admin = runner.invoke(app, ["admin", "journal", "--socket", server.endpoint])
+        as_json = runner.invoke(app, ["trader", "log", "--json", "--socket", server.endpoint])
     assert text.exit_code == 0, text.output
     assert text.stdout.splitlines() == [
         "2026-11-20 14:04:12 CST PRAC-1 trade_frequency_limit: cooldown until 14:05:12 — 3/3 trades "
@@ -88,14 +88,14 @@ def test_log_is_one_line_per_decision_in_the_schedule_zone(tmp_path: Path) -> No
 def test_clock_in_finds_the_only_account_and_a_second_clock_in_says_so(tmp_path: Path) -> None:
     one = ClockBackend()
     with server_thread(one, tmp_path / "a.hash") as server:
-        first = runner.invoke(app, ["trader", "clock", "in", "--url", server.url])
-        second = runner.invoke(app, ["trader", "clock", "in", "--url", server.url])
+        first = runner.invoke(app, ["trader", "clock", "in", "--socket", server.endpoint])
+        second = runner.invoke(app, ["trader", "clock", "in", "--socket", server.endpoint])
     assert first.exit_code == 0 and first.stdout.strip() == "clocked in: PRAC-1"
     assert second.exit_code == 0 and "already clocked in: PRAC-1" in second.stdout
     assert one.clocks == [("PRAC-1", "in")]
     two = ClockBackend(("PRAC-1", "PRAC-2"))
     with server_thread(two, tmp_path / "b.hash") as server:
-        which = runner.invoke(app, ["trader", "clock", "in", "--url", server.url])
+        which = runner.invoke(app, ["trader", "clock", "in", "--socket", server.endpoint])
     assert which.exit_code == 2 and "--account is needed: the daemon watches PRAC-1, PRAC-2" in which.stderr
     assert two.clocks == []
 
@@ -161,7 +161,8 @@ def test_reload_of_a_disabled_rule_warns_that_it_protects_nothing(tmp_path: Path
     from risk_manager.control.password import set_password
 
     with server_thread(ReloadBackend(), set_password(tmp_path, "correct horse battery")) as server:
-        res = runner.invoke(app, ["admin", "reload", "--url", server.url], input="correct horse battery\n")
+        res = runner.invoke(app, ["admin", "reload", "--socket", server.endpoint],
+                            input="correct horse battery\n")
     assert res.exit_code == 0 and "applied live" in res.stdout
     assert res.stderr.strip() == ("WARNING: daily_realized_loss is disabled: this change protects nothing "
                                   "until `daily_realized_loss enabled true`")

@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
+from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable
+
 pytestmark = pytest.mark.systemd
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,6 +34,7 @@ CREDENTIALS = "/etc/risk-manager/credentials.env"
 DATA = "/var/lib/risk-manager"
 UNIT = "risk-manager.service"
 PASSWORD = "correct horse battery staple"
+SOCKET = "/run/risk-manager/control.sock"  # RuntimeDirectory= of the unit
 
 
 def _why_not() -> str | None:
@@ -57,11 +60,12 @@ def _free_port() -> int:
 
 @dataclass
 class Box:
-    """The running sandbox: commands inside, as root or as the trader; the daemon's control API."""
+    """The running sandbox: commands inside, as root or as the trader; the daemon's control socket, reached
+    from here through its PID 1's root (/proc/PID/root: same kernel, so the daemon sees us as root)."""
 
     env: dict[str, str]
     sim_port: int
-    control_port: int
+    pid1: str
 
     def run(self, *cmd: str, input: str | None = None, timeout: float = 120,
             check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -86,9 +90,8 @@ class Box:
 
     def status(self) -> dict[str, Any] | None:
         try:
-            r = httpx.get(f"http://127.0.0.1:{self.control_port}/v1/status", timeout=1.0, trust_env=False)
-            return dict(r.json()) if r.status_code == 200 else None
-        except (httpx.HTTPError, ValueError):
+            return ControlClient(f"/proc/{self.pid1}/root{SOCKET}", timeout=1.0).status()
+        except (DaemonUnreachable, ControlError):
             return None
 
     def wait_protected(self, within: float, not_pid: str | None = None) -> float:
@@ -108,12 +111,11 @@ class Box:
                    trust_env=False).raise_for_status()
 
 
-def _config(sim_port: int, control_port: int) -> str:
+def _config(sim_port: int) -> str:
     base = f"http://127.0.0.1:{sim_port}"
     return (f"accounts: [{{name: PRAC-1}}]\n"
             f"gateway: {{api_url: {base}/api, user_hub_url: {base}/hubs/user,"
             f" market_hub_url: {base}/hubs/market}}\n"
-            f"daemon: {{control_port: {control_port}}}\n"
             "rules:\n"
             "  max_contracts: {enabled: true, limit: 5}\n"
             "  cooldown_after_loss: {enabled: true, tiers: [{loss: -10, cooldown: 30m}],"
@@ -131,7 +133,9 @@ def box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Box]:
     if up.returncode != 0:
         subprocess.run([str(SANDBOX), "down"], env=env, capture_output=True, timeout=60, check=False)
         pytest.skip(f"real-systemd test NOT RUN: the sandbox did not boot here: {up.stderr.strip()[-400:]}")
-    b = Box(env, _free_port(), _free_port())
+    pid1 = subprocess.run([str(SANDBOX), "pid"], env=env, capture_output=True, text=True, timeout=10,
+                          check=True).stdout.strip()
+    b = Box(env, _free_port(), pid1)
     try:
         _install(b)
         yield b
@@ -158,10 +162,11 @@ def _install(b: Box) -> None:
     b.run("systemd-run", "--unit=gateway-sim", RM, "sim", "--port", str(b.sim_port), "--account", "PRAC-1")
     # 2. the config, root-owned 0644
     b.run("install", "-d", "-m", "0755", "/etc/risk-manager")
-    b.sh(f"umask 022 && cat > {CONFIG}", input=_config(b.sim_port, b.control_port))
+    b.sh(f"umask 022 && cat > {CONFIG}", input=_config(b.sim_port))
     # 3. install: user, directories, credentials file, unit, enabled (not started: no credentials yet)
     done = b.run(RM, "service", "install", "--config", CONFIG)
     assert f"created {CREDENTIALS}" in done.stdout and "did not start it" in done.stdout
+    assert "wrote /etc/risk-manager/service.json" in done.stdout
     # 4. credentials, then start
     b.sh(f"printf 'PROJECT_X_USERNAME=admin\\nPROJECT_X_API_KEY=sim-key-0123456789\\n' > {CREDENTIALS}")
     b.run(RM, "service", "start", timeout=200)
@@ -170,9 +175,11 @@ def _install(b: Box) -> None:
 
 def test_started_service_is_protected_for_the_trader(box: Box) -> None:
     assert box.show("ActiveState") == "active" and box.show("User") == "riskmgr"
-    status = box.trader(RM, "trader", "status", "--config", CONFIG)
+    status = box.trader(RM, "trader", "status")  # the socket from /etc/risk-manager/service.json
     assert status.returncode == 0, status.stdout + status.stderr
     assert "Risk daemon: PROTECTED" in status.stdout and "PRAC-1  [OK]" in status.stdout
+    with_config = box.trader(RM, "trader", "-c", CONFIG, "status")
+    assert with_config.returncode == 0 and "Risk daemon: PROTECTED" in with_config.stdout
     assert box.run(RM, "service", "status", check=False).returncode == 0
 
 
@@ -225,34 +232,37 @@ def test_a_wedged_daemon_is_restarted_by_the_watchdog(box: Box) -> None:
 
 
 def test_admin_set_password_reload_and_stop_as_root(box: Box) -> None:
-    done = box.run(RM, "admin", "set-password", "--config", CONFIG, "--data-dir", DATA,
-                   input=f"{PASSWORD}\n{PASSWORD}\n")
-    assert "admin password set" in done.stdout
-    readable = box.run("runuser", "-u", "riskmgr", "--", "test", "-r", f"{DATA}/admin.hash", check=False)
-    unreadable = readable.returncode != 0  # issue 13 item 2.2: root writes it 0600 root-owned
-    if unreadable:  # today's workaround, so that reload and stop are still tried for real below
-        box.run("chown", "riskmgr:riskmgr", f"{DATA}/admin.hash")
+    # README Admin guide step 4, as written: no options, the installed service's data directory
+    done = box.run(RM, "admin", "set-password", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert "admin password set" in done.stdout and f"{DATA}/admin.hash" in done.stdout
+    assert box.run("stat", "-c", "%U %a", f"{DATA}/admin.hash").stdout.split() == ["riskmgr", "600"]
+    assert box.run("runuser", "-u", "riskmgr", "--", "test", "-r", f"{DATA}/admin.hash",
+                   check=False).returncode == 0  # issue 13 item 2.2: the service can read what root wrote
     box.sh(f"sed -i 's/limit: 5}}/limit: 4}}/' {CONFIG}")
-    reload = box.run(RM, "admin", "reload", "--config", CONFIG, input=f"{PASSWORD}\n")
+    reload = box.run(RM, "admin", "reload", input=f"{PASSWORD}\n")
     assert "rules.max_contracts.limit: 5 -> 4" in reload.stdout and "applied live" in reload.stdout
-    wrong = box.run(RM, "admin", "reload", "--config", CONFIG, input="not the password\n", check=False)
-    assert wrong.returncode != 0
+    wrong = box.run(RM, "admin", "reload", input="not the password\n", check=False)
+    assert wrong.returncode != 0 and "wrong admin password" in wrong.stderr
     pid = box.show("MainPID")
+    # the trader holding the right password is still refused: the kernel says the uid is not root
+    refused = box.run("runuser", "-u", "trader", "--", RM, "admin", "stop", input=f"{PASSWORD}\n",
+                      check=False)
+    assert refused.returncode != 0 and "need root" in refused.stderr, refused.stdout + refused.stderr
+    assert box.show("MainPID") == pid and box.show("ActiveState") == "active"
     stop = box.run(RM, "admin", "stop", "--config", CONFIG, input=f"{PASSWORD}\n")
     assert "is stopping" in stop.stdout
     box.wait_protected(60, not_pid=pid)  # Restart=always: a stopped daemon comes back
-    if unreadable:
-        pytest.xfail("set-password as root wrote a hash the service user cannot read (issue 13 item 2.2)")
 
 
 def test_status_codes_then_uninstall_leaves_nothing(box: Box) -> None:
     assert box.run(RM, "service", "status", check=False).returncode == 0
     box.run(RM, "service", "stop")
     assert box.run(RM, "service", "status", check=False).returncode == 3
-    assert box.trader(RM, "trader", "status", "--config", CONFIG).returncode == 1  # NOT MONITORED
+    assert box.trader(RM, "trader", "status").returncode == 1  # NOT MONITORED
     box.run(RM, "service", "uninstall")
     assert box.run(RM, "service", "status", check=False).returncode == 4
     assert box.run("test", "-e", f"/etc/systemd/system/{UNIT}", check=False).returncode != 0
+    assert box.run("test", "-e", "/etc/risk-manager/service.json", check=False).returncode != 0
     units = box.run("systemctl", "list-unit-files", "--no-pager", "--no-legend", "risk-manager*",
                     check=False).stdout
     assert units.strip() == ""

@@ -12,36 +12,35 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable
+from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable, UntrustedEndpoint
 
 trader_app = typer.Typer(
     name="trader", help="The trader's view-only dashboard (no sub-command) and status, log, clock in/out.",
 )
 
-# show_default strings, not "[default: …]" in the help text: rich markup would eat the brackets
-UrlOpt = Annotated[str | None, typer.Option("--url", help="Control API URL (http:// may be left out).",
-                                            show_default="from --config, else http://127.0.0.1:8787")]
+SocketOpt = Annotated[Path | None, typer.Option(
+    "--socket", help="The daemon's control socket \\[default: daemon.control_socket of --config, else the "
+    "installed service's, else control.sock in the data directory].", show_default=False)]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="risk_manager.yaml (its "
-                                                "daemon.control_host/control_port give the URL).")]
+                                                "daemon settings say where the socket is).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text (for scripts).")]
 EXIT_UNREACHABLE = 1
+EXIT_UNTRUSTED = 6  # the socket is not the service's: no password was sent
 
 
-def resolve_url(url: str | None, config: Path | None, ctx: typer.Context | None = None) -> str:
-    """The control URL from --url / --config (given to the sub-command, or to ``trader`` before it:
-    ``trader -c FILE status``); an invalid config is reported and exits 2. ``127.0.0.1:8787`` means
-    http://127.0.0.1:8787."""
+def resolve_socket(socket: Path | None, config: Path | None, ctx: typer.Context | None = None) -> str:
+    """The control socket from --socket / --config (given to the sub-command, or to ``trader`` before it:
+    ``trader -c FILE status``) / the installed service; an invalid config exits 2."""
     from risk_manager.config import ConfigError
-    from risk_manager.control.cli_support import control_url, load_optional
+    from risk_manager.control.cli_support import control_socket, load_optional
 
     outer = ctx.parent.params if ctx is not None and ctx.parent is not None else {}
-    url = url or outer.get("url")
+    socket = socket or outer.get("socket")
     config = config or outer.get("config")
-    if url:
-        url = url.strip()
-        return (url if "://" in url else f"http://{url}").rstrip("/")
+    if socket is not None:
+        return str(socket)
     try:
-        return control_url(None, load_optional(config))
+        return str(control_socket(None, load_optional(config)))
     except ConfigError as e:
         for problem in e.problems:
             typer.echo(str(problem), err=True)
@@ -50,7 +49,7 @@ def resolve_url(url: str | None, config: Path | None, ctx: typer.Context | None 
 
 def not_monitored(url: str, as_json: bool = False) -> NoReturn:
     if as_json:
-        typer.echo(json.dumps({"daemon": {"state": "NOT_MONITORED"}, "reachable": False, "url": url}))
+        typer.echo(json.dumps({"daemon": {"state": "NOT_MONITORED"}, "reachable": False, "endpoint": url}))
     typer.secho(f"NOT MONITORED: the risk daemon is not reachable at {url}", fg="red", bold=True,
                 err=as_json)
     raise typer.Exit(EXIT_UNREACHABLE)
@@ -61,44 +60,52 @@ def daemon_error(e: ControlError) -> NoReturn:
     raise typer.Exit(1)
 
 
-def call(url: str, fn: str, *args: Any, as_json: bool = False) -> Any:
-    """Call one client method; unreachable -> NOT MONITORED (exit 1), daemon error -> message (exit 1)."""
-    with ControlClient(url) as client:
+def untrusted(e: UntrustedEndpoint) -> NoReturn:
+    typer.secho(f"refused: {e}", fg="red", err=True)
+    raise typer.Exit(EXIT_UNTRUSTED)
+
+
+def call(url: str, fn: str, *args: Any, as_json: bool = False, trusted: set[int] | None = None) -> Any:
+    """Call one client method; unreachable -> NOT MONITORED (exit 1), daemon error -> message (exit 1),
+    an endpoint not served by the service (password calls) -> refused (exit 6)."""
+    with ControlClient(url, trusted=trusted) as client:
         try:
             return getattr(client, fn)(*args)
         except DaemonUnreachable:
             not_monitored(url, as_json)
+        except UntrustedEndpoint as e:
+            untrusted(e)
         except ControlError as e:
             daemon_error(e)
 
 
 @trader_app.callback(invoke_without_command=True)
-def _default(ctx: typer.Context, url: UrlOpt = None, config: ConfigOpt = None) -> None:
-    """`risk-manager trader` alone opens the dashboard (SPEC §11); `trader -c FILE` / `--url` work here too
+def _default(ctx: typer.Context, socket: SocketOpt = None, config: ConfigOpt = None) -> None:
+    """`risk-manager trader` alone opens the dashboard (SPEC §11); `trader -c FILE` / `--socket` work here too
     and apply to a sub-command that follows."""
     if ctx.invoked_subcommand is None:
         from risk_manager.tui.app import run_dashboard
 
-        run_dashboard(resolve_url(url, config), 1.0)
+        run_dashboard(resolve_socket(socket, config), 1.0)
 
 
 @trader_app.command("dashboard")
-def dashboard(ctx: typer.Context, url: UrlOpt = None, config: ConfigOpt = None,
+def dashboard(ctx: typer.Context, socket: SocketOpt = None, config: ConfigOpt = None,
               refresh: Annotated[float, typer.Option(help="Seconds between polls.", min=0.2)] = 1.0) -> None:
     """The live dashboard (Textual, view-only; q quits). Says NOT MONITORED in red when the daemon is down."""
     from risk_manager.tui.app import run_dashboard
 
-    run_dashboard(resolve_url(url, config, ctx), refresh)
+    run_dashboard(resolve_socket(socket, config, ctx), refresh)
 
 
 @trader_app.command("status")
-def status(ctx: typer.Context, json_out: JsonOpt = False, url: UrlOpt = None,
+def status(ctx: typer.Context, json_out: JsonOpt = False, socket: SocketOpt = None,
            config: ConfigOpt = None) -> None:
     """Badge, P&L, positions, lockouts with time left and every enabled rule, once. Exit 1 when the
     daemon is not reachable (NOT MONITORED)."""
     from risk_manager.control.render import render_status
 
-    target = resolve_url(url, config, ctx)
+    target = resolve_socket(socket, config, ctx)
     snap = call(target, "status", as_json=json_out)
     if json_out:
         typer.echo(json.dumps(snap, indent=2))
@@ -111,10 +118,10 @@ def status(ctx: typer.Context, json_out: JsonOpt = False, url: UrlOpt = None,
 def log(ctx: typer.Context,
         n: Annotated[int, typer.Option("-n", help="How many records (newest last).", min=1, max=1000)] = 50,
         account: Annotated[str | None, typer.Option("--account", help="Only this account.")] = None,
-        json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = None) -> None:
+        json_out: JsonOpt = False, socket: SocketOpt = None, config: ConfigOpt = None) -> None:
     """The last N decisions (lockouts, actions, warnings, resets), one line each, in the schedule's time
     zone with the zone shown; --json prints the journal records themselves."""
-    target = resolve_url(url, config, ctx)
+    target = resolve_socket(socket, config, ctx)
     records = call(target, "journal", n, account, as_json=json_out)
     if json_out:
         for rec in records:
@@ -148,12 +155,12 @@ def print_lines(records: list[dict[str, Any]], tz: tzinfo | None) -> None:
 def clock(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="in or out", show_default=False)],
           account: Annotated[str | None, typer.Option(
               "--account", help="Account name.", show_default="the only account, when there is one")] = None,
-          url: UrlOpt = None, config: ConfigOpt = None) -> None:
+          socket: SocketOpt = None, config: ConfigOpt = None) -> None:
     """Clock in or out of a trading shift (recorded in the daemon's database; changes no protection)."""
     if kind not in ("in", "out"):
         typer.echo("KIND must be 'in' or 'out'", err=True)
         raise typer.Exit(2)
-    target = resolve_url(url, config, ctx)
+    target = resolve_socket(socket, config, ctx)
     accounts = {str(a.get("name")): a for a in call(target, "status").get("accounts", [])}
     if account is None:
         if len(accounts) != 1:

@@ -23,10 +23,22 @@ log = logging.getLogger(__name__)
 def open_store(data: Path, now: datetime) -> tuple[Store, bool]:
     data.mkdir(parents=True, exist_ok=True)
     store, recovered = Store.open_with_recovery(db_path(data), backup_dir(data), now=now)
+    _owner_and_group_only(db_path(data))
     if recovered:
         log.critical("THE DATABASE WAS CORRUPT OR MISSING: restored from the newest backup in %s "
                      "(decisions after that backup may be lost; check the journal)", backup_dir(data))
     return store, recovered
+
+
+def _owner_and_group_only(db: Path) -> None:
+    """The database (and its WAL files, which SQLite creates with the same mode) 0640 even without the
+    umask `risk-manager run` sets: the trader reads status through the control socket, not the files."""
+    for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        try:
+            if f.stat().st_mode & 0o037:
+                f.chmod(0o640)
+        except OSError:
+            continue
 
 
 def alert_recovered(journal: DaemonJournal, engine: Engine, now: datetime, data: Path) -> None:
@@ -35,7 +47,8 @@ def alert_recovered(journal: DaemonJournal, engine: Engine, now: datetime, data:
 
 
 def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config) -> int:
-    """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled).
+    """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled)
+    but stay known to the engine, ended at their own time, to judge the reconcile's late events.
     A symbol block lasts while it is configured: one whose root is no longer blocked is released."""
     recs = []
     blocks = config.rules.symbol_blocks
@@ -52,7 +65,18 @@ def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config
     for r in active:
         log.warning("restored lockout: %s %s (%s) until %s", r.account, r.rule, r.scope,
                     r.until.isoformat() if r.until else "condition clears")
+    restore_spared(engine, store)
     return len(active)
+
+
+def restore_spared(engine: Engine, store: Store) -> None:
+    """The fill that started a still-running lockout without a flatten stays spared across the restart."""
+    for account, contract_id, size in store.spared_fills():
+        if engine.locks.is_locked(account):
+            engine.spared.restore(account, contract_id, size)
+            log.info("restored spared fill: %s %s %+d", account, contract_id, size)
+        else:
+            store.delete_spared(account)
 
 
 def missed_reset(engine: Engine, store: Store, now: datetime) -> bool:

@@ -67,32 +67,39 @@ class Decider:
             return self.e.session.next_start(at)
         return None  # condition
 
-    def _lockout(self, st: AccountState, v: Violation, at: datetime, now: datetime) -> None:
+    def _lockout(self, st: AccountState, v: Violation, at: datetime, when: datetime,
+                 until: datetime | None) -> None:
         spec = v.lockout
         assert spec is not None
-        until = self._until(spec, at)
+        e = self.e
+        record = e.make.lockout(when, st.name, v.rule, spec.kind, spec.symbol, until, v.message)
+        if until is not None and until <= when:
+            e.journal.write(record)  # a late event (reconcile): it would already have ended; start nothing
+            return
         scope = symbol_scope(spec.symbol) if spec.symbol else ACCOUNT_SCOPE
         rec = LockoutRecord(st.name, v.rule, scope, spec.kind, until, v.message, at)
-        e = self.e
-        if until is not None and until <= now:
-            # a late event (reconcile): the lockout would already have ended; record it, start nothing
-            e.journal.write(e.make.lockout(at, st.name, v.rule, spec.kind, spec.symbol, until, v.message))
-            return
         if e.locks.add(rec):
-            e.journal.write(e.make.lockout(at, st.name, v.rule, spec.kind, spec.symbol, until, v.message))
+            e.journal.write(record)
             if until is not None:
                 e._arm_unlock(rec)
 
     def decide(self, st: AccountState, at: datetime, now: datetime, violations: list[Violation],
                kills: list[Violation], projected: dict[str, int] | None = None) -> list[Action]:
+        """Judge what happened at ``at`` (the event's own time), decided at ``now``: violations carry
+        ``at``; lockouts and actions carry the decision time, and a lockout is timed from ``at``. A
+        violation whose lockout would already have ended by now neither starts nor acts (SPEC §5)."""
         if not violations and not kills:
             return []
         e = self.e
+        when = max(at, now)
+        untils = [None if v.lockout is None else self._until(v.lockout, at) for v in violations]
+        acting = [v for v, u in zip(violations, untils, strict=True)
+                  if v.lockout is None or u is None or u > when]
         pending = self.pending.setdefault(st.account_id, set())
         expected = self.expected.get(st.account_id)
         if expected:
             projected = {**expected, **(projected or {})}
-        plan = merge(st.account_id, st, kills + violations, projected)
+        plan = merge(st.account_id, st, kills + acting, projected) if kills or acting else []
         blocked = "flatten" in pending
         fresh = [a for a in plan if a.key not in pending and not (blocked and a.kind != "modify_stop")]
         for v in violations:
@@ -100,12 +107,12 @@ class Decider:
             if v.lockout is not None or v.action is None or fresh:
                 e.journal.write(e.make.violation(at, st.name, v.rule, v.message,
                                                  self._symbol(st, v.contract_id)))
-        for v in violations:
+        for v, until in zip(violations, untils, strict=True):
             if v.lockout is not None:
-                self._lockout(st, v, at, now)
+                self._lockout(st, v, at, when, until)
         for a in fresh:
             pending.add(a.key)
-            e.journal.write(self._action_record(st, at, a))
+            e.journal.write(self._action_record(st, when, a))
         return [] if e.make.dry_run else fresh
 
     def _action_record(self, st: AccountState, at: datetime, a: Action) -> dict[str, object]:

@@ -5,24 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from risk_manager.broker.paper import PaperRejection
+from risk_manager.clock.deadlines import Deadline
 from risk_manager.config import Config
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
+from risk_manager.domain.events import Event
+from risk_manager.engine.engine import Payload
 from risk_manager.engine.records import Record
+from risk_manager.replay import live_lines
+from risk_manager.replay.outage import Outage, check_steps
 from risk_manager.replay.paper_loop import PaperLoop
-from risk_manager.replay.scenario import Step
+from risk_manager.replay.scenario import ScenarioError, Step
 
 _TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT, "stop": OrderType.STOP,
           "stop_limit": OrderType.STOP_LIMIT}
 
 
 class Replay(PaperLoop):
-    def __init__(self, config: Config, steps: list[Step]) -> None:
+    def __init__(self, config: Config, steps: list[Step], source: str = "<scenario>") -> None:
+        check_steps(steps, source)
+        self.outage: Outage | None = None
         super().__init__(config, steps[0].at)
+        self.outage = Outage(self)
         self.steps = steps
         self.accounts: dict[str, int] = {}
         self.order_ids: dict[str, tuple[int, int]] = {}  # scenario id -> (account, broker order id)
         self.rejections: list[str] = []
+
+    def deliver(self, event: Event) -> None:
+        if self.outage is None or not self.outage.lost(event):
+            self.queue.append(event)
+
+    def hold(self, deadline: Deadline[Payload]) -> bool:
+        if self.outage is None or not self.outage.holds(deadline):
+            return False
+        self.outage.held.append(deadline)
+        return True
 
     def run(self) -> list[Record]:
         for step in self.steps:
@@ -67,7 +85,8 @@ class Replay(PaperLoop):
                 cid = catalogue_contract(str(d["symbol"])).id
                 side = Side.BUY if d["side"] == "buy" else Side.SELL
                 oid = b.place_order(acct, cid, _TYPES[d["type"]], side, int(d["size"]),
-                                    limit_price=d.get("limit"), stop_price=d.get("stop"))
+                                    limit_price=d.get("limit"), stop_price=d.get("stop"),
+                                    parts=live_lines.parts(d))
                 self.order_ids[str(d["id"])] = (acct, oid)
             elif step.do in ("cancel", "modify"):
                 ref = self.order_ids.get(str(d["id"]))
@@ -82,8 +101,27 @@ class Replay(PaperLoop):
                 b.close_position(self._account(step), catalogue_contract(str(d["symbol"])).id)
             elif step.do == "can_trade":
                 b.set_can_trade(self._account(step), bool(d["value"]))
+            elif step.do in live_lines.REQUIRED:
+                key = "id" if step.do == "fill" else "order"
+                ref = self.order_ids.get(str(d[key]))
+                if ref is None:
+                    raise ScenarioError("scenario", step.line, f"{step.do}: unknown order {d[key]!r}")
+                live_lines.perform(b, step.do, ref[0], ref[1], d)
+            elif step.do in ("disconnect", "reconnect"):
+                self._outage(step)
+        except live_lines.OverFill as e:
+            raise ScenarioError("scenario", step.line, str(e)) from e
         except PaperRejection as e:
-            self.rejections.append(f"line {step.line}: {step.do} rejected: {e.message}")
+            self.rejections.append(f"{step.line}: {step.do} refused by the broker: {e.message}")
+
+    def _outage(self, step: Step) -> None:
+        assert self.outage is not None
+        name = step.data.get("account")
+        acct = None if name is None else self._account(step)
+        if step.do == "disconnect":
+            self.outage.disconnect(acct)
+        else:
+            self.outage.reconnect(acct, self.clock.now())
 
     def _summaries(self) -> list[Record]:
         out: list[Record] = []
