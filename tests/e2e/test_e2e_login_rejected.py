@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from e2e_helpers import config_yaml, free_port
+from e2e_helpers import config_yaml
 
 from risk_manager.config import load_config_text
 from risk_manager.daemon.connect import projectx_connector
@@ -23,8 +23,7 @@ RIGHT, WRONG = "right-key-0123456789", "wrong-key-0123456789"
 async def test_a_rejected_key_is_said_once_journaled_and_a_foreground_run_gives_up(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     async with SimServer(SimOptions(port=0, accounts=["PRAC-1"], api_key=RIGHT)) as sim:
-        cfg = load_config_text(config_yaml(sim, "  max_contracts: {enabled: true, limit: 2}\n",
-                                           control_port=free_port()), "t.yaml")
+        cfg = load_config_text(config_yaml(sim, "  max_contracts: {enabled: true, limit: 2}\n"), "t.yaml")
         daemon = Daemon(cfg, projectx_connector(cfg, Credentials("me", WRONG)),
                         DaemonOptions(data_dir=tmp_path, login_rejections_allowed=2, control=False))
         caplog.set_level(logging.INFO)
