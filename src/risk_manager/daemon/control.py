@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("risk_manager.daemon")
 
 
-class SelfTestFailed(Exception):
-    """A reloaded config has a rule that stays silent on a synthetic breach: it is not applied."""
+class SelfTestFailed(ValueError):
+    """A reloaded config has a rule that stays silent on a synthetic breach: it is not applied (the reload
+    answers with the reason, like an invalid file)."""
 
 
 def socket_path(d: Daemon) -> Path:
