@@ -53,7 +53,13 @@ _V1: tuple[str, ...] = (
         BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# v2: the timers table was never used (the engine re-arms its deadlines from lockouts and the reset log).
+_V2: tuple[str, ...] = (
+    "DROP INDEX IF EXISTS timers_by_at",
+    "DROP TABLE IF EXISTS timers",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

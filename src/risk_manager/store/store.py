@@ -6,12 +6,11 @@ from .backup import BackupMixin
 from .journal import JournalMixin
 from .lockouts import LockoutsMixin
 from .logs import LogsMixin
-from .timers import TimersMixin
 from .trades import TradesMixin
 
 
-class Store(LockoutsMixin, TimersMixin, TradesMixin, JournalMixin, LogsMixin, BackupMixin):
-    """SQLite-backed state of the daemon (SPEC §10): lockouts, timers, seen trades, reset log, journal,
+class Store(LockoutsMixin, TradesMixin, JournalMixin, LogsMixin, BackupMixin):
+    """SQLite-backed state of the daemon (SPEC §10): lockouts, seen trades, reset log, journal,
     clock events, admin audit and a small key/value table.
 
     - Open with ``Store.open(path)`` (``":memory:"`` for replay and tests) or, at daemon start-up,
