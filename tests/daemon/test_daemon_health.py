@@ -156,7 +156,7 @@ async def test_a_rejected_payload_is_journaled_alerted_and_the_account_reconcile
         assert seen_states[0] == "DEGRADED"  # what /v1/status said when the alert went out
         # the REST reconcile sees the 4 lots and max_contracts reduces them
         assert await until(lambda: sum(p.size for p in paper.positions(1)) == 2)
-        assert d._steps.reconciles > reconciles  # type: ignore[union-attr]
+        assert await until(lambda: d._steps.reconciles > reconciles)  # type: ignore[union-attr]
         assert await until(lambda: not d.health.degraded)  # type: ignore[union-attr]
         assert d.store is not None and d.writer is not None
         d.journal.dispatch(force=True)
