@@ -142,8 +142,11 @@ class Pipeline:
                 else:
                     await self._resolve(item)
                     self.process(item)
-            except Exception:
+            except Exception as e:  # not the engine (process() handles that): a lookup, the journal ...
                 log.exception("processing %s failed", type(item).__name__)
+                self.health.fail("pipeline", f"processing a {type(item).__name__} failed "
+                                             f"({type(e).__name__}: {e}); reconciling over REST"[:400])
+                self._reconcile(f"pipeline error on {type(item).__name__}")
             finally:
                 q.task_done()
 

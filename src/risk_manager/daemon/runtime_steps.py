@@ -23,7 +23,7 @@ log = logging.getLogger("risk_manager.daemon")
 RETRY_DELAYS = (0.5, 1.0, 2.0)
 BACKUP_EVERY = timedelta(days=1)
 REQUEST_GAP = 5.0  # seconds between reconciles asked for by rejected payloads or engine errors
-FIXED_BY_RECONCILE = ("engine:", "payload:", "reconcile")
+FIXED_BY_RECONCILE = ("engine:", "payload:", "pipeline", "reconcile")
 
 
 class Steps:
