@@ -152,7 +152,7 @@ async def test_a_rejected_payload_is_journaled_alerted_and_the_account_reconcile
         assert stream.on_event is not None
         stream.on_event(RejectedPayload(d.clock.now(), "position_update", 1,
                                         "position: averagePrice: Input should be a valid number", raw))
-        assert await until(lambda: d.pipeline.rejected == 1)  # type: ignore[union-attr]
+        assert await until(lambda: d.pipeline.bad.rejected == 1)  # type: ignore[union-attr]
         assert seen_states[0] == "DEGRADED"  # what /v1/status said when the alert went out
         # the REST reconcile sees the 4 lots and max_contracts reduces them
         assert await until(lambda: sum(p.size for p in paper.positions(1)) == 2)
