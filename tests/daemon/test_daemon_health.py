@@ -128,8 +128,8 @@ def test_open_problems_turn_a_protected_status_degraded() -> None:
 
 def _daemon(data: Path, port: FaultyPort, stream: PaperStream) -> Daemon:
     cfg = config("  max_contracts: {enabled: true, limit: 2}\n")
-    return Daemon(cfg, connector(port, stream), DaemonOptions(data_dir=data, policy=FAST, reconcile_every=600,
-                                                             control_port=0))
+    opts = DaemonOptions(data_dir=data, policy=FAST, reconcile_every=600)
+    return Daemon(cfg, connector(port, stream), opts)
 
 
 async def test_a_rejected_payload_is_journaled_alerted_and_the_account_reconciled(tmp_path: Path) -> None:

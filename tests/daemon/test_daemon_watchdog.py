@@ -67,7 +67,7 @@ async def test_serve_feeds_the_watchdog_from_start_to_stop(tmp_path: Path, notif
     monkeypatch.delenv("WATCHDOG_PID", raising=False)
     _, port, stream = paper_setup()
     stop = asyncio.Event()
-    opts = DaemonOptions(data_dir=tmp_path, policy=FAST, reconcile_every=600, control_port=0)
+    opts = DaemonOptions(data_dir=tmp_path, policy=FAST, reconcile_every=600)
     run = asyncio.create_task(serve(config(""), connector(port, stream), opts, stop))
     seen: list[str] = []
     assert await until(lambda: (seen.extend(drain(notify_socket)) or "READY=1" in seen), within=20)
