@@ -6,6 +6,7 @@ import typer
 
 from risk_manager.cli.admin_cmd import admin_app
 from risk_manager.cli.config_cmd import config_app
+from risk_manager.cli.demo_cmd import demo
 from risk_manager.cli.replay_cmd import replay
 from risk_manager.cli.run_cmd import run
 from risk_manager.cli.service_cmd import service_app
@@ -27,12 +28,7 @@ app.command()(replay)
 app.command()(run)
 
 app.command()(sim)
-try:  # the demo lands in its own module
-    from risk_manager.cli.demo_cmd import demo
-
-    app.command()(demo)
-except ImportError:  # pragma: no cover
-    pass
+app.command()(demo)
 
 
 if __name__ == "__main__":
