@@ -166,7 +166,7 @@ async def main(args: argparse.Namespace) -> int:
                                                 env=env, stderr=asyncio.subprocess.PIPE)
     assert proc.stderr is not None
     try:
-        async with asyncio.timeout(60):
+        async with asyncio.timeout(300):  # a machine loaded far beyond its cores starts slowly
             while True:
                 line = await proc.stderr.readline()
                 if not line:
