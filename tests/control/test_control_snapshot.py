@@ -58,7 +58,7 @@ def test_fresh_account_is_ok_with_every_rule_listed_and_json_ready() -> None:
                                         "utilization": None, "state": "ok", "text": "off"}
     assert a["pnl"]["loss_limit"] == -500.0 and a["pnl"]["profit_target"] is None
     assert s["daemon"] == {"state": "PROTECTED", "link": "CONNECTED", "mode": "enforce",
-                           "started_at": "2026-11-20T09:00:00-06:00", "uptime_seconds": 0}
+                           "started_at": "2026-11-20T09:00:00-06:00", "uptime_seconds": 0, "problems": []}
 
 
 def test_warning_when_a_rule_reaches_warn_at() -> None:

@@ -15,6 +15,7 @@ from risk_manager.broker.port import BrokerError
 from risk_manager.clock.clock import SystemClock
 from risk_manager.config import load_config_text
 from risk_manager.control.account_view import position_rows
+from risk_manager.daemon.health import Health
 from risk_manager.daemon.journal import DaemonJournal
 from risk_manager.daemon.pipeline import Pipeline
 from risk_manager.domain.contracts import Contract, catalogue_contract
@@ -64,7 +65,8 @@ async def test_a_failed_lookup_is_retried_shown_unvalued_and_alerted_then_valued
 
     api, executor = FlakyContractApi(failures=2), Executor()
     pipeline = Pipeline(eng, executor, journal, None, SystemClock(), api,  # type: ignore[arg-type]
-                        lambda: None, lambda: None, sleep=sleep)
+                        lambda: None, lambda: None, Health(journal, eng.make, SystemClock().now),
+                        lambda why: None, sleep=sleep)
     pipeline.add_account(1)
     pipeline.start()
     try:

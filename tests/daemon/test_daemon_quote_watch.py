@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from risk_manager.clock.clock import SystemClock
 from risk_manager.config import load_config_text
+from risk_manager.daemon.health import Health
 from risk_manager.daemon.journal import DaemonJournal
 from risk_manager.daemon.linkstate import QuoteWatch
 from risk_manager.daemon.pipeline import Pipeline
@@ -73,8 +74,10 @@ async def test_a_quote_left_over_from_a_dropped_subscription_never_values_a_reop
     st = eng.add_account(1, "PRAC-1")
     stream, executor = LaggingStream(), Executor()
     watch: QuoteWatch | None = None
-    pipeline = Pipeline(eng, executor, DaemonJournal(None), None, SystemClock(),  # type: ignore[arg-type]
-                        lookup, lambda: watch.changed() if watch else None, lambda: None)
+    journal = DaemonJournal(None)
+    pipeline = Pipeline(eng, executor, journal, None, SystemClock(),  # type: ignore[arg-type]
+                        lookup, lambda: watch.changed() if watch else None, lambda: None,
+                        Health(journal, eng.make, SystemClock().now), lambda why: None)
     watch = QuoteWatch(eng, lambda: stream, lambda: pipeline)  # type: ignore[arg-type, return-value]
     pipeline.add_account(1)
     pipeline.start()

@@ -9,6 +9,7 @@ import pytest
 from project_x_py.models import Position as SdkPosition
 from project_x_py.models import Trade as SdkTrade
 
+from risk_manager.broker.port import BrokerError
 from risk_manager.broker.projectx import convert
 from risk_manager.broker.projectx.dispatch import Dispatch
 from risk_manager.clock.clock import VirtualClock
@@ -38,14 +39,30 @@ def test_trade_row_keeps_pnl_fees_and_commissions_alias() -> None:
     assert t.at_iso == "2026-11-20T15:00:00Z" and t.order_id == 4
 
 
-def test_order_and_account_rows_skip_garbage() -> None:
+def test_garbage_rows_fail_the_read_instead_of_vanishing() -> None:
+    # a skipped position row would read as "closed", a skipped trade as a day without that loss
     good = {"id": 3, "accountId": 5, "contractId": "C", "status": 1, "type": 4, "side": 1, "size": 1,
             "stopPrice": 20990.0, "limitPrice": None}
     o = convert.order(good)
-    assert o is not None and o.status is OrderStatus.OPEN and o.stop_price == 20990.0
-    assert convert.order({**good, "status": 99}) is None and convert.order("x") is None
+    assert o.status is OrderStatus.OPEN and o.stop_price == 20990.0
+    for bad in ({**good, "status": 99}, "x", {**good, "stopPrice": float("nan")}, {**good, "id": None}):
+        with pytest.raises(BrokerError, match="Order/searchOpen: unreadable row"):
+            convert.order(bad)
     a = convert.account({"id": 5, "name": "PRAC-1", "balance": 50_000, "canTrade": True})
-    assert a is not None and a.can_trade and convert.account({"name": "no id"}) is None
+    assert a.can_trade
+    with pytest.raises(BrokerError):
+        convert.account({"name": "no id"})
+    pos = {"id": 1, "accountId": 5, "contractId": "CON.F.US.MNQ.Z26", "creationTimestamp": "x",
+           "type": 1, "size": 2, "averagePrice": 21000.5}
+    for bad_pos in ({**pos, "averagePrice": "NaN"}, {**pos, "averagePrice": float("inf")},
+                    {**pos, "type": 0}, {**pos, "contractId": None}):
+        with pytest.raises(BrokerError, match="Position/searchOpen"):
+            convert.position(SdkPosition.from_api(bad_pos))
+    trade = {"id": 9, "accountId": 5, "contractId": "C", "creationTimestamp": "2026-11-20T15:00:00Z",
+             "price": 1.0, "profitAndLoss": -50.0, "fees": 1.0, "side": 1, "size": 1, "voided": False,
+             "orderId": 4}
+    with pytest.raises(BrokerError, match="Trade/search"):
+        convert.trade(SdkTrade.from_api({**trade, "profitAndLoss": float("nan")}))
 
 
 def test_contract_root_from_name_then_id_and_alias() -> None:
@@ -75,7 +92,7 @@ async def test_dispatch_unwraps_envelopes_and_filters_other_accounts() -> None:
     await cbs["order_update"](ORDER)  # bare
     await cbs["account_update"]({"action": 1, "data": {"id": 6, "name": "B", "balance": 1, "canTrade": True}})
     await cbs["account_update"]({"id": 5, "name": "A", "balance": 2, "canTrade": False})
-    closed = {"accountId": 5, "contractId": "C", "type": 0, "size": 0}
+    closed = {"accountId": 5, "contractId": "C", "type": 0, "size": 0, "averagePrice": 0}
     await cbs["position_update"]({"action": 2, "data": closed})
     fill = {"id": 2, "accountId": 5, "contractId": "C", "price": 1,
             "creationTimestamp": "2026-11-20T15:00:00Z", "profitAndLoss": None, "fees": 0, "side": 0,

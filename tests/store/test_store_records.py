@@ -1,11 +1,10 @@
-"""Timers, seen trades, reset log, clock events and the audit trail."""
+"""Seen trades, reset log, clock events and the audit trail."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -20,28 +19,6 @@ def store() -> Iterator[Store]:
     s = Store.open(":memory:")
     yield s
     s.close()
-
-
-def test_timers_upsert_order_and_delete(tmp_path: Path) -> None:
-    db = tmp_path / "state.db"
-    with Store.open(db) as s:
-        s.put_timer("reset", T0 + timedelta(hours=8), None, "daily_reset", {})
-        s.put_timer(
-            "grace:PRAC-1:MNQ", T0 + timedelta(seconds=10), "PRAC-1", "stop_grace", {"contract": "MNQ"}
-        )
-        s.put_timer("unlock:x", T0 + timedelta(minutes=5), "PRAC-1", "unlock", {"rule": "a"})
-        s.put_timer("unlock:x", T0 + timedelta(minutes=30), "PRAC-1", "unlock", {"rule": "b", "n": 2})
-    with Store.open(db) as s:  # deadlines survive a restart
-        got = s.timers()
-        assert [t.key for t in got] == ["grace:PRAC-1:MNQ", "unlock:x", "reset"]
-        assert got[0].payload == {"contract": "MNQ"} and got[0].at == T0 + timedelta(seconds=10)
-        assert got[1].payload == {"rule": "b", "n": 2} and got[1].at.tzinfo is UTC
-        assert got[2].account is None
-        assert s.get_timer("unlock:x") == got[1]
-        assert s.delete_timer("unlock:x") is True
-        assert s.delete_timer("unlock:x") is False
-        assert s.get_timer("unlock:x") is None
-        assert [t.key for t in s.timers()] == ["grace:PRAC-1:MNQ", "reset"]
 
 
 def test_same_trade_twice_is_a_duplicate(store: Store) -> None:

@@ -12,7 +12,7 @@ from risk_manager.store import SCHEMA_VERSION, LockoutRecord, Store, StoreError
 from risk_manager.store import schema as schema_mod
 
 T0 = datetime(2026, 11, 20, 14, 30, tzinfo=UTC)
-TABLES = {"meta", "lockouts", "timers", "trades", "resets", "journal", "clock_events", "audit"}
+TABLES = {"meta", "lockouts", "trades", "resets", "journal", "clock_events", "audit"}
 
 
 def _tables(path: Path) -> set[str]:
@@ -27,7 +27,21 @@ def test_fresh_file_is_migrated_to_current_version(tmp_path: Path) -> None:
         assert store.pragma("user_version") == SCHEMA_VERSION
         assert store.path == db
         assert store.integrity_ok()
-    assert _tables(db) >= TABLES
+    assert _tables(db) >= TABLES and "timers" not in _tables(db)
+
+
+def test_a_version_1_database_loses_the_unused_timers_table_and_keeps_its_data(tmp_path: Path) -> None:
+    db = tmp_path / "v1.db"
+    with sqlite3.connect(db) as raw:
+        for statement in schema_mod.MIGRATIONS[0]:
+            raw.execute(statement)
+        raw.execute("PRAGMA user_version = 1")
+        raw.execute("INSERT INTO timers VALUES ('reset', '2026-11-20T23:00:00+00:00', NULL, 'reset', '{}')")
+        raw.execute("INSERT INTO resets VALUES ('2026-11-20', '2026-11-19T23:00:00+00:00')")
+    with Store.open(db) as store:
+        assert store.pragma("user_version") == SCHEMA_VERSION == 3
+        assert store.last_reset() is not None
+    assert "timers" not in _tables(db) and _tables(db) >= TABLES
 
 
 def test_pragmas_wal_full_foreign_keys_busy_timeout(tmp_path: Path) -> None:
@@ -130,7 +144,7 @@ def test_nested_block_failure_undoes_only_the_inner_writes() -> None:
 def test_naive_datetimes_are_rejected() -> None:
     store = Store.open(":memory:")
     with pytest.raises(ValueError, match="naive"):
-        store.put_timer("t", datetime(2026, 1, 1), None, "reset", {})
+        store.record_reset(datetime(2026, 1, 1).date(), datetime(2026, 1, 1))
     with pytest.raises(ValueError, match="aware"):
         LockoutRecord("A", "r", "account", "hard", None, "x", datetime(2026, 1, 1))
-    assert store.timers() == []
+    assert store.last_reset() is None

@@ -108,6 +108,14 @@ def test_monitoring_problem() -> None:
     assert monitoring_problem(down) == expected
 
 
+def test_a_degraded_daemon_shows_why_in_the_header() -> None:
+    degraded = status()
+    degraded["daemon"].update(state="DEGRADED", problems=["deadline reset failed (OSError: disk I/O error)"])
+    head = plain(render.header(degraded, 0))
+    assert "Daemon DEGRADED" in head and "! deadline reset failed (OSError: disk I/O error)" in head
+    assert "!" not in plain(render.header(status(), 0))
+
+
 def test_header_and_panels_render_the_spec_fields() -> None:
     head = plain(render.header(status(), 0, 0.4))
     for text in ("Chicago 14:23:15 CST", "local 21:23:15", "Market OPEN", "Session 08:30–15:00 open",

@@ -8,6 +8,8 @@ each account's events in order on one worker.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -22,7 +24,19 @@ class LinkState(StrEnum):
     DOWN = "DOWN"  # NOT MONITORED
 
 
-EventSink = Callable[[Event], None]
+@dataclass(frozen=True, slots=True)
+class RejectedPayload:
+    """A payload the adapter refused to parse (SPEC §14): never valued. The daemon journals it as a
+    ``bad_event``, alerts, and reconciles the account over REST so its state stays true."""
+
+    at: datetime  # receive time
+    kind: str  # the stream's name for it, e.g. "position_update"
+    account_id: int | None  # the account whose stream carried it; None for market data
+    reason: str
+    raw: str  # the payload as text, secrets masked, truncated
+
+
+EventSink = Callable[[Event | RejectedPayload], None]
 StateSink = Callable[[LinkState, str], None]  # (state, human reason)
 Reconnected = Callable[[], Awaitable[None]]  # the daemon reconciles over REST and re-evaluates
 

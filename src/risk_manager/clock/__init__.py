@@ -6,7 +6,6 @@ Importing this package does not import pandas; the exchange calendar loads it on
 from risk_manager.clock.calendar import CalendarMode, ExchangeCalendar
 from risk_manager.clock.clock import Clock, SystemClock, VirtualClock, to_utc
 from risk_manager.clock.deadlines import Deadline, DeadlineQueue
-from risk_manager.clock.scheduler import DeadlineScheduler, OnDue
 from risk_manager.clock.sessions import Session, SessionWindow
 from risk_manager.clock.trading_day import TradingDay, local_instant
 
@@ -15,9 +14,7 @@ __all__ = [
     "Clock",
     "Deadline",
     "DeadlineQueue",
-    "DeadlineScheduler",
     "ExchangeCalendar",
-    "OnDue",
     "Session",
     "SessionWindow",
     "SystemClock",

@@ -65,6 +65,17 @@ def friendly_reason(error: ErrorDetails) -> str:
     """A short reason for one pydantic error ("unknown key", "must be < 0", ...)."""
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    given = error.get("input")
+    if kind in ("int_type", "float_type") and isinstance(given, bool):
+        return "must be a number, not true/false"
+    if kind == "int_type" and isinstance(given, float):
+        return "must be a whole number"
+    if kind in ("int_type", "float_type") and isinstance(given, str):
+        return f"must be a number, not text ({given[:40]!r})"
+    if kind == "bool_type" and isinstance(given, str):
+        return f"must be true or false, not text ({given[:40]!r})"
+    if kind == "float_type" and isinstance(given, int):
+        return "must be a number within range"
     if kind in _PLAIN:
         return _PLAIN[kind]
     if kind in _BOUNDS:

@@ -10,12 +10,12 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from risk_manager.config.rules import RulesConfig, drop_null_sections
 from risk_manager.config.rules_base import field_error
 from risk_manager.config.schedule import ScheduleConfig
-from risk_manager.config.values import StrictModel
+from risk_manager.config.values import MAX_SECONDS, StrictModel
 
 
 def _http_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value):
-        raise ValueError("must be an http:// or https:// URL")
+    if not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value):
+        raise ValueError("must be an http:// or https:// URL without spaces")
     return value.rstrip("/")
 
 
@@ -27,10 +27,18 @@ def _int_to_str(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _account_name(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only spaces")
+    if value != value.strip():
+        raise ValueError("must not start or end with spaces (the gateway's names do not)")
+    return value
+
+
 class AccountConfig(StrictModel):
     """One protected account, by its ProjectX account name (resolved to an id at start-up)."""
 
-    name: Annotated[str, BeforeValidator(_int_to_str)] = Field(min_length=1)
+    name: Annotated[str, BeforeValidator(_int_to_str), AfterValidator(_account_name)] = Field(min_length=1)
     # Reserved for per-account rule overrides: accepted and validated, NOT YET APPLIED.
     rules: RulesConfig | None = None
 
@@ -80,7 +88,7 @@ class Config(StrictModel):
     gateway: GatewayConfig = Field(default_factory=GatewayConfig)
     pnl_basis: Literal["net", "gross"] = "net"
     unrealized_mark: Literal["liquidation", "last", "mid"] = "liquidation"
-    stale_quote_seconds: float = Field(default=10.0, gt=0)
+    stale_quote_seconds: float = Field(default=10.0, gt=0, le=MAX_SECONDS)
     enforcement: EnforcementConfig = Field(default_factory=EnforcementConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     rules: RulesConfig = Field(default_factory=RulesConfig)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field, PositiveInt
+from pydantic import Field
 
 from risk_manager.config.rules_base import RuleConfig, field_error
-from risk_manager.config.values import SymbolRoot
+from risk_manager.config.values import Count, Loss, Profit, SymbolRoot
 
 ContractCount = Literal["net", "gross", "long", "short"]
 SizeEnforcement = Literal["reduce_to_limit", "close_position"]
@@ -18,7 +18,7 @@ class MaxContractsConfig(RuleConfig):
 
     required_when_enabled: ClassVar[tuple[str, ...]] = ("limit",)
 
-    limit: int | None = Field(default=None, gt=0)
+    limit: Count | None = None
     count: ContractCount = "net"
     # 0.1 counts micros as a tenth of a contract, as TopstepX does.
     micro_weight: float = Field(default=1.0, gt=0, le=1)
@@ -28,8 +28,8 @@ class MaxContractsConfig(RuleConfig):
 class MaxContractsPerInstrumentConfig(RuleConfig):
     """002 max_contracts_per_instrument: abs(size) per symbol root <= limits[root] or default_limit."""
 
-    limits: dict[SymbolRoot, PositiveInt] = Field(default_factory=dict)
-    default_limit: int | None = Field(default=None, gt=0)  # None = roots not listed are unlimited
+    limits: dict[SymbolRoot, Count] = Field(default_factory=dict)
+    default_limit: Count | None = None  # None = roots not listed are unlimited
     enforcement: SizeEnforcement = "reduce_to_limit"
 
     def check_enabled(self) -> None:
@@ -46,7 +46,7 @@ class DailyRealizedLossConfig(RuleConfig):
 
     required_when_enabled: ClassVar[tuple[str, ...]] = ("limit",)
 
-    limit: float | None = Field(default=None, lt=0)
+    limit: Loss | None = None
     include_unrealized: bool = True
 
 
@@ -55,7 +55,7 @@ class DailyUnrealizedLossConfig(RuleConfig):
 
     required_when_enabled: ClassVar[tuple[str, ...]] = ("limit",)
 
-    limit: float | None = Field(default=None, lt=0)
+    limit: Loss | None = None
 
 
 class MaxUnrealizedProfitConfig(RuleConfig):
@@ -63,7 +63,7 @@ class MaxUnrealizedProfitConfig(RuleConfig):
 
     required_when_enabled: ClassVar[tuple[str, ...]] = ("target",)
 
-    target: float | None = Field(default=None, gt=0)
+    target: Profit | None = None
 
 
 class DailyRealizedProfitConfig(RuleConfig):
@@ -71,5 +71,5 @@ class DailyRealizedProfitConfig(RuleConfig):
 
     required_when_enabled: ClassVar[tuple[str, ...]] = ("target",)
 
-    target: float | None = Field(default=None, gt=0)
+    target: Profit | None = None
     include_unrealized: bool = True

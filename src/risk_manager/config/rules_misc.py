@@ -5,10 +5,10 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Self
 
-from pydantic import Field, PositiveInt, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from risk_manager.config.rules_base import RuleConfig, field_error
-from risk_manager.config.values import RootPattern, StrictModel
+from risk_manager.config.values import MAX_TICKS, RootPattern, StrictModel, Ticks
 
 
 class AuthLossGuardConfig(RuleConfig):
@@ -38,8 +38,8 @@ class SymbolBlocksConfig(RuleConfig):
 class BreakevenConfig(StrictModel):
     """Move the stop to entry +/- offset once profit reaches trigger_ticks."""
 
-    trigger_ticks: PositiveInt
-    offset_ticks: int = Field(default=0, ge=0)
+    trigger_ticks: Ticks
+    offset_ticks: int = Field(default=0, ge=0, le=MAX_TICKS)
 
     @model_validator(mode="after")
     def _offset_below_trigger(self) -> Self:
@@ -52,8 +52,8 @@ class BreakevenConfig(StrictModel):
 class TrailingConfig(StrictModel):
     """Keep the stop distance_ticks behind the best price once profit reaches activation_ticks."""
 
-    activation_ticks: PositiveInt
-    distance_ticks: PositiveInt
+    activation_ticks: Ticks
+    distance_ticks: Ticks
 
 
 class TradeManagementConfig(RuleConfig):

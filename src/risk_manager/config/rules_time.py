@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from risk_manager.config.rules_base import RuleConfig, field_error
-from risk_manager.config.values import Duration, StrictModel
+from risk_manager.config.values import MAX_SECONDS, Count, Duration, Loss, StrictModel
 
 
 class FrequencyCooldownConfig(StrictModel):
@@ -19,9 +19,9 @@ class FrequencyCooldownConfig(StrictModel):
 class TradeFrequencyLimitConfig(RuleConfig):
     """006 trade_frequency_limit: trades in the last 60 s / 3600 s / trading day reaching a limit."""
 
-    per_minute: int | None = Field(default=None, gt=0)
-    per_hour: int | None = Field(default=None, gt=0)
-    per_session: int | None = Field(default=None, gt=0)
+    per_minute: Count | None = None
+    per_hour: Count | None = None
+    per_session: Count | None = None
     cooldown: FrequencyCooldownConfig = Field(default_factory=FrequencyCooldownConfig)
     flatten_on_breach: bool = False
 
@@ -33,7 +33,7 @@ class TradeFrequencyLimitConfig(RuleConfig):
 class LossTier(StrictModel):
     """One cooldown_after_loss tier: a closing trade losing `loss` or more starts `cooldown`."""
 
-    loss: float = Field(lt=0)
+    loss: Loss
     cooldown: Duration
 
 
@@ -64,11 +64,11 @@ class CooldownAfterLossConfig(RuleConfig):
 class NoStopLossGraceConfig(RuleConfig):
     """008 no_stop_loss_grace: a new position must get a protective order within the grace period."""
 
-    grace_period_seconds: float = Field(default=10.0, gt=0)
+    grace_period_seconds: float = Field(default=10.0, gt=0, le=MAX_SECONDS)
 
 
 class SessionBlockOutsideConfig(RuleConfig):
     """009 session_block_outside: no fills outside the schedule's session; optionally flat at its end."""
 
     close_at_session_end: bool = True
-    flatten_before_end_seconds: int = Field(default=0, ge=0)
+    flatten_before_end_seconds: int = Field(default=0, ge=0, le=int(MAX_SECONDS))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from typing import Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
 from risk_manager.config.rules_base import field_error
-from risk_manager.config.values import WEEKDAY_NAMES, ClockTime, StrictModel, Weekday
+from risk_manager.config.values import WEEKDAY_NAMES, CalendarDate, ClockTime, StrictModel, Weekday
 
 
 def _weekdays() -> list[Weekday]:
@@ -59,8 +59,8 @@ class ScheduleConfig(StrictModel):
     session: SessionConfig = Field(default_factory=SessionConfig)
     # cme_equity: holidays and early closes of "CME Globex Equity" (pandas_market_calendars).
     calendar: Literal["cme_equity", "none"] = "cme_equity"
-    holidays: list[date] = Field(default_factory=list)  # extra closed dates
-    early_closes: dict[date, ClockTime] = Field(default_factory=dict)  # extra early closes
+    holidays: list[CalendarDate] = Field(default_factory=list)  # extra closed dates
+    early_closes: dict[CalendarDate, ClockTime] = Field(default_factory=dict)  # extra early closes
 
     @field_validator("timezone")
     @classmethod

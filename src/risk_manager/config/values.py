@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     PlainSerializer,
@@ -21,10 +23,28 @@ from pydantic_core import PydanticCustomError, core_schema
 
 
 class StrictModel(BaseModel):
-    """Base of every config model: unknown keys are errors, and a loaded config is immutable."""
+    """Base of every config model: unknown keys are errors, and a loaded config is immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Strict types (SPEC §14: ``config validate`` OK must mean ``run`` starts): no booleans as numbers
+    (``limit: true``), no words as booleans (``enabled: "yes"``), no numbers as text; and no infinite
+    or NaN numbers anywhere.
+    """
 
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+# Bounds that keep every accepted value inside what the daemon can compute with (a datetime plus a
+# duration, a price plus ticks): a value that validates must also start (SPEC §14).
+MAX_MONEY = 1_000_000_000.0  # dollars, for loss limits and profit targets
+MAX_COUNT = 1_000_000  # contracts, trades
+MAX_TICKS = 1_000_000
+MAX_SECONDS = 86_400.0  # a grace period, a lead time, a quote's age
+MAX_DURATION_HOURS = 24 * 366  # a cooldown: at most a year
+
+Count = Annotated[int, Field(gt=0, le=MAX_COUNT)]
+Ticks = Annotated[int, Field(gt=0, le=MAX_TICKS)]
+Loss = Annotated[float, Field(lt=0, ge=-MAX_MONEY)]  # negative dollars
+Profit = Annotated[float, Field(gt=0, le=MAX_MONEY)]
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$")
 _UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0}
@@ -51,6 +71,8 @@ class Duration:
             self._seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
             if self._seconds <= 0:
                 raise ValueError("must be a positive duration")
+            if self._seconds > MAX_DURATION_HOURS * 3600:
+                raise ValueError(f"must be at most {MAX_DURATION_HOURS}h (a year)")
         self._text = text
 
     @classmethod
@@ -65,6 +87,8 @@ class Duration:
         if isinstance(value, bool):  # bool is an int subclass; `true` is not a duration
             raise ValueError(_DURATION_HELP)
         if isinstance(value, int | float):
+            if not math.isfinite(value) or abs(value) > MAX_DURATION_HOURS * 3600:
+                raise ValueError(f"must be at most {MAX_DURATION_HOURS}h (a year)")
             return cls.of_seconds(value)
         if isinstance(value, str):
             return cls(value)
@@ -139,6 +163,26 @@ def parse_hhmm(value: object) -> time:
 def format_hhmm(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
+
+def parse_date(value: object) -> date:
+    """A calendar day: YAML's unquoted 2026-12-24 (a date) or the quoted text "2026-12-24"."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DATE_RE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PydanticCustomError("date_parsing", "must be a date (YYYY-MM-DD)")
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CalendarDate = Annotated[
+    date,
+    PlainValidator(parse_date),
+    PlainSerializer(lambda d: d.isoformat() if isinstance(d, date) else str(d), when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
 
 # A wall-clock time written "HH:MM"; the model holds a datetime.time.
 ClockTime = Annotated[

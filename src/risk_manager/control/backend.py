@@ -64,5 +64,9 @@ async def reload_decision(path: str | os.PathLike[str], current: Config,
         return {"applied": False, "restart_needed": False, "changes": []}, None
     if needs_restart(current, new) or apply is None:
         return {"applied": False, "restart_needed": True, "changes": changes}, None
-    await apply(new)
+    try:
+        await apply(new)
+    except ValueError as e:  # refused by the daemon (its self-test): nothing changed, say why
+        return {"applied": False, "restart_needed": False, "changes": changes,
+                "error": f"not applied, nothing changed: {e}"}, None
     return {"applied": True, "restart_needed": False, "changes": changes}, new

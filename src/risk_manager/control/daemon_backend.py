@@ -26,11 +26,13 @@ class DaemonBackend:
     def __init__(self, engine: Engine, config: Config, store: Store, *, clock: Clock,
                  link_state: Callable[[], str], request_stop: Callable[[], None],
                  protected: Callable[[], bool] = lambda: True, config_path: str | Path | None = None,
-                 apply_config: Apply | None = None, started_at: datetime | None = None) -> None:
+                 apply_config: Apply | None = None, started_at: datetime | None = None,
+                 problems: Callable[[], list[str]] = list) -> None:
         self.engine, self.config, self.store, self.clock_source = engine, config, store, clock
         self.link_state, self.protected, self.request_stop = link_state, protected, request_stop
         self.config_path = None if config_path is None else Path(config_path)
         self.apply_config = apply_config
+        self.problems = problems
         self.started_at = started_at or clock.now()
         self.clocked_in: dict[str, bool] = self._clock_state(self.started_at)
 
@@ -47,7 +49,8 @@ class DaemonBackend:
     def snapshot(self) -> Json:
         return build_snapshot(self.engine, self.config, self.link_state(), self.clock_source.now(),
                               started_at=self.started_at, clocked_in=self.clocked_in,
-                              recent=self.store.journal_tail(RECENT), protected=self.protected())
+                              recent=self.store.journal_tail(RECENT), protected=self.protected(),
+                              problems=self.problems())
 
     def journal(self, n: int, account: str | None) -> list[Json]:
         return self.store.journal_tail(n, account)

@@ -5,7 +5,7 @@ Times are ISO 8601 with the schedule zone's offset (``now_utc`` excepted). Shape
 
     {"version": 1,
      "daemon": {"state": PROTECTED|DEGRADED|NOT_MONITORED|STARTING, "link", "mode", "started_at",
-                "uptime_seconds"},
+                "uptime_seconds", "problems": [str]},   # open internal failures: PROTECTED -> DEGRADED
      "clock": {"now_utc", "now_local", "timezone", "trading_day", "next_reset", "seconds_to_reset",
                "session": {"start": "08:30", "end": "15:00", "days", "open", "current_end", "next_start"}},
      "accounts": [{"name", "id", "monitored", "can_trade", "balance",
@@ -81,19 +81,25 @@ def _clock(engine: Engine, config: Config, now: datetime) -> dict[str, Any]:
 
 def build_snapshot(engine: Engine, config: Config, link_state: str, now: datetime, *,
                    started_at: datetime | None, clocked_in: Mapping[str, bool],
-                   recent: Sequence[Mapping[str, Any]] = (), protected: bool = True) -> dict[str, Any]:
-    """The whole status view. ``clocked_in``: account name -> clocked in (missing = never clocked)."""
+                   recent: Sequence[Mapping[str, Any]] = (), protected: bool = True,
+                   problems: Sequence[str] = ()) -> dict[str, Any]:
+    """The whole status view. ``clocked_in``: account name -> clocked in (missing = never clocked).
+    ``problems``: internal failures still open (a deadline that raised, a rejected payload ...); while
+    there is one a connected daemon is DEGRADED, not PROTECTED."""
     tz = config.schedule.tz
     names = [st.name for st in engine.states.values()]
     # configured accounts the daemon has not resolved yet (start-up, login trouble) still get a row
     names += [a.name for a in config.accounts if a.name not in names]
     states = {st.name: st for st in engine.states.values()}
     uptime = None if started_at is None else max(0, round((now - started_at).total_seconds()))
+    state = daemon_state(link_state, protected)
+    if problems and state == "PROTECTED":
+        state = "DEGRADED"
     return {
         "version": SNAPSHOT_VERSION,
-        "daemon": {"state": daemon_state(link_state, protected), "link": str(link_state),
+        "daemon": {"state": state, "link": str(link_state),
                    "mode": config.enforcement.mode, "started_at": iso(started_at, tz),
-                   "uptime_seconds": uptime},
+                   "uptime_seconds": uptime, "problems": list(problems)},
         "clock": _clock(engine, config, now),
         "accounts": [account_view(engine, config, name, states.get(name), now, clocked_in.get(name))
                      for name in names],

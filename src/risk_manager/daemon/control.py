@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("risk_manager.daemon")
 
 
-class SelfTestFailed(Exception):
-    """A reloaded config has a rule that stays silent on a synthetic breach: it is not applied."""
+class SelfTestFailed(ValueError):
+    """A reloaded config has a rule that stays silent on a synthetic breach: it is not applied (the reload
+    answers with the reason, like an invalid file)."""
 
 
 def socket_path(d: Daemon) -> Path:
@@ -115,7 +116,8 @@ async def start_control(d: Daemon, bound: BoundSocket) -> ControlServer:
                             link_state=lambda: str(d.link.state) if d.link is not None else "CONNECTING",
                             protected=d.protected.is_set, request_stop=d.stop_requested.set,
                             config_path=d.opts.config_path, apply_config=d.apply_config,
-                            started_at=d.clock.now())
+                            started_at=d.clock.now(),
+                            problems=lambda: d.health.problems() if d.health is not None else [])
     server = ControlServer(backend, bound.path, admin_hash_path(d.opts.data_dir),
                            policy=admin_policy(d.config), bound=bound)
     await server.start()

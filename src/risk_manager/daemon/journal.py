@@ -112,3 +112,15 @@ def alert_record(make: RecordMaker, at: datetime, level: str, message: str,
         rec["account"] = account
     rec["message"] = message
     return rec
+
+
+def bad_event_record(make: RecordMaker, at: datetime, kind: str, reason: str, raw: str,
+                     account: str | None = None, suppressed: int = 0) -> Record:
+    """A gateway payload rejected at the boundary (never valued); ``raw`` has its secrets masked."""
+    rec: Record = {"at": make.ts(at), "type": "bad_event"}
+    if account is not None:
+        rec["account"] = account
+    rec.update(kind=kind, reason=reason, raw=raw)
+    if suppressed:
+        rec["suppressed"] = suppressed  # rejected since the previous bad_event of this stream and kind
+    return rec

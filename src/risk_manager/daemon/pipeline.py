@@ -9,6 +9,10 @@ contract is never valued with another's tick value; a failed lookup is retried (
 Quotes of a contract whose subscription is being dropped are ignored from that moment (``quotes_off``) until
 a marker queued when it is subscribed again is reached (``quotes_on``): a position is valued only on a quote
 received after its contract was (re)subscribed, never on one left over from an earlier subscription.
+
+Nothing fails silently here (SPEC §14): a payload the adapter rejected is journaled (``bad_event``, see
+``health.BadEvents``), and an engine error on an event makes the daemon DEGRADED (critical alert); both ask
+for a REST reconcile of the account, whose success clears the problem.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from risk_manager.broker.stream import RejectedPayload
 from risk_manager.clock.clock import Clock
 from risk_manager.daemon.dbwriter import DbWriter
+from risk_manager.daemon.health import BadEvents, Health
 from risk_manager.daemon.journal import DaemonJournal
 from risk_manager.daemon.lookups import ContractLookups, Sleep
 from risk_manager.domain.contracts import Contract
@@ -47,16 +53,19 @@ class QuotesOn:
     contract_id: str
 
 
-Item = Event | Batch | QuotesOn
+Item = Event | RejectedPayload | Batch | QuotesOn
+RequestReconcile = Callable[[str], None]
 
 
 class Pipeline:
     def __init__(self, engine: Engine, executor: LiveExecutor, journal: DaemonJournal,
                  writer: DbWriter | None, clock: Clock, lookup: Callable[[str], Awaitable[Contract]],
-                 on_positions: Callable[[], None], poke: Callable[[], None], *,
-                 sleep: Sleep = asyncio.sleep) -> None:
+                 on_positions: Callable[[], None], poke: Callable[[], None], health: Health,
+                 reconcile: RequestReconcile, *, sleep: Sleep = asyncio.sleep) -> None:
         self.engine, self.executor, self.journal, self.writer = engine, executor, journal, writer
         self.clock, self._on_positions, self._poke = clock, on_positions, poke
+        self.health, self._reconcile = health, reconcile
+        self.bad = BadEvents(journal, engine, health, reconcile)
         self.queues: dict[int, asyncio.Queue[Item]] = {MARKET: asyncio.Queue()}
         self._tasks: list[asyncio.Task[None]] = []
         self.lookups = ContractLookups(engine, journal, clock, lookup, self._requote, sleep)
@@ -91,9 +100,12 @@ class Pipeline:
         if contract_id in self._quotes_off:
             self.queues[MARKET].put_nowait(QuotesOn(contract_id))
 
-    def on_event(self, event: Event) -> None:
+    def on_event(self, event: Event | RejectedPayload) -> None:
         """The stream's sink: enqueue only (runs inside SDK callbacks)."""
-        key = MARKET if isinstance(event, QuoteEvent) else event.account_id
+        if isinstance(event, RejectedPayload):
+            key = MARKET if event.account_id is None else event.account_id
+        else:
+            key = MARKET if isinstance(event, QuoteEvent) else event.account_id
         q = self.queues.get(key)
         if q is not None:
             q.put_nowait(event)
@@ -115,6 +127,9 @@ class Pipeline:
             try:
                 if isinstance(item, QuotesOn):
                     self._quotes_off.discard(item.contract_id)
+                elif isinstance(item, RejectedPayload):
+                    self.bad.handle(item)
+                    self._poke()
                 elif isinstance(item, Batch):
                     try:
                         for ev in item.events:
@@ -127,8 +142,11 @@ class Pipeline:
                 else:
                     await self._resolve(item)
                     self.process(item)
-            except Exception:
+            except Exception as e:  # not the engine (process() handles that): a lookup, the journal ...
                 log.exception("processing %s failed", type(item).__name__)
+                self.health.fail("pipeline", f"processing a {type(item).__name__} failed "
+                                             f"({type(e).__name__}: {e}); reconciling over REST"[:400])
+                self._reconcile(f"pipeline error on {type(item).__name__}")
             finally:
                 q.task_done()
 
@@ -149,8 +167,9 @@ class Pipeline:
         now = self.clock.now()
         try:
             actions = self.engine.handle(event, now)
-        except Exception:
+        except Exception as e:
             log.exception("the engine failed on %r", event)
+            self.bad.engine_failed(event, e)
             actions = []
         if actions:
             self.executor.submit(actions)

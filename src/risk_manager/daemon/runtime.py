@@ -16,6 +16,7 @@ from risk_manager.daemon import calendar_cache, gcpause
 from risk_manager.daemon.connect import Connection, Connector, LoginFailed
 from risk_manager.daemon.control import apply_config, claim, start_control
 from risk_manager.daemon.dbwriter import DbWriter
+from risk_manager.daemon.health import Health
 from risk_manager.daemon.journal import DaemonJournal, alert_record
 from risk_manager.daemon.linkstate import LinkWatch, QuoteWatch
 from risk_manager.daemon.options import DaemonOptions, StartupError
@@ -62,6 +63,7 @@ class Daemon:
         self.executor: LiveExecutor | None = None
         self.pipeline: Pipeline | None = None
         self.timer: DeadlineDriver | None = None
+        self.health: Health | None = None
         self.link: LinkWatch | None = None
         self.quotes: QuoteWatch | None = None
         self.accounts: list[AccountInfo] = []
@@ -88,6 +90,7 @@ class Daemon:
         self.writer.start()
         self.journal.writer = self.writer
         engine = self.engine = build_engine(self.config, self.journal, store=self.store)
+        health = self.health = Health(self.journal, engine.make, self.clock.now)
         if recovered:
             alert_recovered(self.journal, engine, now, self.opts.data_dir)
         engine.start(now)
@@ -107,10 +110,11 @@ class Daemon:
         self.executor = LiveExecutor(conn.broker, engine.decider.complete, self.journal, engine.make,
                                      self.clock, engine.states.get, policy=self.opts.policy,
                                      budget=self.budget, locked=self._locked)
-        self.timer = DeadlineDriver(engine, self.clock, self.journal, self.executor.submit,
+        self.timer = DeadlineDriver(engine, self.clock, self.journal, self.executor.submit, health,
                                     daily=steps.daily_backup, hold=self._close_unanswered)
         self.pipeline = Pipeline(engine, self.executor, self.journal, self.writer, self.clock,
-                                 conn.broker.contract, self.quotes.changed, self.timer.poke)
+                                 conn.broker.contract, self.quotes.changed, self.timer.poke, health,
+                                 steps.request_reconcile)
         steps.add_accounts(self.accounts)
         self.pipeline.start()
         self.timer.start(first_daily=steps.first_backup_due(now))
@@ -208,6 +212,8 @@ class Daemon:
         if self.connection is not None:
             with contextlib.suppress(Exception):
                 await self.connection.stream.stop()
+        if self._steps is not None:
+            await self._steps.stop()
         if self.timer is not None:
             await self.timer.stop()
         if self.pipeline is not None:

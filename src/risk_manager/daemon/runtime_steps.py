@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("risk_manager.daemon")
 RETRY_DELAYS = (0.5, 1.0, 2.0)
 BACKUP_EVERY = timedelta(days=1)
+REQUEST_GAP = 5.0  # seconds between reconciles asked for by rejected payloads or engine errors
+FIXED_BY_RECONCILE = ("engine:", "payload:", "pipeline", "reconcile")
 
 
 class Steps:
@@ -28,7 +31,25 @@ class Steps:
         self.d = daemon
         self.reconciler = reconciler
         self._lock = asyncio.Lock()
+        self._requested: asyncio.Task[None] | None = None
         self.reconciles = 0
+
+    def request_reconcile(self, why: str) -> None:
+        """Reconcile soon (a payload was rejected, the engine failed): one at a time, at most every
+        REQUEST_GAP seconds however often it is asked for."""
+        if self._requested is None or self._requested.done():
+            self._requested = asyncio.get_running_loop().create_task(self._requested_reconcile(why),
+                                                                     name="requested-reconcile")
+
+    async def _requested_reconcile(self, why: str) -> None:
+        await self.reconcile_all(why)
+        await asyncio.sleep(REQUEST_GAP)  # requests meanwhile are covered by this one
+
+    async def stop(self) -> None:
+        if self._requested is not None:
+            self._requested.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._requested
 
     async def resolve_accounts(self) -> list[AccountInfo]:
         for delay in (*RETRY_DELAYS, None):
@@ -65,6 +86,8 @@ class Steps:
                     await self._reconcile_once()
                     self.reconciles += 1
                     log.info("reconciled over REST (%s)", why)
+                    if self.d.health is not None:
+                        self.d.health.clear_where(*FIXED_BY_RECONCILE)
                     return True
                 except Exception as e:
                     log.error("reconcile (%s) failed: %s", why, f"{type(e).__name__}: {e}"[:300])
@@ -72,10 +95,12 @@ class Steps:
                         break
                     await asyncio.sleep(delay)
         d = self.d
-        if d.engine is not None:
+        if d.health is not None:
+            d.health.fail("reconcile", f"REST reconcile after {why} failed; state may be stale")
+        elif d.engine is not None:
             d.journal.write(alert_record(d.engine.make, d.clock.now(), "critical",
                                          f"REST reconcile after {why} failed; state may be stale"))
-            d.journal.dispatch()
+        d.journal.dispatch()
         return False
 
     async def _reconcile_once(self) -> None:

@@ -12,7 +12,7 @@ from risk_manager.config import Config
 from risk_manager.daemon.connect import Connector
 from risk_manager.daemon.options import DaemonOptions, StartupError
 from risk_manager.daemon.runtime import Daemon
-from risk_manager.daemon.sd_notify import notify
+from risk_manager.daemon.sd_notify import feed_watchdog, notify, watchdog_interval
 
 log = logging.getLogger("risk_manager.daemon")
 
@@ -46,6 +46,8 @@ async def serve(config: Config, connector: Connector, options: DaemonOptions,
     """Start, stay protected until asked to stop, stop in order. Returns the process exit code."""
     stop = stop or asyncio.Event()
     _install_signals(stop)
+    interval = watchdog_interval()
+    watchdog = None if interval is None else asyncio.create_task(feed_watchdog(interval), name="watchdog")
     daemon = Daemon(config, connector, options)
     starting = asyncio.create_task(daemon.start(), name="start-up")
     stopping = asyncio.create_task(_either(stop, daemon.stop_requested), name="stop-signal")
@@ -71,4 +73,8 @@ async def serve(config: Config, connector: Connector, options: DaemonOptions,
     notify("STOPPING=1")
     log.warning("stopping (exit code %d)", code)
     await daemon.stop()
+    if watchdog is not None:  # fed through the orderly stop: TimeoutStopSec= bounds that, not the watchdog
+        watchdog.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watchdog
     return code

@@ -31,13 +31,3 @@ def unrealized_pnl(contract: Contract, size: int, avg_price: float, mark: float)
     """(mark - avg) / tickSize * tickValue * size; a signed size flips the sign for shorts."""
     return (mark - avg_price) / contract.tick_size * contract.tick_value * size
 
-
-def price_to_ticks(contract: Contract, price_delta: float) -> float:
-    return price_delta / contract.tick_size
-
-
-def round_to_tick(contract: Contract, price: float) -> float:
-    ticks = round(price / contract.tick_size)
-    # round() on the tick count, then back to a clean decimal (0.1 ticks must not print as 0.30000000004)
-    decimals = max(0, len(f"{contract.tick_size:.10f}".rstrip("0").split(".")[1]))
-    return round(ticks * contract.tick_size, decimals)

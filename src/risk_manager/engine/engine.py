@@ -187,12 +187,16 @@ class Engine:
                 self.spared.forget(account)
 
     def _reset(self, at: datetime) -> None:
-        self.day = self.td.label(at)
-        for st in self.states.values():
-            st.reset_day()
-        self.warnings.reset()
-        self.locks.forget_ended(at)
+        """Idempotent, so a reset whose store write raised can be fired again (the daemon retries it):
+        the in-memory reset and the next reset's deadline happen once, the store write until it succeeds."""
+        day = self.td.label(at)
+        if self.day is None or day > self.day:
+            self.day = day
+            for st in self.states.values():
+                st.reset_day()
+            self.warnings.reset()
+            self.locks.forget_ended(at)
+            self.deadlines.set("reset", self.td.next_reset(at), ("reset",))
+            self.journal.write(self.make.reset(at, day))
         if self.store is not None:
-            self.store.record_reset(self.day, at)
-        self.journal.write(self.make.reset(at, self.day))
-        self.deadlines.set("reset", self.td.next_reset(at), ("reset",))
+            self.store.record_reset(day, at)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -22,14 +21,6 @@ class ListJournal:
 
     def write(self, record: Record) -> None:
         self.records.append(record)
-
-
-class CallbackJournal:
-    def __init__(self, fn: Callable[[Record], None]) -> None:
-        self._fn = fn
-
-    def write(self, record: Record) -> None:
-        self._fn(record)
 
 
 class RecordMaker:

@@ -11,6 +11,7 @@ DIR_NAME = "risk-manager"  # StateDirectory= / LogsDirectory= -> /var/lib/risk-m
 STATE_DIR = PurePosixPath("/var/lib") / DIR_NAME
 LOGS_DIR = PurePosixPath("/var/log") / DIR_NAME
 NOFILE = 65536
+WATCHDOG_SEC = 30  # the daemon pings every 15 s; no healthy event-loop stall comes near it
 _USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 
 # Each hardening line was chosen not to break the daemon: CPython, SQLite in the data dir, HTTPS/websockets
@@ -79,6 +80,8 @@ def render_systemd_unit(*, argv: Sequence[str], user: str, data_dir: PurePath, e
         "RestartSec=1",  # StartLimitIntervalSec=0: never rate-limited; every second unprotected counts
         "TimeoutStartSec=180",
         "TimeoutStopSec=30",
+        "# Fed from the daemon's event loop every WATCHDOG_USEC/2: a wedged loop is killed and restarted.",
+        f"WatchdogSec={WATCHDOG_SEC}",
         f"StateDirectory={DIR_NAME}",
         "StateDirectoryMode=0750",
         f"LogsDirectory={DIR_NAME}",

@@ -1,4 +1,4 @@
-"""Persistence: SQLite state store (lockouts, timers, seen trades, reset log, journal, audit)."""
+"""Persistence: SQLite state store (lockouts, seen trades, reset log, journal, audit)."""
 
 from .backup import DEFAULT_KEEP, is_corruption, list_backups
 from .records import (
@@ -11,7 +11,6 @@ from .records import (
     LockoutRecord,
     SeenTrade,
     StoreError,
-    TimerRecord,
     symbol_scope,
 )
 from .schema import SCHEMA_VERSION
@@ -30,7 +29,6 @@ __all__ = [
     "SeenTrade",
     "Store",
     "StoreError",
-    "TimerRecord",
     "is_corruption",
     "list_backups",
     "symbol_scope",

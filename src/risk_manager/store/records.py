@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -60,15 +60,6 @@ class LockoutRecord:
         if self.until is None:
             return other.until is not None
         return other.until is not None and self.until > other.until
-
-
-@dataclass(frozen=True, slots=True)
-class TimerRecord:
-    key: str
-    at: datetime
-    account: str | None
-    kind: str
-    payload: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,13 @@ _V2: tuple[str, ...] = (
         PRIMARY KEY (account, contract_id)) STRICT""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# v3: the timers table was never used (the engine re-arms its deadlines from lockouts and the reset log).
+_V3: tuple[str, ...] = (
+    "DROP INDEX IF EXISTS timers_by_at",
+    "DROP TABLE IF EXISTS timers",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -7,12 +7,11 @@ from .journal import JournalMixin
 from .lockouts import LockoutsMixin
 from .logs import LogsMixin
 from .spared import SparedMixin
-from .timers import TimersMixin
 from .trades import TradesMixin
 
 
-class Store(LockoutsMixin, SparedMixin, TimersMixin, TradesMixin, JournalMixin, LogsMixin, BackupMixin):
-    """SQLite-backed state of the daemon (SPEC §10): lockouts, spared fills, timers, seen trades, reset log,
+class Store(LockoutsMixin, SparedMixin, TradesMixin, JournalMixin, LogsMixin, BackupMixin):
+    """SQLite-backed state of the daemon (SPEC §10): lockouts, spared fills, seen trades, reset log,
     journal, clock events, admin audit and a small key/value table.
 
     - Open with ``Store.open(path)`` (``":memory:"`` for replay and tests) or, at daemon start-up,

@@ -99,6 +99,8 @@ def header(status: Json, elapsed: float, age: float | None = None, live: bool = 
         text.append_text(Text.assemble(SEP, f"Trading day {clock['trading_day']}"))
     if age is not None:
         text.append_text(Text.assemble(SEP, (f"updated {countdown(age)} ago", "dim")))
+    for problem in daemon.get("problems") or []:  # internal failures behind a DEGRADED
+        text.append(f"\n! {problem}", "bold yellow")
     return text
 
 

@@ -1,76 +1,81 @@
-"""Gateway rows (SDK models or raw dicts) -> the broker port's dataclasses.
+"""Gateway REST rows (SDK models or raw dicts) -> the broker port's dataclasses.
 
-Bad rows are skipped with a warning rather than failing the whole read (the SDK does the same for orders);
-a contract we cannot name a CME root for raises, because valuing it with another product's tick value
+Rows are parsed by the same strict models as hub payloads (``payloads.py``). A bad row fails the whole
+read with BrokerError rather than being skipped: a skipped position row would read as "closed", a skipped
+trade as a day without that loss. The caller (the REST reconcile) then alerts that state may be stale.
+A contract we cannot name a CME root for raises, because valuing it with another product's tick value
 would be silently wrong.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import math
 from typing import Any
 
 from project_x_py.models import Position as SdkPosition
 from project_x_py.models import Trade as SdkTrade
 
-from risk_manager.broker.port import AccountInfo, Order, Position, Trade
+from risk_manager.broker.port import AccountInfo, BrokerError, Order, Position, Trade
+from risk_manager.broker.projectx.logs import scrub
+from risk_manager.broker.projectx.payloads import (
+    AccountPayload,
+    OrderPayload,
+    Payload,
+    PositionPayload,
+    TradePayload,
+    fees_of,
+    validate,
+)
 from risk_manager.domain.contracts import (
     Contract,
     UnknownContractError,
     root_from_contract_id,
     root_from_name,
 )
-from risk_manager.domain.enums import OrderStatus, OrderType, PositionType, Side
+from risk_manager.domain.enums import PositionType
+from risk_manager.domain.events import MalformedEvent
 
 log = logging.getLogger(__name__)
 
 
-def position(p: SdkPosition) -> Position | None:
+def _row[M: Payload](model: type[M], what: str, row: Any) -> M:
+    if dataclasses.is_dataclass(row) and not isinstance(row, type):
+        row = {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
+    try:
+        return validate(model, row)
+    except MalformedEvent as e:
+        raise BrokerError(f"{what}: unreadable row ({e}): {scrub(repr(row))[:300]}") from None
+
+
+def position(p: SdkPosition | dict[str, Any]) -> Position | None:
     """Signed size: ``type`` 2 (short) is negative. A zero-size row is a closed position: dropped."""
-    size = abs(int(p.size))
-    if size == 0:
+    row = _row(PositionPayload, "Position/searchOpen", p)
+    if row.size == 0:
         return None
-    sign = -1 if int(p.type) == PositionType.SHORT else 1
-    return Position(int(p.accountId), str(p.contractId), sign * size, float(p.averagePrice))
+    sign = -1 if row.type is PositionType.SHORT else 1
+    return Position(row.accountId, row.contractId, sign * row.size, row.averagePrice)
 
 
-def trade(t: SdkTrade) -> Trade | None:
-    try:
-        fees = t.fees if t.fees is not None else (t.commissions or 0.0)
-        return Trade(account_id=int(t.accountId), id=int(t.id), contract_id=str(t.contractId),
-                     price=float(t.price),
-                     profit_and_loss=None if t.profitAndLoss is None else float(t.profitAndLoss),
-                     fees=float(fees), side=Side(int(t.side)), size=abs(int(t.size)),
-                     order_id=int(t.orderId or 0), voided=bool(t.voided), at_iso=str(t.creationTimestamp))
-    except (TypeError, ValueError) as e:
-        log.warning("skipping unreadable trade row %r: %s", getattr(t, "id", "?"), e)
-        return None
+def trade(t: SdkTrade | dict[str, Any]) -> Trade:
+    row = _row(TradePayload, "Trade/search", t)
+    at = t.get("creationTimestamp") if isinstance(t, dict) else t.creationTimestamp
+    return Trade(account_id=row.accountId, id=row.id, contract_id=row.contractId, price=row.price,
+                 profit_and_loss=row.profitAndLoss, fees=fees_of(row), side=row.side, size=row.size,
+                 order_id=row.orderId or 0, voided=bool(row.voided), at_iso=str(at))
 
 
-def order(row: Any) -> Order | None:
-    try:
-        if not isinstance(row, dict):
-            raise TypeError(f"expected an object, got {type(row).__name__}")
-        return Order(account_id=int(row["accountId"]), id=int(row["id"]), contract_id=str(row["contractId"]),
-                     status=OrderStatus(int(row["status"])), type=OrderType(int(row["type"])),
-                     side=Side(int(row["side"])), size=int(row["size"]),
-                     limit_price=_opt_float(row.get("limitPrice")),
-                     stop_price=_opt_float(row.get("stopPrice")),
-                     fill_volume=int(row.get("fillVolume") or 0))
-    except (KeyError, TypeError, ValueError) as e:
-        log.warning("skipping unreadable order row: %r", e)
-        return None
+def order(r: Any) -> Order:
+    row = _row(OrderPayload, "Order/searchOpen", r)
+    return Order(account_id=row.accountId, id=row.id, contract_id=row.contractId, status=row.status,
+                 type=row.type, side=row.side, size=row.size, limit_price=row.limitPrice,
+                 stop_price=row.stopPrice, fill_volume=row.fillVolume or 0)
 
 
-def account(row: Any) -> AccountInfo | None:
-    try:
-        if not isinstance(row, dict):
-            raise TypeError(f"expected an object, got {type(row).__name__}")
-        return AccountInfo(int(row["id"]), str(row["name"]), float(row.get("balance") or 0.0),
-                           bool(row["canTrade"]))
-    except (KeyError, TypeError, ValueError) as e:
-        log.warning("skipping unreadable account row: %r", e)
-        return None
+def account(r: Any) -> AccountInfo:
+    row = _row(AccountPayload, "Account/search", r)
+    return AccountInfo(row.id, row.name, row.balance, row.canTrade)
 
 
 def contract(contract_id: str, row: Any) -> Contract:
@@ -80,11 +85,13 @@ def contract(contract_id: str, row: Any) -> Contract:
     cid = str(row.get("id") or contract_id)
     name = str(row.get("name") or "")
     try:
+        if isinstance(row.get("tickSize"), bool) or isinstance(row.get("tickValue"), bool):
+            raise TypeError("a boolean is not a tick size/value")
         tick_size, tick_value = float(row["tickSize"]), float(row["tickValue"])
-    except (KeyError, TypeError, ValueError) as e:
+    except (KeyError, TypeError, ValueError, OverflowError) as e:
         raise UnknownContractError(f"{contract_id}: no tick size/value ({e!r})") from None
-    if tick_size <= 0 or tick_value <= 0:
-        raise UnknownContractError(f"{contract_id}: tick size/value must be positive")
+    if not (0 < tick_size < math.inf and 0 < tick_value < math.inf):
+        raise UnknownContractError(f"{contract_id}: tick size/value must be positive and finite")
     root = _root(name, cid)
     if root is None:
         raise UnknownContractError(f"{contract_id}: cannot tell the product from {name!r}")
@@ -99,7 +106,3 @@ def _root(name: str, contract_id: str) -> str | None:
         except ValueError:
             continue
     return None
-
-
-def _opt_float(v: Any) -> float | None:
-    return None if v is None else float(v)

@@ -2,12 +2,14 @@
 
 The SDK runs each callback as its own task; with nothing awaited inside, they still run in arrival order.
 Receive time comes from the injected clock (quotes are timestamped on receipt; user events carry their own
-gateway timestamps where present). Malformed payloads are logged and skipped, never raised: an exception
-here would only be swallowed by the SDK anyway.
+gateway timestamps where present). A payload that fails strict parsing (``payloads.py``) is never valued:
+it goes to the same sink as a :class:`RejectedPayload` (secrets masked), in order with the account's events,
+so the daemon journals it, alerts and reconciles. Nothing is raised here: the SDK would swallow it anyway.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
@@ -15,20 +17,19 @@ from datetime import datetime
 from typing import Any
 
 from risk_manager.broker.projectx.logs import scrub
-from risk_manager.broker.stream import EventSink
-from risk_manager.clock.clock import Clock
-from risk_manager.domain.events import (
-    AccountEvent,
-    Event,
-    MalformedEvent,
+from risk_manager.broker.projectx.payloads import (
     parse_account,
     parse_order,
     parse_position,
     parse_quote,
     parse_trade,
 )
+from risk_manager.broker.stream import EventSink, RejectedPayload
+from risk_manager.clock.clock import Clock
+from risk_manager.domain.events import AccountEvent, Event, MalformedEvent
 
 log = logging.getLogger(__name__)
+RAW_CHARS = 1000  # how much of a rejected payload is kept
 Callback = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
 Parser = Callable[[Any, datetime], Event]
 USER_PARSERS: dict[str, Parser] = {
@@ -49,7 +50,7 @@ class Dispatch:
         self._monotonic = monotonic
         self.last_quote = monotonic()
         self.last_user_event = monotonic()
-        self.skipped = 0  # malformed payloads seen (tests and diagnostics)
+        self.skipped = 0  # malformed payloads rejected (tests and diagnostics)
         self.delivered = 0
 
     def callbacks(self, account_id: int) -> dict[str, Callback]:
@@ -65,7 +66,7 @@ class Dispatch:
             try:
                 event = parser(data, self._clock.now())
             except MalformedEvent as e:
-                self._skip(name, data, e)
+                self._skip(name, account_id, data, e)
                 return
             # SubscribeAccounts covers every account: each link passes on only its own.
             if isinstance(event, AccountEvent) and event.account_id != account_id:
@@ -82,21 +83,31 @@ class Dispatch:
                 raise MalformedEvent("quote callback: expected an object")
             event = parse_quote(data.get("contract_id"), data.get("data"), self._clock.now())
         except MalformedEvent as e:
-            self._skip("quote_update", data, e)
+            self._skip("quote_update", None, data, e)
             return
         self._deliver(event)
 
-    def _deliver(self, event: Event) -> None:
+    def _deliver(self, event: Event | RejectedPayload) -> None:
         try:
             self._on_event(event)
             self.delivered += 1
         except Exception:  # the sink only enqueues; if it breaks, say so loudly but keep the hub alive
             log.exception("event sink failed for %s", type(event).__name__)
 
-    def _skip(self, name: str, data: Any, e: Exception) -> None:
+    def _skip(self, name: str, account_id: int | None, data: Any, e: Exception) -> None:
         self.skipped += 1
-        log.warning("skipping malformed %s payload (%s): %s", name, e, scrub(repr(data))[:300])
+        raw = scrub(_text(data))[:RAW_CHARS]
+        log.error("rejected malformed %s payload (%s): %s", name, e, raw[:300])
+        self._deliver(RejectedPayload(self._clock.now(), name, account_id, str(e), raw))
 
     def reset_quote_clock(self) -> None:
         """Start the quote-silence timer afresh (new subscription, rebuilt hubs)."""
         self.last_quote = self._monotonic()
+
+
+def _text(data: Any) -> str:
+    """The payload as JSON text when it is JSON-like (what the gateway sent), else its repr."""
+    try:
+        return json.dumps(data, separators=(",", ":"), default=repr)[:RAW_CHARS * 2]
+    except (TypeError, ValueError, RecursionError):
+        return repr(data)[:RAW_CHARS * 2]
