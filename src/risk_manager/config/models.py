@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
+from risk_manager.config.merge import merge_account_rules
 from risk_manager.config.rules import RulesConfig, drop_null_sections
 from risk_manager.config.rules_base import field_error
 from risk_manager.config.schedule import ScheduleConfig
@@ -32,7 +33,8 @@ class AccountConfig(StrictModel):
     """One protected account, by its ProjectX account name (resolved to an id at start-up)."""
 
     name: Annotated[str, BeforeValidator(_int_to_str)] = Field(min_length=1)
-    # Reserved for per-account rule overrides: accepted and validated, NOT YET APPLIED.
+    # This account's rules: its `rules:` deep-merged over the top-level ones (SPEC §7b); None = the
+    # top-level rules as they are.
     rules: RulesConfig | None = None
 
 
@@ -105,7 +107,7 @@ class Config(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_nulls(cls, data: Any) -> Any:
-        return drop_null_sections(data, cls.model_fields)
+        return merge_account_rules(drop_null_sections(data, cls.model_fields))
 
     @model_validator(mode="after")
     def _unique_accounts(self) -> Self:
@@ -121,3 +123,14 @@ class Config(StrictModel):
             if account.name == name:
                 return account
         raise KeyError(name)
+
+    def rules_for(self, name: str) -> RulesConfig:
+        """The rules that protect account ``name``: its merged rules, else the top-level ones."""
+        for account in self.accounts:
+            if account.name == name and account.rules is not None:
+                return account.rules
+        return self.rules
+
+    def rule_sets(self) -> dict[str, RulesConfig]:
+        """Account name -> its rules, for every configured account."""
+        return {account.name: self.rules_for(account.name) for account in self.accounts}

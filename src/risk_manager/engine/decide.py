@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from risk_manager.domain.events import Event, OrderEvent, PositionEvent
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.actions import Action, merge
+from risk_manager.rules._week import next_week_start
 from risk_manager.rules.base import LockoutSpec, Violation
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
 
@@ -65,6 +66,8 @@ class Decider:
             return self.e.td.next_reset(at)
         if spec.until == "session_start" and self.e.session is not None:
             return self.e.session.next_start(at)
+        if spec.until == "week":
+            return next_week_start(self.e.td, at)
         return None  # condition
 
     def _lockout(self, st: AccountState, v: Violation, at: datetime, now: datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .backup import BackupMixin
+from .figures import FiguresMixin
 from .journal import JournalMixin
 from .lockouts import LockoutsMixin
 from .logs import LogsMixin
@@ -10,7 +11,7 @@ from .timers import TimersMixin
 from .trades import TradesMixin
 
 
-class Store(LockoutsMixin, TimersMixin, TradesMixin, JournalMixin, LogsMixin, BackupMixin):
+class Store(LockoutsMixin, TimersMixin, TradesMixin, JournalMixin, LogsMixin, BackupMixin, FiguresMixin):
     """SQLite-backed state of the daemon (SPEC §10): lockouts, timers, seen trades, reset log, journal,
     clock events, admin audit and a small key/value table.
 
