@@ -106,6 +106,7 @@ class Daemon:
         self.pipeline = Pipeline(engine, self.executor, self.journal, self.writer, self.clock,
                                  conn.broker.contract, self.quotes.changed, self.timer.poke)
         steps.add_accounts(self.accounts)
+        await steps.seed_weeks()
         self.pipeline.start()
         self.timer.start(first_daily=steps.first_backup_due(now))
         await conn.stream.start(self.accounts, self.pipeline.on_event, self.link.on_state, self._reconnected)
