@@ -88,4 +88,4 @@ def test_config_rejects_inconsistent_values_with_file_and_line(values: str, prob
             f"drawdown: 2000, {values}}}\n")
     with pytest.raises(ConfigError) as e:
         load_config_text(text, "cfg.yaml")
-    assert [str(p) for p in e.value.problems][0].startswith(problem)
+    assert str(e.value.problems[0]).startswith(problem)
