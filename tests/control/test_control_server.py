@@ -175,3 +175,16 @@ async def test_requests_from_non_loopback_peers_are_rejected(peer: str, status: 
         return web.json_response({"ok": True})
 
     assert (await guard(request, handler)).status == status
+
+
+async def test_trader_self_lock_needs_no_password_and_is_audited(http: httpx.AsyncClient,
+                                                                backend: FakeBackend) -> None:
+    r = await http.post("/v1/trader/lock", json={"duration": "30m", "flatten": True})
+    assert r.status_code == 200 and r.json()["locks"][0]["rule"] == "self_lockout"
+    assert backend.locks == [(None, "30m", True)]
+    assert backend.audits[-1][1:3] == ("self_lock", True) and "30m + flatten" in backend.audits[-1][3]
+    bad = [({"duration": "30m", "account": "NOPE"}, 404), ({"duration": "soon"}, 400),
+           ({"duration": 30}, 400), ({"duration": "30m", "flatten": "yes"}, 400), ({}, 400)]
+    for body, status in bad:
+        assert (await http.post("/v1/trader/lock", json=body)).status_code == status, body
+    assert len(backend.locks) == 1

@@ -50,6 +50,7 @@ class ControlServer:
         self.app.router.add_post("/v1/admin/reload", self._reload)
         self.app.router.add_post("/v1/admin/stop", self._stop)
         self.app.router.add_post("/v1/trader/clock", self._clock)
+        self.app.router.add_post("/v1/trader/lock", self._self_lock)
 
     @property
     def url(self) -> str:
@@ -118,6 +119,29 @@ class ControlServer:
         except ValueError as e:
             return error(400, str(e))
         return web.json_response({"ok": True, "account": account, "kind": kind})
+
+    async def _self_lock(self, request: web.Request) -> web.Response:
+        """The trader's own lockout: the one write the trader has, and it only strengthens protection
+        (nothing can shorten or lift a lockout), so it needs no password."""
+        client = request.remote or "?"
+        if self.clock_limiter.retry_after(client) is not None:
+            return error(429, "too many requests")
+        self.clock_limiter.failure(client)  # counts every call, not only failures
+        body = await _body(request)
+        account, duration, flatten = body.get("account"), body.get("duration"), body.get("flatten", False)
+        if (account is not None and not isinstance(account, str)) or not isinstance(duration, str) \
+                or not isinstance(flatten, bool):
+            return error(400, 'send {"duration": "30m" | "until_reset", "flatten": bool, "account": NAME?}')
+        try:
+            locks = self.backend.self_lock(account, duration, flatten)
+        except KeyError as e:
+            return error(404, f"unknown or not yet monitored account {e.args[0]!r}")
+        except ValueError as e:
+            return error(400, f"duration: {e}")
+        self._audit(f"trader@{client}", "self_lock", True,
+                    f"{duration}{' + flatten' if flatten else ''}: " + ", ".join(
+                        f"{x['account']} until {x['until']}" for x in locks))
+        return web.json_response({"locks": locks})
 
     # ---- admin endpoints -------------------------------------------------------------------------
     async def _reload(self, request: web.Request) -> web.Response:

@@ -14,6 +14,7 @@ from risk_manager.daemon.selftest import run_self_test
 if TYPE_CHECKING:
     from risk_manager.control.server import ControlServer
     from risk_manager.daemon.runtime import Daemon
+    from risk_manager.engine.actions import Action
 
 log = logging.getLogger("risk_manager.daemon")
 
@@ -34,7 +35,7 @@ async def start_control(d: Daemon) -> ControlServer | None:
                             link_state=lambda: str(d.link.state) if d.link is not None else "CONNECTING",
                             protected=d.protected.is_set, request_stop=d.stop_requested.set,
                             config_path=d.opts.config_path, apply_config=d.apply_config,
-                            started_at=d.clock.now())
+                            started_at=d.clock.now(), after_lock=lambda actions: after_self_lock(d, actions))
     server = ControlServer(backend, cfg.control_host, port, admin_hash_path(d.opts.data_dir))
     try:
         await server.start()
@@ -44,6 +45,15 @@ async def start_control(d: Daemon) -> ControlServer | None:
         return None
     log.info("control API on %s", server.url)
     return server
+
+
+def after_self_lock(d: Daemon, actions: list[Action]) -> None:
+    """A self-lock was recorded: send its records now, flatten if the trader asked, wake the timer."""
+    if actions and d.executor is not None:
+        d.executor.submit(actions)
+    d.journal.dispatch()
+    if d.timer is not None:
+        d.timer.poke()
 
 
 async def apply_config(d: Daemon, new: Config) -> None:

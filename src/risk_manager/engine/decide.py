@@ -15,6 +15,8 @@ from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scop
 if TYPE_CHECKING:
     from risk_manager.engine.engine import Engine
 
+SELF_LOCKOUT = "self_lockout"  # the journal's rule name for the trader's own lockout
+
 
 class Decider:
     def __init__(self, engine: Engine) -> None:
@@ -86,18 +88,22 @@ class Decider:
             if until is not None:
                 e._arm_unlock(rec)
 
+    def self_lock(self, st: AccountState, at: datetime, spec: LockoutSpec, message: str,
+                  flatten: bool) -> list[Action]:
+        """The trader's own lockout (SPEC §7b): recorded only when it is new or ends later than the one in
+        force (an extension is a new lockout record; nothing is shortened or lifted); ``flatten`` is
+        honoured either way. No violation record: nothing was violated."""
+        self._lockout(st, Violation(SELF_LOCKOUT, message, lockout=spec), at, at)
+        if not flatten:
+            return []
+        return self._act(st, at, self._fresh(st, [Violation(SELF_LOCKOUT, message, action="flatten")], None))
+
     def decide(self, st: AccountState, at: datetime, now: datetime, violations: list[Violation],
                kills: list[Violation], projected: dict[str, int] | None = None) -> list[Action]:
         if not violations and not kills:
             return []
         e = self.e
-        pending = self.pending.setdefault(st.account_id, set())
-        expected = self.expected.get(st.account_id)
-        if expected:
-            projected = {**expected, **(projected or {})}
-        plan = merge(st.account_id, st, kills + violations, projected)
-        blocked = "flatten" in pending
-        fresh = [a for a in plan if a.key not in pending and not (blocked and a.kind != "modify_stop")]
+        fresh = self._fresh(st, kills + violations, projected)
         for v in violations:
             # An action-only violation with nothing left to do (already done or in flight) is not news.
             if v.lockout is not None or v.action is None or fresh:
@@ -106,10 +112,24 @@ class Decider:
         for v in violations:
             if v.lockout is not None:
                 self._lockout(st, v, at, now)
+        return self._act(st, at, fresh)
+
+    def _fresh(self, st: AccountState, violations: list[Violation],
+               projected: dict[str, int] | None) -> list[Action]:
+        pending = self.pending.setdefault(st.account_id, set())
+        expected = self.expected.get(st.account_id)
+        if expected:
+            projected = {**expected, **(projected or {})}
+        plan = merge(st.account_id, st, violations, projected)
+        blocked = "flatten" in pending
+        return [a for a in plan if a.key not in pending and not (blocked and a.kind != "modify_stop")]
+
+    def _act(self, st: AccountState, at: datetime, fresh: list[Action]) -> list[Action]:
+        pending = self.pending.setdefault(st.account_id, set())
         for a in fresh:
             pending.add(a.key)
-            e.journal.write(self._action_record(st, at, a))
-        return [] if e.make.dry_run else fresh
+            self.e.journal.write(self._action_record(st, at, a))
+        return [] if self.e.make.dry_run else fresh
 
     def _action_record(self, st: AccountState, at: datetime, a: Action) -> dict[str, object]:
         m = self.e.make

@@ -5,10 +5,11 @@ returns actions for an executor). Replay, demo, simulator and live share it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from risk_manager.clock.deadlines import Deadline, DeadlineQueue
+from risk_manager.config import Duration
 from risk_manager.domain.contracts import ContractBook
 from risk_manager.domain.events import AccountEvent, Event, PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.domain.marks import MarkMode
@@ -21,7 +22,15 @@ from risk_manager.engine.lockbook import LockBook, LockoutStore
 from risk_manager.engine.records import JournalWriter, RecordMaker
 from risk_manager.engine.ruleset import RuleSet
 from risk_manager.engine.warnings import WarningTracker
-from risk_manager.rules.base import Rule, RuleContext, SessionLike, TimerEvent, TradingDayLike, Violation
+from risk_manager.rules.base import (
+    LockoutSpec,
+    Rule,
+    RuleContext,
+    SessionLike,
+    TimerEvent,
+    TradingDayLike,
+    Violation,
+)
 from risk_manager.store.records import LockoutRecord
 
 Payload = tuple[Any, ...]
@@ -144,6 +153,21 @@ class Engine:
         for rule in self.rules_of(st.name).release:
             if self.locks.has_rule(st.name, rule.name) and rule.releases(event, ctx):
                 self._unlock(st.name, rule.name, "account", event.at)
+
+    def self_lock(self, account: str, at: datetime, duration: Duration,
+                  flatten: bool = False) -> list[Action]:
+        """The trader locks himself out (SPEC §7b): for ``duration`` (a cooldown) or ``until_reset`` (hard).
+        Only ever strengthens: a shorter one than the lockout in force records nothing. KeyError for an
+        account this engine does not watch."""
+        aid = self.account_id(account)
+        if aid is None:
+            raise KeyError(account)
+        seconds = duration.seconds
+        spec = (LockoutSpec("hard", "reset") if duration.until_reset or seconds is None
+                else LockoutSpec("cooldown", "duration", duration=timedelta(seconds=seconds)))
+        text = "until reset" if spec.until == "reset" else f"for {duration}"
+        message = f"the trader locked himself out {text}" + (" and asked to flatten" if flatten else "")
+        return self.decider.self_lock(self.states[aid], at, spec, message, flatten)
 
     # ---- deadlines -------------------------------------------------------------------------------
     def next_deadline(self) -> Deadline[Payload] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from risk_manager.broker.paper import PaperRejection
-from risk_manager.config import Config
+from risk_manager.config import Config, Duration
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.engine.records import Record
@@ -82,6 +82,12 @@ class Replay(PaperLoop):
                 b.close_position(self._account(step), catalogue_contract(str(d["symbol"])).id)
             elif step.do == "can_trade":
                 b.set_can_trade(self._account(step), bool(d["value"]))
+            elif step.do == "self_lock":  # without `account`: every account of the scenario
+                names = [str(d["account"])] if "account" in d else list(self.accounts)
+                for name in names:
+                    self._account(Step(step.line, step.at, step.do, {"account": name}))
+                    self.execute(self.engine.self_lock(name, step.at, Duration(str(d["duration"])),
+                                                       bool(d.get("flatten", False))))
         except PaperRejection as e:
             self.rejections.append(f"line {step.line}: {step.do} rejected: {e.message}")
 

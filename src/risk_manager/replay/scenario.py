@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from risk_manager.config import Duration
 from risk_manager.domain.contracts import PRODUCTS
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -18,6 +19,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "modify": ("id",),
     "close": ("symbol",),
     "can_trade": ("value",),
+    "self_lock": ("duration",),
     "end": (),
 }
 _ORDER_TYPES = {"market", "limit", "stop", "stop_limit"}
@@ -57,6 +59,13 @@ def _check(do: str, d: dict[str, Any]) -> str | None:
             return f"order: {d['type']} needs a numeric 'limit'"
         if d["type"] in ("stop", "stop_limit") and not isinstance(d.get("stop"), int | float):
             return f"order: {d['type']} needs a numeric 'stop'"
+    if do == "self_lock":
+        try:
+            Duration(str(d["duration"]))
+        except ValueError as e:
+            return f"self_lock: duration {e}"
+        if not isinstance(d.get("flatten", False), bool):
+            return "self_lock: flatten must be true or false"
     if do == "quote":
         for k in ("bid", "ask", "last"):
             if d.get(k) is not None and not isinstance(d[k], int | float):
