@@ -20,7 +20,8 @@ def lock(t: str, duration: str, flatten: bool = False) -> Rec:
 def test_self_lock_for_a_duration_is_a_cooldown_that_ends_on_its_own() -> None:
     recs = replay(config(RULES), day(lock("09:00:00", "30m")))
     (rec,) = of_type(recs, "lockout")
-    assert (rec["rule"], rec["kind"], rec["until"]) == ("self_lockout", "cooldown", "2026-11-20T09:30:00-06:00")
+    assert (rec["rule"], rec["kind"]) == ("self_lockout", "cooldown")
+    assert rec["until"] == "2026-11-20T09:30:00-06:00"
     assert [(r["at"], r["rule"]) for r in of_type(recs, "unlock")] == [
         ("2026-11-20T09:30:00-06:00", "self_lockout")]
     assert of_type(recs, "violation", "action") == []
