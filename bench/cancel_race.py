@@ -1,4 +1,4 @@
-"""How often the daemon cancels an over-limit entry order before it fills (max_contracts.count_working_orders).
+"""How often the daemon cancels an over-limit entry order before it fills (count_working_orders).
 
     uv run python bench/cancel_race.py [--trials 20] [--delays 0,1,2,5,10,20,50]
 
@@ -17,7 +17,6 @@ import asyncio
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from risk_manager.domain.contracts import catalogue_contract
@@ -46,8 +45,9 @@ def size(sim: SimServer, acct: int) -> int:
 async def settle(sim: SimServer, acct: int, within: float = 3.0) -> None:
     """Back to 4 MNQ, no working orders, market at 21000.00 / 21000.25."""
     sim.feed.set_price(MNQ, 21000.0, 21000.25, 21000.0)
-    end = time.monotonic() + within
-    while time.monotonic() < end and sim.broker.open_orders(acct):
+    for _ in range(int(within / 0.01)):  # bounded: leftovers are cancelled below
+        if not sim.broker.open_orders(acct):
+            break
         await asyncio.sleep(0.01)
     for o in sim.broker.open_orders(acct):
         sim.broker.cancel_order(acct, o.id)
