@@ -4,7 +4,7 @@ the reset that starts the next week's Monday trading day."""
 
 from __future__ import annotations
 
-from risk_manager.rules._common import EPS, daily_pnl, daily_pnl_triggers, fmt_money, quote_without_position
+from risk_manager.rules._common import EPS, PnlMemo, daily_pnl_triggers, fmt_money, quote_without_position
 from risk_manager.rules.base import EngineEvent, LockoutSpec, Rule, RuleContext, Violation
 
 _UNTIL_NEXT_WEEK = LockoutSpec("hard", "week")
@@ -16,13 +16,15 @@ class WeeklyPnlThreshold(Rule):
     def __init__(self, threshold: float | None, sign: int, include_unrealized: bool) -> None:
         self._threshold, self._sign, self._include = threshold, sign, include_unrealized
         self.triggers = daily_pnl_triggers(include_unrealized)
+        # today's figure of the event being judged, reused by utilization (the closing-fill correction)
+        self._today = PnlMemo(include_unrealized)
 
     def _week(self, event: EngineEvent | None, ctx: RuleContext) -> float:
         st = ctx.state
         before = 0.0
         if ctx.trading_day is not None:
             before = st.past_days.week_of(ctx.trading_day.label(ctx.now), st.pnl_basis == "net")
-        return before + daily_pnl(event, ctx, self._include)
+        return before + (self._today.now(ctx) if event is None else self._today.at_event(event, ctx))
 
     def evaluate(self, event: EngineEvent, ctx: RuleContext) -> list[Violation]:
         t = self._threshold
