@@ -148,7 +148,8 @@ class Pipeline:
             return  # left over from a dropped subscription: never values a position
         now = self.clock.now()
         try:
-            actions = self.engine.handle(event, now)
+            with self.journal.batch():  # one commit for every lockout this event starts
+                actions = self.engine.handle(event, now)
         except Exception:
             log.exception("the engine failed on %r", event)
             actions = []
