@@ -77,3 +77,16 @@ def test_reload_changes_one_accounts_rules_only() -> None:
     mc2 = engine.rules_of("PRAC-2").named("max_contracts")
     assert isinstance(mc1, MaxContracts) and isinstance(mc2, MaxContracts)
     assert (mc1.cfg.limit, mc2.cfg.limit) == (1, 5)
+
+
+def test_account_rules_follow_the_gateways_spelling_of_the_name() -> None:
+    # accounts resolve case-insensitively at start-up: the engine knows the gateway's spelling
+    config = load_config_text(CONFIG, "c.yaml")
+    engine = build_engine(config, Journal())
+    assert engine.rules_of("prac-1").named("daily_realized_loss") is None
+    assert config.rules_for("prac-1").max_contracts.limit == 2
+    lines = [at("08:30:00", "account", name="prac-1", balance=50000, canTrade=True),
+             at("08:30:00", "quote", symbol="MNQ", bid=21000.0, ask=21000.25),
+             order("08:31:00", "prac-1", "a", "buy", 4), at("09:00:00", "end")]
+    acts = of_type(replay(CONFIG, lines), "action")
+    assert [(r["account"], r["to"]) for r in acts] == [("prac-1", 2)]

@@ -126,8 +126,9 @@ class Config(StrictModel):
 
     def rules_for(self, name: str) -> RulesConfig:
         """The rules that protect account ``name``: its merged rules, else the top-level ones."""
+        key = name.casefold()  # the gateway's spelling may differ in case (accounts resolve casefolded)
         for account in self.accounts:
-            if account.name == name and account.rules is not None:
+            if account.name.casefold() == key and account.rules is not None:
                 return account.rules
         return self.rules
 

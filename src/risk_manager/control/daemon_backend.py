@@ -80,14 +80,17 @@ class DaemonBackend:
 
     def self_lock(self, account: str | None, duration: str, flatten: bool) -> list[Json]:
         length = Duration(duration)  # ValueError: the server answers 400
-        names = [a.name for a in self.config.accounts]
-        if account is not None and account not in names:
+        # the engine knows each account by the gateway's spelling of its name (resolved casefolded)
+        watched = {st.name.casefold(): st.name for st in self.engine.states.values()}
+        wanted = [account] if account is not None else [a.name for a in self.config.accounts]
+        configured = {a.name.casefold() for a in self.config.accounts}
+        if account is not None and account.casefold() not in configured:
             raise KeyError(account)
+        if any(w.casefold() not in watched for w in wanted):
+            raise KeyError(next(w for w in wanted if w.casefold() not in watched))  # not resolved yet
         now = self.clock_source.now()
         out = []
-        for name in [account] if account is not None else names:
-            if self.engine.account_id(name) is None:
-                raise KeyError(name)  # configured but not resolved yet (start-up): nothing to lock
+        for name in (watched[w.casefold()] for w in wanted):
             before = self._self_lock_of(name)
             actions = self.engine.self_lock(name, now, length, flatten)
             self.after_lock(actions)

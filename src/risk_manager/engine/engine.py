@@ -70,11 +70,12 @@ class Engine:
         the sets of the accounts (by name) that have their own (SPEC §7b)."""
         self.rules = rules
         self._default = RuleSet(rules)
-        self._sets = {name: RuleSet(r) for name, r in (per_account or {}).items()}
+        # by name as the gateway spells it may differ in case from the config (accounts resolve casefolded)
+        self._sets = {name.casefold(): RuleSet(r) for name, r in (per_account or {}).items()}
 
     def rules_of(self, account: str) -> RuleSet:
-        """The rules protecting the account named ``account``."""
-        return self._sets.get(account, self._default)
+        """The rules protecting the account named ``account`` (case-insensitive, as accounts resolve)."""
+        return self._sets.get(account.casefold(), self._default) if self._sets else self._default
 
     def add_account(self, account_id: int, name: str) -> AccountState:
         st = AccountState(account_id, name, self.book, self.pnl_basis, self.mark_mode)
@@ -108,7 +109,7 @@ class Engine:
         for st in self.states.values():
             if st.apply_quote(event) is None:
                 continue  # nothing of this account is valued at this price
-            rules = sets[st.name].quote if sets and st.name in sets else default
+            rules = sets.get(st.name.casefold(), self._default).quote if sets else default
             violations = run_rules(self, rules, event, RuleContext(at, st, delta, session, td))
             if violations:
                 out += self.decider.decide(st, at, now or at, violations, [])
