@@ -87,3 +87,22 @@ def test_lockouts_of_one_batch_are_durable_together_when_it_ends(tmp_path: Path)
     journal.write(rec(20, "lockout"))  # outside a batch: at once, as before
     assert len(flushes) == 2
     writer.close()
+
+
+def test_lockouts_added_in_a_batch_are_stored_in_one_transaction_at_its_end(tmp_path: Path) -> None:
+    from risk_manager.engine.lockbook import LockBook
+    from risk_manager.store.records import LockoutRecord
+
+    at = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    store = Store.open(tmp_path / "l.db")
+    calls: list[int] = []
+    real = store.put_lockouts
+    store.put_lockouts = lambda recs: (calls.append(len(recs)), real(recs))[1]  # type: ignore[method-assign]
+    book = LockBook(store)
+    with book.batch():
+        for i in range(20):
+            assert book.add(LockoutRecord(f"ACC-{i}", "daily_realized_loss", "account", "hard", None, "r", at))
+        assert store.active_lockouts() == [] and book.is_locked("ACC-3")  # in force at once, stored at the end
+        book.remove("ACC-5", "daily_realized_loss", "account")
+    assert calls == [19]
+    assert sorted(r.account for r in store.active_lockouts()) == sorted(f"ACC-{i}" for i in range(20) if i != 5)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Protocol
 
@@ -10,6 +12,7 @@ from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scop
 
 class LockoutStore(Protocol):
     def put_lockout(self, rec: LockoutRecord) -> LockoutRecord: ...
+    def put_lockouts(self, recs: list[LockoutRecord]) -> None: ...
     def delete_lockout(self, account: str, rule: str, scope: str) -> bool: ...
 
 
@@ -24,6 +27,22 @@ class LockBook:
     def __init__(self, store: LockoutStore | None = None) -> None:
         self._store = store
         self._by_account: dict[str, dict[tuple[str, str], LockoutRecord]] = {}
+        self._deferred: list[LockoutRecord] | None = None  # inside batch(): persisted at its end
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Persist the lockouts added inside in one transaction at the end (one event locking many
+        accounts pays one fsync, not one each); the caller acts on them only after the block."""
+        if self._deferred is not None:
+            yield
+            return
+        self._deferred = []
+        try:
+            yield
+        finally:
+            recs, self._deferred = self._deferred, None
+            if recs and self._store is not None:
+                self._store.put_lockouts(recs)
 
     def active(self, account: str) -> list[LockoutRecord]:
         return list(self._by_account.get(account, {}).values())
@@ -59,7 +78,9 @@ class LockBook:
         old = book.get(key)
         if old is not None and not _ends_later(rec.until, old.until):
             return False
-        if self._store is not None:
+        if self._deferred is not None:
+            self._deferred.append(rec)  # persisted when the batch ends, still before any broker call
+        elif self._store is not None:
             self._store.put_lockout(rec)  # persisted before any broker call is made for it
         book[key] = rec
         return True
@@ -69,6 +90,9 @@ class LockBook:
 
     def remove(self, account: str, rule: str, scope: str) -> LockoutRecord | None:
         rec = self._by_account.get(account, {}).pop((rule, scope), None)
+        if rec is not None and self._deferred:
+            key = (account, rule, scope)
+            self._deferred = [r for r in self._deferred if (r.account, r.rule, r.scope) != key]
         if rec is not None and self._store is not None:
             self._store.delete_lockout(account, rule, scope)
         return rec
