@@ -101,8 +101,11 @@ def test_lockouts_added_in_a_batch_are_stored_in_one_transaction_at_its_end(tmp_
     book = LockBook(store)
     with book.batch():
         for i in range(20):
-            assert book.add(LockoutRecord(f"ACC-{i}", "daily_realized_loss", "account", "hard", None, "r", at))
-        assert store.active_lockouts() == [] and book.is_locked("ACC-3")  # in force at once, stored at the end
+            rec = LockoutRecord(f"ACC-{i}", "daily_realized_loss", "account", "hard", None, "r", at)
+            assert book.add(rec)
+        # in force at once, stored at the end
+        assert store.active_lockouts() == [] and book.is_locked("ACC-3")
         book.remove("ACC-5", "daily_realized_loss", "account")
     assert calls == [19]
-    assert sorted(r.account for r in store.active_lockouts()) == sorted(f"ACC-{i}" for i in range(20) if i != 5)
+    stored = sorted(r.account for r in store.active_lockouts())
+    assert stored == sorted(f"ACC-{i}" for i in range(20) if i != 5)
