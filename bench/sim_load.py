@@ -115,7 +115,7 @@ async def main(args: argparse.Namespace) -> None:
         async with aiohttp.ClientSession(trust_env=False) as http:
             async with http.post(f"{base}/api/Auth/loginKey", json={"userName": "b", "apiKey": KEY}) as r:
                 token = (await r.json())["token"]
-            async with http.post(f"{base}/api/Contract/available", json={"live": False},
+            async with http.post(f"{base}/api/Contract/available", json={"live": True},
                                  headers={"Authorization": f"Bearer {token}"}) as r:
                 contracts = (await r.json())["contracts"]
             await setup_accounts(http, base, contracts, args.accounts)

@@ -124,7 +124,10 @@ def test_working_orders_fill_oldest_first_across_accounts(paper: PaperBroker, ac
 def test_unknown_contract_and_bad_requests_are_rejected(paper: PaperBroker, acct: int) -> None:
     cases: list[tuple[dict[str, Any], int, str]] = [
         (dict(contract_id="CON.F.US.XXX.Z26", type=OrderType.MARKET), 8, "contract not found"),
-        (dict(type=OrderType.TRAILING_STOP), 2, "unsupported order type"),
+        (dict(type=OrderType.UNKNOWN), 2, "unsupported order type"),
+        (dict(type=OrderType.TRAILING_STOP), 2, "trail price required"),
+        (dict(type=OrderType.LIMIT, limit_price=20000.1), 2,
+         "limit price 20000.1 is not a multiple of the tick size 0.25"),
         (dict(type=OrderType.MARKET, size=0), 2, "invalid size"),
         (dict(type=OrderType.LIMIT), 2, "limit price required"),
         (dict(type=OrderType.STOP_LIMIT, limit_price=1.0), 2, "stop price required"),

@@ -76,7 +76,7 @@ def test_live_sections(extra: str, expected: str) -> None:
             "gateway: {api_url: 'http://127.0.0.1:8765/api'}",
             "gateway.api_url: https://api.topstepx.com/api -> http://127.0.0.1:8765/api",
         ),
-        ("daemon: {control_port: 9000}", "daemon.control_port: 8787 -> 9000"),
+        ("daemon: {control_socket: /run/rm.sock}", "daemon.control_socket: null -> /run/rm.sock"),
         ("secrets_file: /etc/rm/secrets.env", "secrets_file: null -> /etc/rm/secrets.env"),
     ],
 )

@@ -33,7 +33,7 @@ def test_minimal_config_gets_the_spec_defaults() -> None:
     assert schedule.calendar == "cme_equity"
     assert (schedule.holidays, schedule.early_closes) == ([], {})
     assert config.notifications.discord_webhook is None and config.notifications.telegram is None
-    assert (config.daemon.control_host, config.daemon.control_port) == ("127.0.0.1", 8787)
+    assert (config.daemon.control_socket, config.daemon.admin_group) == (None, None)
     assert config.daemon.data_dir is None and config.secrets_file is None
 
 
@@ -100,23 +100,21 @@ def test_bad_schedules(schedule: str, expected: str) -> None:
     assert len(found) == 1 and expected in found[0], found
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.53", "::1", "localhost", "LOCALHOST"])
-def test_control_host_loopback_accepted(host: str) -> None:
-    assert DaemonConfig(control_host=host).control_host in {host, "localhost"}
+@pytest.mark.parametrize("key", ["control_host: 127.0.0.1", "control_port: 8787"])
+def test_there_is_no_tcp_control_port_to_configure(key: str) -> None:
+    found = problems(MINIMAL + f"daemon:\n  {key}\n")
+    assert len(found) == 1 and f"daemon.{key.split(':')[0]}" in found[0], found
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.5", "::", "example.com", ""])
-def test_control_host_must_be_loopback(host: str) -> None:
-    found = problems(MINIMAL + f"daemon:\n  control_host: '{host}'\n")
-    assert found == [
-        "cfg.yaml:4: daemon.control_host: must be a loopback address (127.0.0.1, ::1 or localhost)"
-    ]
+def test_admin_group_is_a_group_name() -> None:
+    assert DaemonConfig(admin_group="riskadmins").admin_group == "riskadmins"
+    found = problems(MINIMAL + "daemon:\n  admin_group: 'wheel; rm -rf /'\n")
+    assert len(found) == 1 and "daemon.admin_group" in found[0], found
 
 
 @pytest.mark.parametrize(
     ("section", "expected"),
     [
-        ("daemon: {control_port: 70000}", "cfg.yaml:3: daemon.control_port: must be <= 65535"),
         (
             "gateway: {api_url: 'api.topstepx.com'}",
             "cfg.yaml:3: gateway.api_url: must be an http:// or https://",

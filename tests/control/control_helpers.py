@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from risk_manager.config import Config, load_config_text
+from risk_manager.control.peer import AdminPolicy, Peer
 from risk_manager.control.server import ControlServer
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderStatus, OrderType, PositionType, Side
@@ -121,13 +122,21 @@ class FakeBackend:
         self.audits.append((actor, action, ok, detail))
 
 
+class NoAdmins(AdminPolicy):
+    """Nobody is an admin, not even root: how the server treats a trader's uid, testable in-process."""
+
+    def is_admin(self, peer: Peer) -> bool:
+        return False
+
+
 @contextmanager
-def server_thread(backend: Any, hash_path: Path, **kw: Any) -> Iterator[ControlServer]:
-    """A ControlServer on an ephemeral loopback port, served by a loop on another thread (so that
-    synchronous clients and CLI commands can call it from the test's thread)."""
+def server_thread(backend: Any, hash_path: Path, sock: Path | None = None,
+                  **kw: Any) -> Iterator[ControlServer]:
+    """A ControlServer on a socket next to ``hash_path`` (or ``sock``), served by a loop on another thread
+    (so that synchronous clients and CLI commands can call it from the test's thread)."""
     loop = asyncio.new_event_loop()
     started = threading.Event()
-    server = ControlServer(backend, "127.0.0.1", 0, hash_path, **kw)
+    server = ControlServer(backend, sock or hash_path.parent / "control.sock", hash_path, **kw)
 
     def run() -> None:
         asyncio.set_event_loop(loop)

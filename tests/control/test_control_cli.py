@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import stat
 from pathlib import Path
 from typing import Any
@@ -32,21 +31,22 @@ class EngineBackend(FakeBackend):
         self.cfg = config(FREQ)
         self.eng, _ = engine(self.cfg)
         open_long(self.eng, T0, 1)
+        self.snapshot()  # load the exchange calendar here, not inside the client's 5 s timeout
 
     def snapshot(self) -> dict[str, Any]:
         return build_snapshot(self.eng, self.cfg, "CONNECTED", later(2), started_at=T0, clocked_in={})
 
 
-def free_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"
+@pytest.fixture(autouse=True)
+def no_installed_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever this machine has in /etc/risk-manager, these tests see no installed service."""
+    monkeypatch.setenv("RISK_MANAGER_SERVICE_RECORD", str(tmp_path / "no-record.json"))
 
 
 def test_trader_status_json_and_text(tmp_path: Path) -> None:
     with server_thread(EngineBackend(), tmp_path / "admin.hash") as server:
-        as_json = runner.invoke(app, ["trader", "status", "--json", "--url", server.url])
-        text = runner.invoke(app, ["trader", "status", "--url", server.url])
+        as_json = runner.invoke(app, ["trader", "status", "--json", "--socket", server.endpoint])
+        text = runner.invoke(app, ["trader", "status", "--socket", server.endpoint])
     assert as_json.exit_code == 0, as_json.output
     snap = json.loads(as_json.stdout)
     assert snap["accounts"][0]["badge"] == "COOLDOWN" and snap["daemon"]["state"] == "PROTECTED"
@@ -57,22 +57,48 @@ def test_trader_status_json_and_text(tmp_path: Path) -> None:
     assert "006 trade_frequency_limit" in text.stdout and "1/1 trades this hour [COOLDOWN 28m]" in text.stdout
 
 
-def test_trader_status_says_not_monitored_and_exits_1() -> None:
-    url = free_url()
-    res = runner.invoke(app, ["trader", "status", "--url", url])
+def test_trader_status_says_not_monitored_and_exits_1(tmp_path: Path) -> None:
+    url = str(tmp_path / "control.sock")
+    res = runner.invoke(app, ["trader", "status", "--socket", url])
     assert res.exit_code == 1
     assert res.stdout.strip() == f"NOT MONITORED: the risk daemon is not reachable at {url}"
-    res = runner.invoke(app, ["trader", "status", "--json", "--url", url])
+    res = runner.invoke(app, ["trader", "status", "--json", "--socket", url])
     assert res.exit_code == 1 and json.loads(res.stdout)["daemon"]["state"] == "NOT_MONITORED"
     assert "NOT MONITORED" in res.stderr
 
 
-def test_url_comes_from_the_config_file(tmp_path: Path) -> None:
-    url = free_url()
+def test_socket_comes_from_the_config_file_or_its_data_dir(tmp_path: Path) -> None:
+    url = str(tmp_path / "elsewhere.sock")
     cfg = tmp_path / "c.yaml"
-    cfg.write_text(f"accounts: [{{name: A}}]\ndaemon: {{control_port: {url.rsplit(':', 1)[1]}}}\n")
+    cfg.write_text(f"accounts: [{{name: A}}]\ndaemon: {{control_socket: {url}}}\n")
     res = runner.invoke(app, ["trader", "status", "--config", str(cfg)])
     assert res.exit_code == 1 and url in res.stdout
+    cfg.write_text(f"accounts: [{{name: A}}]\ndaemon: {{data_dir: {tmp_path / 'd'}}}\n")
+    res = runner.invoke(app, ["trader", "status", "--config", str(cfg)])
+    assert res.exit_code == 1 and str(tmp_path / "d" / "control.sock") in res.stdout
+
+
+def test_commands_find_the_installed_service_by_its_record(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from risk_manager.service.record import InstallRecord
+
+    record = tmp_path / "service.json"
+    data = tmp_path / "var-lib"
+    record.write_text(InstallRecord(str(data), str(tmp_path / "run.sock"), "nobody", "/etc/x.yaml").render())
+    monkeypatch.setenv("RISK_MANAGER_SERVICE_RECORD", str(record))
+    res = runner.invoke(app, ["trader", "status"])
+    assert res.exit_code == 1 and str(tmp_path / "run.sock") in res.stdout
+    if os.geteuid() == 0:  # as root, set-password writes the hash the service user can read
+        data.mkdir()
+        os.chown(data, 65534, 65534)
+        res = runner.invoke(app, ["admin", "set-password"], input=f"{PASSWORD}\n{PASSWORD}\n")
+        assert res.exit_code == 0, res.output
+        st = (data / "admin.hash").stat()
+        assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (65534, 65534, 0o600)
+        assert "readable by nobody only" in res.stdout
+    os.chmod(record, 0o666)  # a record others could write is not trusted
+    res = runner.invoke(app, ["trader", "status"])
+    assert res.exit_code == 1 and str(tmp_path / "run.sock") not in res.stdout
 
 
 def test_trader_alone_opens_the_dashboard(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,16 +107,18 @@ def test_trader_alone_opens_the_dashboard(monkeypatch: pytest.MonkeyPatch) -> No
     opened: list[tuple[str, float]] = []
     monkeypatch.setattr(tui, "run_dashboard", lambda url, refresh: opened.append((url, refresh)))
     assert runner.invoke(app, ["trader"]).exit_code == 0
-    res = runner.invoke(app, ["trader", "dashboard", "--url", "http://127.0.0.1:9999/", "--refresh", "2"])
-    assert res.exit_code == 0 and opened == [("http://127.0.0.1:8787", 1.0), ("http://127.0.0.1:9999", 2.0)]
+    res = runner.invoke(app, ["trader", "dashboard", "--socket", "/run/x/c.sock", "--refresh", "2"])
+    assert res.exit_code == 0 and opened[1] == ("/run/x/c.sock", 2.0)
+    assert opened[0][0].endswith("/risk-manager/control.sock") and opened[0][1] == 1.0
 
 
 def test_trader_log_and_clock(tmp_path: Path) -> None:
     backend = FakeBackend()
     with server_thread(backend, tmp_path / "admin.hash") as server:
-        log = runner.invoke(app, ["trader", "log", "-n", "2", "--url", server.url])
-        clock = runner.invoke(app, ["trader", "clock", "in", "--account", "PRAC-2", "--url", server.url])
-        bad = runner.invoke(app, ["trader", "clock", "in", "--account", "NOPE", "--url", server.url])
+        at = ["--socket", server.endpoint]
+        log = runner.invoke(app, ["trader", "log", "-n", "2", *at])
+        clock = runner.invoke(app, ["trader", "clock", "in", "--account", "PRAC-2", *at])
+        bad = runner.invoke(app, ["trader", "clock", "in", "--account", "NOPE", *at])
     assert log.exit_code == 0 and log.stdout.splitlines() == [
         "09:01:00 PRAC-2 daily_realized_loss: warning at 80%",
         "09:02:00 PRAC-1 daily_realized_loss: warning at 80%"]
@@ -119,9 +147,9 @@ def test_set_password_writes_a_0600_argon2id_hash(tmp_path: Path) -> None:
 def test_admin_reload_and_stop_send_the_password_to_the_daemon(tmp_path: Path) -> None:
     backend = FakeBackend()
     with server_thread(backend, set_password(tmp_path, PASSWORD)) as server:
-        wrong = runner.invoke(app, ["admin", "reload", "--url", server.url], input="guess-guess\n")
-        ok = runner.invoke(app, ["admin", "reload", "--url", server.url], input=f"{PASSWORD}\n")
-        stop = runner.invoke(app, ["admin", "stop", "--url", server.url], input=f"{PASSWORD}\n")
+        wrong = runner.invoke(app, ["admin", "reload", "--socket", server.endpoint], input="guess-guess\n")
+        ok = runner.invoke(app, ["admin", "reload", "--socket", server.endpoint], input=f"{PASSWORD}\n")
+        stop = runner.invoke(app, ["admin", "stop", "--socket", server.endpoint], input=f"{PASSWORD}\n")
     assert wrong.exit_code == 1 and "wrong admin password" in wrong.stderr and backend.reloads == 1
     assert ok.exit_code == 0 and "rules.max_contracts.limit: 5 -> 3" in ok.stdout
     assert "applied live" in ok.stdout

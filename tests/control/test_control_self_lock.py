@@ -56,14 +56,15 @@ def test_cli_lock_asks_first_and_reports(tmp_path: Path) -> None:
     fake = FakeBackend()
     runner = CliRunner()
     with server_thread(fake, tmp_path / "admin.hash") as server:
-        refused = runner.invoke(app, ["trader", "lock", "30m", "--url", server.url], input="n\n")
+        refused = runner.invoke(app, ["trader", "lock", "30m", "--socket", server.endpoint], input="n\n")
         assert refused.exit_code == 1 and fake.locks == []
-        ok = runner.invoke(app, ["trader", "lock", "30m", "--flatten", "--url", server.url], input="y\n")
+        ok = runner.invoke(app, ["trader", "lock", "30m", "--flatten", "--socket", server.endpoint],
+                           input="y\n")
         assert ok.exit_code == 0, ok.output
         assert "PRAC-1: locked (cooldown) until 2026-11-20T09:30:00-06:00 — flattening" in ok.stdout
         yes = runner.invoke(app, ["trader", "lock", "until_reset", "-y", "--account", "PRAC-2",
-                                  "--url", server.url])
+                                  "--socket", server.endpoint])
         assert yes.exit_code == 0, yes.output
-        bad = runner.invoke(app, ["trader", "lock", "soon", "-y", "--url", server.url])
+        bad = runner.invoke(app, ["trader", "lock", "soon", "-y", "--socket", server.endpoint])
         assert bad.exit_code == 2
     assert fake.locks == [(None, "30m", True), ("PRAC-2", "until_reset", False)]

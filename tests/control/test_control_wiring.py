@@ -1,8 +1,9 @@
 """The wiring the daemon uses, end to end on one event loop: real engine + store + DaemonBackend +
-ControlServer, called over HTTP."""
+ControlServer, called over HTTP on its socket."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,7 @@ from control_helpers import T0, config, engine, later, open_long
 from risk_manager.clock import VirtualClock
 from risk_manager.config import Config
 from risk_manager.control import ControlServer, DaemonBackend, admin_hash_path, set_password
+from risk_manager.control.peer import Peer
 from risk_manager.store import Store
 
 PASSWORD = "correct horse battery"
@@ -34,10 +36,11 @@ async def test_daemon_wiring_over_http(tmp_path: Path) -> None:
                             request_stop=lambda: stop_requests.append(True), config_path=cfg_file,
                             apply_config=apply, started_at=T0)
     set_password(tmp_path, PASSWORD)
-    server = ControlServer(backend, "127.0.0.1", 0, admin_hash_path(tmp_path))
+    server = ControlServer(backend, tmp_path / "control.sock", admin_hash_path(tmp_path))
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=server.url, trust_env=False) as http:
+        transport = httpx.AsyncHTTPTransport(uds=server.endpoint)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
             status = (await http.get("/v1/status")).json()
             acct = status["accounts"][0]
             assert (acct["badge"], acct["lockouts"][0]["remaining_seconds"]) == ("COOLDOWN", 29 * 60)
@@ -54,8 +57,8 @@ async def test_daemon_wiring_over_http(tmp_path: Path) -> None:
     finally:
         await server.stop()
     assert len(applied) == 1 and stop_requests == [True]
+    me = Peer(os.geteuid(), os.getegid(), os.getpid()).describe()  # whatever "user" the client claimed
     assert [(e.actor, e.action, e.ok) for e in store.audit_tail(10)] == [
-        ("bob@127.0.0.1", "reload", False), ("alice@127.0.0.1", "reload", True),
-        ("unknown@127.0.0.1", "stop", True)]
+        (me, "reload", False), (me, "reload", True), (me, "stop", True)]
     assert [e.kind for e in store.clock_events("PRAC-1")] == ["in"]
     store.close()

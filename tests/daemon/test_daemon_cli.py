@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +22,17 @@ gateway: {api_url: "http://127.0.0.1:9/api", user_hub_url: "http://127.0.0.1:9/h
 rules:
   max_contracts: {enabled: true, limit: 2}
 """
+
+
+@pytest.fixture(autouse=True)
+def keep_umask() -> Iterator[None]:
+    """`run` sets the process umask to 027 (its files 0640); keep that from leaking into later tests."""
+    import os
+
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)
 
 
 def run(tmp_path: Path, text: str, env: dict[str, str]) -> tuple[int, str]:

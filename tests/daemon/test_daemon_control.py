@@ -19,11 +19,11 @@ from risk_manager.rules.max_contracts import MaxContracts
 async def test_status_reload_and_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paper, port, stream = paper_setup()
     d = Daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), connector(port, stream),
-               DaemonOptions(data_dir=tmp_path, policy=FAST, control_port=0))
+               DaemonOptions(data_dir=tmp_path, policy=FAST))
     await d.start()
     try:
         assert d.control is not None
-        status = await asyncio.to_thread(ControlClient(d.control.url).status)
+        status = await asyncio.to_thread(ControlClient(d.control.endpoint).status)
         assert status["accounts"][0]["name"] == "PRAC-1"
         await d.apply_config(config("  max_contracts: {enabled: true, limit: 1}\n"))
         paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 2)

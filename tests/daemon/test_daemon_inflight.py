@@ -99,8 +99,7 @@ async def test_a_late_close_cannot_close_a_position_opened_after_its_lockout_end
     paper, port, stream = paper_setup(["late"], hang=1.5)
     rules = ("  cooldown_after_loss: {enabled: true, flatten_on_breach: true,"
              " tiers: [{loss: -10, cooldown: 1s}]}\n")
-    opts = DaemonOptions(data_dir=tmp_path, policy=replace(FAST, mutation_timeout=0.1), reconcile_every=60,
-                         control_port=0)
+    opts = DaemonOptions(data_dir=tmp_path, policy=replace(FAST, mutation_timeout=0.1), reconcile_every=60)
     d = Daemon(config(rules), connector(port, stream), opts)
     await d.start()
     try:

@@ -20,8 +20,7 @@ from risk_manager.store import LockoutRecord, Store
 
 
 def daemon(cfg: Config, data: Path, port: FaultyPort, stream: PaperStream) -> Daemon:
-    return Daemon(cfg, connector(port, stream), DaemonOptions(data_dir=data, policy=FAST, reconcile_every=60,
-                                                            control_port=0))
+    return Daemon(cfg, connector(port, stream), DaemonOptions(data_dir=data, policy=FAST, reconcile_every=60))
 
 
 def types(d: Daemon) -> list[str]:

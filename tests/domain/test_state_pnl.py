@@ -127,3 +127,33 @@ def test_protection_tracking_restarts_grace_when_stop_is_cancelled() -> None:
     later = T0 + timedelta(seconds=30)
     st.apply(OrderEvent(later, 1, 5, MNQ, OrderStatus.CANCELLED, OrderType.STOP, Side.SELL, 2))
     assert st.positions[MNQ].unprotected_since == later
+
+
+def test_a_suspended_bracket_stop_is_no_protection_until_it_goes_on_the_book() -> None:
+    st = state()
+    st.apply(pos(1, 21000.0))
+    child = OrderEvent(T0, 1, 7, MNQ, OrderStatus.SUSPENDED, OrderType.STOP, Side.SELL, 1, stop_price=20990.0)
+    st.apply(child)
+    assert not st.is_protected(MNQ) and st.positions[MNQ].unprotected_since == T0
+    assert 7 in st.orders and st.stop_orders(MNQ) == []  # still a working order (it can be cancelled)
+    st.apply(OrderEvent(T0 + timedelta(seconds=2), 1, 7, MNQ, OrderStatus.OPEN, OrderType.STOP, Side.SELL, 1,
+                        stop_price=20990.0))
+    assert st.is_protected(MNQ) and st.positions[MNQ].unprotected_since is None
+    trailing = OrderEvent(T0, 1, 8, MNQ, OrderStatus.OPEN, OrderType.TRAILING_STOP, Side.SELL, 1,
+                          stop_price=20995.0)
+    st.apply(trailing)
+    assert [o.id for o in st.stop_orders(MNQ)] == [7, 8]
+
+
+def test_a_voided_entry_is_no_longer_a_trade_once_none_of_its_fills_stands() -> None:
+    st = state()
+    st.apply(trade(1, None, order=10, size=2))
+    st.apply(trade(2, None, order=10, size=1, at=T0 + timedelta(seconds=1)))  # a second part of order 10
+    st.apply(trade(3, None, order=11, at=T0 + timedelta(seconds=2)))
+    assert st.entries_today == 2
+    st.apply(trade(1, None, order=10, size=2, voided=True))
+    assert st.entries_today == 2  # order 10 still has a fill that stands
+    st.apply(trade(2, None, order=10, size=1, voided=True))
+    assert st.entries_today == 1 and 10 not in st.entry_orders
+    st.apply(trade(2, None, order=10, size=1, voided=True))  # a repeated void changes nothing
+    assert st.entries_today == 1 and st.entries_since(T0) == 1

@@ -28,10 +28,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def config_yaml(sim: SimServer, rules: str, account: str = "PRAC-1", control_port: int = 8787) -> str:
+def config_yaml(sim: SimServer, rules: str, account: str = "PRAC-1") -> str:
     return f"""
 accounts: [{{name: {account}}}]
-daemon: {{control_port: {control_port}}}
 gateway:
   api_url: {sim.api_url}
   user_hub_url: {sim.user_hub_url}
@@ -61,7 +60,7 @@ class Rig:
 
     async def start(self, rules: str, data: str = "data", policy: ExecutorPolicy | None = None) -> Daemon:
         cfg = self.config(rules)
-        opts = DaemonOptions(data_dir=self.tmp / data, control_port=0)
+        opts = DaemonOptions(data_dir=self.tmp / data)
         if policy is not None:
             opts.policy = policy
         d = Daemon(cfg, projectx_connector(cfg, CREDS), opts)

@@ -32,7 +32,7 @@ async def test_each_account_is_held_to_its_own_rules(two: SimServer, tmp_path: P
         "accounts: [{name: PRAC-1}]",
         "accounts: [{name: PRAC-1, rules: {max_contracts: {limit: 2}}}, {name: PRAC-2}]")
     cfg = load_config_text(text)
-    d = Daemon(cfg, projectx_connector(cfg, CREDS), DaemonOptions(data_dir=tmp_path / "d", control_port=0))
+    d = Daemon(cfg, projectx_connector(cfg, CREDS), DaemonOptions(data_dir=tmp_path / "d"))
     records: list[dict[str, object]] = []
     d.journal.add_listener(records.append)
     await asyncio.wait_for(d.start(), 20)
@@ -83,7 +83,7 @@ async def test_self_lock_through_the_control_api_flattens_and_holds(rig: Rig) ->
 
     def lock(duration: str, flatten: bool) -> dict[str, object]:
         assert d.control is not None
-        with ControlClient(d.control.url) as client:
+        with ControlClient(d.control.endpoint) as client:
             return client.self_lock(duration, flatten)
 
     answer = await asyncio.to_thread(lock, "30m", True)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CREDS, Rig, config_yaml, free_port, until
+from e2e_helpers import CREDS, Rig, config_yaml, until
 
 from risk_manager.store import Store
 
@@ -61,8 +61,7 @@ class DaemonProcess:
 async def test_lockout_survives_sigkill_and_the_restart_flattens_what_was_opened_meanwhile(
         rig: Rig, tmp_path: Path) -> None:
     cfg = tmp_path / "risk_manager.yaml"
-    port = free_port()
-    cfg.write_text(config_yaml(rig.sim, RULES, control_port=port))
+    cfg.write_text(config_yaml(rig.sim, RULES))
     daemon = DaemonProcess(cfg, tmp_path / "data")
     try:
         await daemon.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -12,6 +13,7 @@ from risk_manager.cli import service_cmd
 from risk_manager.service import linux
 from risk_manager.service.linux import ENV_FILE, UNIT_PATH
 from risk_manager.service.plan import InstallPlan, load_plan
+from risk_manager.service.record import RECORD_PATH
 from risk_manager.service.runner import CommandResult, ServiceError
 from risk_manager.service.systemd_unit import UNIT_NAME
 
@@ -57,6 +59,10 @@ def test_fresh_install_creates_user_writes_unit_and_enables_now() -> None:
     assert mode == 0o644 and "User=riskmgr" in text and "/etc/risk-manager/risk_manager.yaml" in text
     assert machine.secured == [ENV_FILE]  # owner/mode fixed, content never read nor rewritten
     assert ENV_FILE not in machine.written
+    record, mode = machine.written[RECORD_PATH]  # where admin/trader commands find the service
+    assert mode == 0o644 and json.loads(record) == {
+        "data_dir": "/var/lib/risk-manager", "socket": "/run/risk-manager/control.sock", "user": "riskmgr",
+        "config": "/etc/risk-manager/risk_manager.yaml"}
 
 
 def test_first_install_creates_an_empty_credentials_file_and_does_not_start() -> None:
@@ -139,11 +145,11 @@ def test_plan_uses_absolute_paths_and_the_current_interpreter(tmp_path: Path,
 
 def test_uninstall_stops_disables_removes_and_keeps_the_data() -> None:
     runner, machine = RecordingRunner(), FakeMachine()
-    machine.existing.add(UNIT_PATH)
+    machine.existing |= {UNIT_PATH, RECORD_PATH}
     linux.uninstall(linux_host(runner, machine))
     assert runner.calls == [["systemctl", "disable", "--now", UNIT_NAME], ["systemctl", "daemon-reload"],
                             ["systemctl", "reset-failed", UNIT_NAME]]
-    assert machine.removed == [UNIT_PATH]
+    assert machine.removed == [UNIT_PATH, RECORD_PATH]
     assert "kept the journal" in machine.output
 
 

@@ -73,7 +73,9 @@ def test_every_required_key_is_there_once() -> None:
     assert service["ProtectSystem"] == "strict"
     assert service["PrivateTmp"] == "yes"
     assert service["ReadWritePaths"] == '"/var/lib/risk-manager"'
-    assert "AF_UNIX" in service["RestrictAddressFamilies"]  # sd_notify needs it
+    assert "AF_UNIX" in service["RestrictAddressFamilies"]  # sd_notify and the control socket need it
+    assert (service["RuntimeDirectory"], service["RuntimeDirectoryMode"]) == ("risk-manager", "0755")
+    assert service["LimitNOFILE"] == "65536"  # control clients are capped far below: enforcement keeps fds
     assert "WatchdogSec" not in service  # the daemon does not send WATCHDOG=1 yet
     assert dict(s["Unit"])["After"] == "network-online.target"
     assert dict(s["Install"])["WantedBy"] == "multi-user.target"

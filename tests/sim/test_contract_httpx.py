@@ -66,15 +66,17 @@ async def test_accounts_and_contracts(gw: Gateway) -> None:
                                  "isVisible": True, "simulated": True}]
     names = {t: [c["name"] for c in (await gw.call("Contract/search", {"searchText": t, "live": False}))
                  ["contracts"]] for t in ("MNQ", "NQ", "ES", "MNQZ6", "")}
-    assert names["MNQ"] == ["MNQZ6"] and names["NQ"] == ["ENQZ6"] and names["ES"] == ["EPZ6"]
-    assert names["MNQZ6"] == ["MNQZ6"] and len(names[""]) == 12
+    assert names["MNQ"] == ["MNQZ6", "MNQH7", "MNQM7"] and names["NQ"] == ["ENQZ6", "ENQH7", "ENQM7"]
+    assert names["ES"] == ["EPZ6", "EPH7", "EPM7"]
+    assert names["MNQZ6"] == ["MNQZ6"] and len(names[""]) == 36
     c = (await gw.call("Contract/searchById", {"contractId": MNQ}))["contract"]
     assert {"id": c["id"], "tickSize": c["tickSize"], "tickValue": c["tickValue"],
             "activeContract": c["activeContract"]} == {"id": MNQ, "tickSize": 0.25, "tickValue": 0.5,
                                                        "activeContract": True}
     missing = await gw.call("Contract/searchById", {"contractId": "CON.F.US.XX.Z26"})
     assert (missing["success"], missing["errorCode"]) == (False, 1)
-    assert len((await gw.call("Contract/available", {"live": False}))["contracts"]) == 12
+    assert len((await gw.call("Contract/available", {"live": False}))["contracts"]) == 36
+    assert len((await gw.call("Contract/available", {"live": True}))["contracts"]) == 12
 
 
 async def test_place_fill_positions_trades_partial_close_and_close(gw: Gateway) -> None:
@@ -138,7 +140,8 @@ async def test_place_rejections_and_validation(gw: Gateway) -> None:
     base = {"accountId": 1, "contractId": MNQ, "type": 2, "side": 0, "size": 1}
     cases: list[tuple[dict[str, Any], int]] = [
         ({"accountId": 99}, 1), ({"contractId": "CON.F.US.XX.Z26"}, 8), ({"type": 1}, 2),
-        ({"stopLossBracket": {"ticks": 10, "type": 4}}, 2), ({"size": 0}, 2)]
+        ({"stopLossBracket": {"ticks": 0, "type": 4}}, 2), ({"linkedOrderId": 5}, 2), ({"size": 0}, 2),
+        ({"type": 1, "limitPrice": 20000.1}, 2)]
     for change, code in cases:
         r = await gw.call("Order/place", {**base, **change})
         assert (r["success"], r["errorCode"], r["orderId"]) == (False, code, None), change

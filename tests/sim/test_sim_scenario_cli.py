@@ -57,6 +57,29 @@ async def test_scenario_drives_prices_and_a_scripted_trader(tmp_path: Path) -> N
         assert sim.feed.books[MNQ].quote()["bestBid"] == 21010.0
 
 
+async def test_scenario_live_trading_lines(tmp_path: Path) -> None:
+    at = "2026-11-20T08:30:0{}-06:00"
+    lines: list[dict[str, object]] = [
+        LINES[0], LINES[1],
+        {"at": at.format(1), "do": "order", "id": "o1", "symbol": "MNQ", "side": "buy", "type": "market",
+         "size": 3, "partial": [2, 1]},
+        {"at": at.format(2), "do": "order", "id": "o2", "symbol": "MNQ", "side": "sell", "type": "limit",
+         "size": 3, "limit": 21010.00},
+        {"at": at.format(3), "do": "fill", "id": "o2", "size": 1},
+        {"at": at.format(4), "do": "duplicate", "order": "o1"},
+        {"at": at.format(5), "do": "void", "order": "o2"},
+        {"at": at.format(5), "do": "end"},
+    ]
+    async with SimServer(SimOptions(port=0, scenario=_write(tmp_path, lines), scenario_speed=20.0)) as sim:
+        await wait_until(lambda: sim.scenario.finished, 3.0, "scenario end")  # type: ignore[union-attr]
+        assert sim.scenario.errors == []  # type: ignore[union-attr]
+        acct = sim.account_id("TILT-1")
+        trades = sim.broker.trades(acct)
+        assert [(t.size, t.price, t.voided) for t in trades] == [
+            (2, 21000.25, False), (1, 21000.25, False), (1, 21010.0, True)]
+        assert [p.size for p in sim.broker.positions(acct)] == [3]  # the voided partial exit is undone
+
+
 async def test_bad_scenario_lines_are_reported_not_fatal(tmp_path: Path) -> None:
     bad: dict[str, object] = {"at": "2026-11-20T08:30:01-06:00", "do": "cancel", "id": "nope"}
     lines = [LINES[0], bad]

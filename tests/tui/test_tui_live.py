@@ -70,11 +70,11 @@ async def test_dashboard_reads_the_real_control_api_then_says_not_monitored(tmp_
     eng.handle(PositionEvent(T0, 1, MNQ, PositionType.LONG, 2, 21000.0))
     backend = DaemonBackend(eng, cfg, store, clock=VirtualClock(T0 + timedelta(minutes=1)),
                             link_state=lambda: "CONNECTED", request_stop=lambda: None, started_at=T0)
-    server = ControlServer(backend, "127.0.0.1", 0, admin_hash_path(tmp_path))
+    server = ControlServer(backend, tmp_path / "control.sock", admin_hash_path(tmp_path))
     await server.start()
     stopped = False
     try:
-        app = DashboardApp(client_provider(server.url), refresh=0.1)
+        app = DashboardApp(client_provider(server.endpoint), refresh=0.1)
         async with app.run_test(size=(140, 50)) as pilot:
             await until(pilot, lambda: "COOLDOWN" in text(app, "#badge"))
             badge = text(app, "#badge")
@@ -90,7 +90,7 @@ async def test_dashboard_reads_the_real_control_api_then_says_not_monitored(tmp_
             stopped = True
             await until(pilot, lambda: app.query_one("#banner").display)
             banner = text(app, "#banner")
-            assert "NOT MONITORED" in banner and f"not reachable at {server.url}" in banner
+            assert "NOT MONITORED" in banner and f"not reachable at {server.endpoint}" in banner
     finally:
         if not stopped:
             await server.stop()

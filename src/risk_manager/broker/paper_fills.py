@@ -3,7 +3,9 @@
 Pricing: an order that is marketable when it *enters* the book (market, a newly placed or modified limit,
 a stop at its trigger, a stop-limit at its trigger) takes the touch, which is never worse than its limit.
 A limit already *resting* fills at its own limit price once the touch reaches it, even if the quote gapped
-through: the conservative paper fill, and the same price a real resting order would get.
+through: the conservative paper fill, and the same price a real resting order would get. A trailing stop is a
+stop whose stop price trails the touch (``ratchet``); join-bid/join-ask orders are limits at the touch they
+joined.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from risk_manager.broker.paper_model import PaperOrder
 from risk_manager.domain.contracts import Contract
 from risk_manager.domain.enums import OrderType, Side
+
+_STOPS = (OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP)
 
 
 def touch_price(side: Side, bid: float | None, ask: float | None, last: float | None) -> float | None:
@@ -38,11 +42,11 @@ def fill_price(order: PaperOrder, touch: float | None, entering: bool) -> float 
         return None
     if order.type is OrderType.MARKET:
         return touch
-    if order.type in (OrderType.STOP, OrderType.STOP_LIMIT) and not order.triggered:
+    if order.type in _STOPS and not order.triggered:
         assert order.stop_price is not None
         if not _stop_crossed(order.side, order.stop_price, touch):
             return None
-        if order.type is OrderType.STOP:
+        if order.type is not OrderType.STOP_LIMIT:
             return touch
         order.triggered = True
         entering = True
@@ -50,6 +54,29 @@ def fill_price(order: PaperOrder, touch: float | None, entering: bool) -> float 
     if not _limit_reached(order.side, order.limit_price, touch):
         return None
     return touch if entering else order.limit_price
+
+
+def ratchet(order: PaperOrder, touch: float | None, tick_size: float) -> bool:
+    """Trail a trailing stop's stop price behind ``touch`` (only ever tightened); True if it moved."""
+    if touch is None or order.trail_price is None:
+        return False
+    trail = order.trail_price
+    wanted = on_grid(touch - trail if order.side is Side.SELL else touch + trail, tick_size)
+    current = order.stop_price
+    tighter = current is None or (wanted > current if order.side is Side.SELL else wanted < current)
+    if tighter:
+        order.stop_price = wanted
+    return tighter
+
+
+def on_grid(price: float, tick_size: float) -> float:
+    """``price`` rounded to the nearest tick, without float noise (20000.25, not 20000.250000000004)."""
+    decimals = max(0, len(f"{tick_size:.10f}".rstrip("0").split(".")[1]))
+    return round(round(price / tick_size) * tick_size, decimals)
+
+
+def off_grid(price: float, tick_size: float) -> bool:
+    return abs(price / tick_size - round(price / tick_size)) > 1e-6
 
 
 def reduces(position: int, side: Side, size: int) -> bool:

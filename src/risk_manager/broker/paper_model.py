@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from risk_manager.broker.port import AccountInfo, Order
 from risk_manager.domain.enums import OrderStatus, OrderType, PositionType, Side
@@ -13,10 +14,39 @@ from risk_manager.domain.events import AccountEvent, OrderEvent, PositionEvent
 class PaperRejection(Exception):
     """A request the broker refuses; ``code`` follows the ProjectX per-endpoint error codes."""
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str, order_id: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.order_id = order_id  # set when the order was created and then rejected (status 5)
+
+
+@dataclass(frozen=True, slots=True)
+class BracketLeg:
+    """``stopLossBracket`` / ``takeProfitBracket``: a child at ``ticks`` from the entry's fill price (either
+    sign is accepted: the direction follows from the entry's side), of ``type`` (stop, limit, trailing...)."""
+
+    ticks: int
+    type: OrderType
+
+
+@dataclass(slots=True)
+class OrderFault:
+    """Fault injection: what happens to the next order the broker accepts (of ``scope``, on ``account_id``).
+
+    ``reject``: the order is created and rejected (status 5). ``partial``: a market order fills at once in
+    ``parts`` (each its own trade at the same time and price).
+    """
+
+    kind: Literal["reject", "partial"]
+    parts: tuple[int, ...] = ()
+    scope: Literal["any", "entry", "close"] = "any"
+    account_id: int | None = None
+
+    def matches(self, account_id: int, closing: bool) -> bool:
+        if self.account_id is not None and self.account_id != account_id:
+            return False
+        return self.scope == "any" or (self.scope == "close") == closing
 
 
 @dataclass(slots=True)
@@ -51,6 +81,15 @@ class PaperOrder:
     fill_volume: int = 0
     filled_price: float | None = None
     last_event: OrderEvent | None = None
+    trail_price: float | None = None  # trailing stop: distance from the touch, in price
+    parent_id: int | None = None  # bracket child: its entry order
+    linked_id: int | None = None  # bracket child: its OCO sibling
+    bracket_ticks: int = 0  # bracket child: distance from the entry's fill price, in ticks (> 0)
+    children: list[int] = field(default_factory=list)  # bracket entry: its child orders
+
+    @property
+    def remaining(self) -> int:
+        return self.size - self.fill_volume
 
     def event(self, at: datetime) -> OrderEvent:
         ev = OrderEvent(at, self.account_id, self.id, self.contract_id, self.status, self.type, self.side,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from risk_manager.cli import config_cmd
-from risk_manager.cli.trader_cmd import ConfigOpt, JsonOpt, UrlOpt, call, resolve_url
+from risk_manager.cli.trader_cmd import ConfigOpt, JsonOpt, SocketOpt, call, resolve_socket
 
 if TYPE_CHECKING:
     from risk_manager.store import Store
@@ -43,12 +43,30 @@ def _data_dir(data_dir: Path | None, config: Path | None) -> Path:
         raise typer.Exit(2) from None
 
 
+def _hash_owner(data: Path) -> tuple[int, int] | None:
+    """Run as root: the hash goes to the owner of the data directory (the service's user), so the service
+    can read it and nobody else can."""
+    import os
+    import sys
+
+    if sys.platform == "win32" or os.geteuid() != 0:
+        return None
+    try:
+        st = data.stat()
+    except FileNotFoundError:
+        return None  # systemd hands a data directory root created to the service user at start
+    return st.st_uid, st.st_gid
+
+
 @admin_app.command("set-password")
 def set_password(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
-    """Set the admin password (asked twice, hidden). Writes DATA_DIR/admin.hash (argon2id, mode 0600)."""
+    """Set the admin password (asked twice, hidden). Writes DATA_DIR/admin.hash (argon2id, mode 0600, owned
+    by the data directory's owner: the service's user). DATA_DIR defaults to the installed service's."""
     from risk_manager.control.password import PasswordError, admin_hash_path, check_new_password, write_hash
+    from risk_manager.control.peer import user_name
 
-    path = admin_hash_path(_data_dir(data_dir, config))
+    data = _data_dir(data_dir, config)
+    path = admin_hash_path(data)
     first = typer.prompt("New admin password", hide_input=True)
     try:
         check_new_password(first)
@@ -58,20 +76,35 @@ def set_password(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
     if typer.prompt("Repeat it", hide_input=True) != first:
         typer.secho("the two passwords differ; nothing changed", fg="red", err=True)
         raise typer.Exit(2)
-    write_hash(path, first)
-    typer.echo(f"admin password set: {path} (argon2id, owner read/write only)")
+    owner = _hash_owner(data)
+    write_hash(path, first, owner)
+    who = user_name(owner[0]) if owner is not None else "you"
+    typer.echo(f"admin password set: {path} (argon2id, mode 0600, readable by {who} only)")
 
 
-def _password() -> str:
-    return str(typer.prompt("Admin password", hide_input=True))
+def _password(target: str) -> tuple[str, set[int]]:
+    """Make sure the service serves ``target`` (else exit 6, nothing asked), then ask for the password."""
+    from risk_manager.cli.trader_cmd import not_monitored, untrusted
+    from risk_manager.control.cli_support import trusted_uids
+    from risk_manager.control.client import ControlClient, DaemonUnreachable, UntrustedEndpoint
+
+    trusted = trusted_uids()
+    try:
+        ControlClient(target, trusted=trusted).check_endpoint()
+    except UntrustedEndpoint as e:
+        untrusted(e)
+    except DaemonUnreachable:
+        not_monitored(target)
+    return str(typer.prompt("Admin password", hide_input=True)), trusted
 
 
 @admin_app.command("reload")
-def reload(url: UrlOpt = None, config: ConfigOpt = None) -> None:
+def reload(socket: SocketOpt = None, config: ConfigOpt = None) -> None:
     """Make the daemon re-read its config file: it validates the whole file first and says what changed
     and whether it applied live or needs a restart. An invalid file changes nothing (exit 2)."""
-    target = resolve_url(url, config)
-    result = call(target, "reload", _password())
+    target = resolve_socket(socket, config)
+    password, trusted = _password(target)
+    result = call(target, "reload", password, trusted=trusted)
     if result.get("error"):
         typer.secho(str(result["error"]), fg="red", err=True)
         raise typer.Exit(2)
@@ -86,17 +119,18 @@ def reload(url: UrlOpt = None, config: ConfigOpt = None) -> None:
 
 
 @admin_app.command("stop")
-def stop(url: UrlOpt = None, config: ConfigOpt = None) -> None:
+def stop(socket: SocketOpt = None, config: ConfigOpt = None) -> None:
     """Stop the daemon: the account is NOT MONITORED until it runs again. A service manager restarts a
     daemon that exits; use `risk-manager service stop` to keep the service down."""
-    target = resolve_url(url, config)
-    call(target, "stop", _password())
+    target = resolve_socket(socket, config)
+    password, trusted = _password(target)
+    call(target, "stop", password, trusted=trusted)
     typer.secho(f"the daemon at {target} is stopping: NOT MONITORED until it is started again", fg="yellow")
 
 
 @admin_app.command("journal")
 def journal(n: CountOpt = 50, account: Annotated[str | None, typer.Option("--account")] = None,
-            json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = None,
+            json_out: JsonOpt = False, socket: SocketOpt = None, config: ConfigOpt = None,
             data_dir: DataDirOpt = None) -> None:
     """The last N journal records, from the daemon (or read-only from --data-dir when given)."""
     from risk_manager.control.render import render_record
@@ -105,7 +139,7 @@ def journal(n: CountOpt = 50, account: Annotated[str | None, typer.Option("--acc
         with _readonly(data_dir) as store:
             records = store.journal_tail(n, account)
     else:
-        records = call(resolve_url(url, config), "journal", min(n, 1000), account, as_json=json_out)
+        records = call(resolve_socket(socket, config), "journal", min(n, 1000), account, as_json=json_out)
     for rec in records:
         typer.echo(json.dumps(rec) if json_out else render_record(rec))
 

@@ -1,13 +1,15 @@
 """`risk-manager run --config FILE [--data-dir DIR]`: the daemon in the foreground (also the service's entry).
 
 Exit codes: 0 stopped on request, 1 unexpected failure, 2 invalid config, 3 credentials missing or unusable,
-4 self-test failed (a rule stayed silent on a synthetic breach), 5 configured account not found.
+4 self-test failed (a rule stayed silent on a synthetic breach), 5 configured account not found, 6 cannot
+own the data directory or the control socket (another daemon runs on it, or the path belongs to someone else).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,6 +25,8 @@ def run(
 ) -> None:
     """Run the risk daemon in the foreground until SIGTERM / Ctrl-C."""
     started = time.perf_counter()
+    if sys.platform != "win32":
+        os.umask(0o027)  # directories 0750, files 0640 unless made stricter (admin.hash 0600)
     from risk_manager.config import ConfigError, load_config
     from risk_manager.daemon.credentials import CredentialsError, load_credentials
 

@@ -35,6 +35,9 @@ def sim(
     token_ttl: Annotated[float, typer.Option("--token-ttl", help="JWT lifetime in seconds.")] = 86_400.0,
     rate_limit: Annotated[int, typer.Option("--rate-limit", help="Requests per 60 s per token; "
                                             "0 disables.")] = 200,
+    liquidity: Annotated[int | None, typer.Option("--liquidity", min=1, help="Contracts one order can fill "
+                                                  "per touch (larger orders fill partly over several "
+                                                  "quotes); default: all at once.")] = None,
 ) -> None:
     """Run a local ProjectX Gateway (REST + SignalR hubs + paper broker) that the real SDK connects to.
 
@@ -50,7 +53,8 @@ def sim(
     options = SimOptions(host=host, port=port, accounts=list(account or []), balance=balance,
                          fees_per_contract=fees, scenario=scenario, scenario_speed=speed,
                          bare_events=bare_events, username=username, api_key=api_key, seed=seed,
-                         quote_rate=quote_rate, token_ttl=token_ttl, rate_limit=rate_limit)
+                         quote_rate=quote_rate, token_ttl=token_ttl, rate_limit=rate_limit,
+                         liquidity=liquidity)
     try:
         asyncio.run(_serve(options))
     except ScenarioError as e:

@@ -12,29 +12,32 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable
+from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable, UntrustedEndpoint
 
 trader_app = typer.Typer(
-    name="trader", help="The trader's view-only dashboard (no sub-command) and status, log, clock in/out.",
+    name="trader",
+    help="The trader's view-only dashboard (no sub-command) and status, log, clock in/out, self-lock.",
 )
 
-UrlOpt = Annotated[str | None, typer.Option("--url", help="Control API URL [default: from --config, "
-                                            "else http://127.0.0.1:8787].", show_default=False)]
+SocketOpt = Annotated[Path | None, typer.Option(
+    "--socket", help="The daemon's control socket \\[default: daemon.control_socket of --config, else the "
+    "installed service's, else control.sock in the data directory].", show_default=False)]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="risk_manager.yaml (its "
-                                                "daemon.control_host/control_port give the URL).")]
+                                                "daemon settings say where the socket is).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 EXIT_UNREACHABLE = 1
+EXIT_UNTRUSTED = 6  # the socket is not the service's: no password was sent
 
 
-def resolve_url(url: str | None, config: Path | None) -> str:
-    """The control URL from --url / --config; an invalid config is reported and exits 2."""
+def resolve_socket(socket: Path | None, config: Path | None) -> str:
+    """The control socket from --socket / --config / the installed service; an invalid config exits 2."""
     from risk_manager.config import ConfigError
-    from risk_manager.control.cli_support import control_url, load_optional
+    from risk_manager.control.cli_support import control_socket, load_optional
 
-    if url:
-        return url.rstrip("/")
+    if socket is not None:
+        return str(socket)
     try:
-        return control_url(None, load_optional(config))
+        return str(control_socket(None, load_optional(config)))
     except ConfigError as e:
         for problem in e.problems:
             typer.echo(str(problem), err=True)
@@ -43,7 +46,7 @@ def resolve_url(url: str | None, config: Path | None) -> str:
 
 def not_monitored(url: str, as_json: bool = False) -> NoReturn:
     if as_json:
-        typer.echo(json.dumps({"daemon": {"state": "NOT_MONITORED"}, "reachable": False, "url": url}))
+        typer.echo(json.dumps({"daemon": {"state": "NOT_MONITORED"}, "reachable": False, "endpoint": url}))
     typer.secho(f"NOT MONITORED: the risk daemon is not reachable at {url}", fg="red", bold=True,
                 err=as_json)
     raise typer.Exit(EXIT_UNREACHABLE)
@@ -54,40 +57,48 @@ def daemon_error(e: ControlError) -> NoReturn:
     raise typer.Exit(1)
 
 
-def call(url: str, fn: str, *args: Any, as_json: bool = False) -> Any:
-    """Call one client method; unreachable -> NOT MONITORED (exit 1), daemon error -> message (exit 1)."""
-    with ControlClient(url) as client:
+def untrusted(e: UntrustedEndpoint) -> NoReturn:
+    typer.secho(f"refused: {e}", fg="red", err=True)
+    raise typer.Exit(EXIT_UNTRUSTED)
+
+
+def call(url: str, fn: str, *args: Any, as_json: bool = False, trusted: set[int] | None = None) -> Any:
+    """Call one client method; unreachable -> NOT MONITORED (exit 1), daemon error -> message (exit 1),
+    an endpoint not served by the service (password calls) -> refused (exit 6)."""
+    with ControlClient(url, trusted=trusted) as client:
         try:
             return getattr(client, fn)(*args)
         except DaemonUnreachable:
             not_monitored(url, as_json)
+        except UntrustedEndpoint as e:
+            untrusted(e)
         except ControlError as e:
             daemon_error(e)
 
 
 @trader_app.callback(invoke_without_command=True)
 def _default(ctx: typer.Context) -> None:
-    """`risk-manager trader` alone opens the dashboard (SPEC §11) against the default URL."""
+    """`risk-manager trader` alone opens the dashboard (SPEC §11) against the default socket."""
     if ctx.invoked_subcommand is None:
         dashboard()
 
 
 @trader_app.command("dashboard")
-def dashboard(url: UrlOpt = None, config: ConfigOpt = None,
+def dashboard(socket: SocketOpt = None, config: ConfigOpt = None,
               refresh: Annotated[float, typer.Option(help="Seconds between polls.", min=0.2)] = 1.0) -> None:
     """The live dashboard (Textual, view-only; q quits). Says NOT MONITORED in red when the daemon is down."""
     from risk_manager.tui.app import run_dashboard
 
-    run_dashboard(resolve_url(url, config), refresh)
+    run_dashboard(resolve_socket(socket, config), refresh)
 
 
 @trader_app.command("status")
-def status(json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = None) -> None:
+def status(json_out: JsonOpt = False, socket: SocketOpt = None, config: ConfigOpt = None) -> None:
     """Badge, P&L, positions, lockouts with time left and every enabled rule, once. Exit 1 when the
     daemon is not reachable (NOT MONITORED)."""
     from risk_manager.control.render import render_status
 
-    target = resolve_url(url, config)
+    target = resolve_socket(socket, config)
     snap = call(target, "status", as_json=json_out)
     if json_out:
         typer.echo(json.dumps(snap, indent=2))
@@ -99,11 +110,11 @@ def status(json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = No
 @trader_app.command("log")
 def log(n: Annotated[int, typer.Option("-n", help="How many records (newest last).", min=1, max=1000)] = 50,
         account: Annotated[str | None, typer.Option("--account", help="Only this account.")] = None,
-        json_out: JsonOpt = False, url: UrlOpt = None, config: ConfigOpt = None) -> None:
+        json_out: JsonOpt = False, socket: SocketOpt = None, config: ConfigOpt = None) -> None:
     """The last N journal records (violations, lockouts, actions, warnings, resets)."""
     from risk_manager.control.render import render_record
 
-    records = call(resolve_url(url, config), "journal", n, account, as_json=json_out)
+    records = call(resolve_socket(socket, config), "journal", n, account, as_json=json_out)
     for rec in records:
         typer.echo(json.dumps(rec) if json_out else render_record(rec))
 
@@ -111,12 +122,12 @@ def log(n: Annotated[int, typer.Option("-n", help="How many records (newest last
 @trader_app.command("clock")
 def clock(kind: Annotated[str, typer.Argument(help="in or out", show_default=False)],
           account: Annotated[str, typer.Option("--account", help="Account name.", show_default=False)],
-          url: UrlOpt = None, config: ConfigOpt = None) -> None:
+          socket: SocketOpt = None, config: ConfigOpt = None) -> None:
     """Clock in or out of a trading shift (recorded in the daemon's database; changes no protection)."""
     if kind not in ("in", "out"):
         typer.echo("KIND must be 'in' or 'out'", err=True)
         raise typer.Exit(2)
-    call(resolve_url(url, config), "clock", account, kind)
+    call(resolve_socket(socket, config), "clock", account, kind)
     typer.echo(f"clocked {kind}: {account}")
 
 
@@ -127,7 +138,7 @@ def lock(duration: Annotated[str, typer.Argument(help='How long: "30m", "2h", ..
          account: Annotated[str | None, typer.Option("--account", help="Only this account [default: "
                                                      "every account].", show_default=False)] = None,
          yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
-         url: UrlOpt = None, config: ConfigOpt = None) -> None:
+         socket: SocketOpt = None, config: ConfigOpt = None) -> None:
     """Lock yourself out: no new positions until it ends. Nobody can shorten or lift it, the admin
     included; a second lock can only extend it. Journaled as rule self_lockout."""
     from risk_manager.config import Duration
@@ -137,7 +148,7 @@ def lock(duration: Annotated[str, typer.Argument(help='How long: "30m", "2h", ..
     except ValueError as e:
         typer.echo(f"DURATION {e}", err=True)
         raise typer.Exit(2) from None
-    target = resolve_url(url, config)
+    target = resolve_socket(socket, config)
     what = "every account" if account is None else account
     when = "until the daily reset" if duration.strip() == "until_reset" else f"for {duration}"
     if not yes and not typer.confirm(f"Lock {what} {when}{' and flatten now' if flatten else ''}? "

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from risk_manager.config.merge import merge_account_rules
 from risk_manager.config.rules import RulesConfig, drop_null_sections
@@ -68,25 +67,12 @@ class NotificationsConfig(StrictModel):
 
 
 class DaemonConfig(StrictModel):
-    """Where the daemon keeps its state and where its control API listens (loopback only)."""
+    """Where the daemon keeps its state and where its control endpoint (a local socket) lives."""
 
     data_dir: str | None = None  # None = platform default
-    control_host: str = "127.0.0.1"
-    control_port: int = Field(default=8787, ge=1, le=65535)
+    control_socket: str | None = None  # None = $RUNTIME_DIRECTORY/control.sock, else <data_dir>/control.sock
+    admin_group: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$")
     log_dir: str | None = None  # None = <data_dir>/logs (decided by the daemon)
-
-    @field_validator("control_host")
-    @classmethod
-    def _loopback(cls, host: str) -> str:
-        # The control API must never be reachable from the network (SPEC section 11).
-        if host.strip().lower() == "localhost":
-            return "localhost"
-        try:
-            if ipaddress.ip_address(host.strip()).is_loopback:
-                return host.strip()
-        except ValueError:
-            pass
-        raise ValueError("must be a loopback address (127.0.0.1, ::1 or localhost)")
 
 
 class Config(StrictModel):

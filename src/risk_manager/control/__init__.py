@@ -1,4 +1,5 @@
-"""Control API (SPEC §11): loopback JSON server in the daemon, its client, the status snapshot, passwords.
+"""Control API (SPEC §11): a JSON server on a local socket in the daemon, its client, the status snapshot,
+passwords, and the peer identity every request is judged by.
 
 Wiring in the daemon (after the engine, store and link watch exist; all on the event loop)::
 
@@ -7,9 +8,8 @@ Wiring in the daemon (after the engine, store and link watch exist; all on the e
     backend = DaemonBackend(engine, config, store, clock=clock, link_state=lambda: str(link.state),
                             protected=protected.is_set, request_stop=stop_event.set,
                             config_path=config_path, apply_config=None, started_at=clock.now())
-    server = ControlServer(backend, config.daemon.control_host, config.daemon.control_port,
-                           admin_hash_path(data_dir))
-    await server.start()   # NotLoopback / OSError (port taken)
+    server = ControlServer(backend, socket_path, admin_hash_path(data_dir), bound=claimed_socket)
+    await server.start()   # UnsafeEndpoint / OSError when the socket cannot be owned
     ...
     await server.stop()    # before the store is closed
 
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from risk_manager.control.backend import ControlBackend, reload_decision
-    from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable
+    from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable, UntrustedEndpoint
     from risk_manager.control.daemon_backend import DaemonBackend
-    from risk_manager.control.http_guard import NotLoopback
+    from risk_manager.control.endpoint import UnsafeEndpoint
     from risk_manager.control.password import PasswordError, admin_hash_path, set_password, verify_password
     from risk_manager.control.server import ControlServer
     from risk_manager.control.snapshot import build_snapshot, daemon_state
@@ -33,15 +33,15 @@ if TYPE_CHECKING:
 _WHERE = {
     "ControlBackend": "backend", "reload_decision": "backend",
     "ControlClient": "client", "ControlError": "client", "DaemonUnreachable": "client",
-    "DaemonBackend": "daemon_backend", "NotLoopback": "http_guard",
+    "UntrustedEndpoint": "client", "DaemonBackend": "daemon_backend", "UnsafeEndpoint": "endpoint",
     "PasswordError": "password", "admin_hash_path": "password", "set_password": "password",
     "verify_password": "password", "ControlServer": "server",
     "build_snapshot": "snapshot", "daemon_state": "snapshot",
 }
 __all__ = [
     "ControlBackend", "ControlClient", "ControlError", "ControlServer", "DaemonBackend", "DaemonUnreachable",
-    "NotLoopback", "PasswordError", "admin_hash_path", "build_snapshot", "daemon_state", "reload_decision",
-    "set_password", "verify_password",
+    "PasswordError", "UnsafeEndpoint", "UntrustedEndpoint", "admin_hash_path", "build_snapshot",
+    "daemon_state", "reload_decision", "set_password", "verify_password",
 ]
 
 

@@ -1,4 +1,5 @@
-"""The admin password check of the control API: rate limit -> hash file -> argon2id, every attempt audited.
+"""The admin password check of the control API: identity -> rate limit (per uid) -> hash file -> argon2id,
+every attempt audited under the peer's kernel-given identity.
 
 Verification runs in a worker thread (argon2 takes ~50 ms and 64 MiB: never on the event loop) and one
 at a time, so parallel guesses cannot slip past the failure count or pile up threads.
@@ -22,7 +23,13 @@ class AdminGate:
     def __init__(self, hash_path: Path, limiter: FailureLimiter, audit: Audit) -> None:
         self.hash_path, self.limiter, self._audit = hash_path, limiter, audit
         self._lock = asyncio.Lock()
-        self._limited: dict[str, int] = {}  # client -> 429s since its last other answer
+        self._limited: dict[str, tuple[int, int]] = {}  # client -> (status, repeats) of a 403/429 run
+
+    def forbidden(self, client: str, actor: str, action: str, why: str) -> Refusal:
+        """A peer that is not an admin: refused before any password is read (nothing to guess with)."""
+        refused: Refusal = (403, why, {})
+        self._audit_refusal(client, actor, action, refused)
+        return refused
 
     async def check(self, client: str, actor: str, action: str, password: Any) -> Refusal | None:
         """None when the password is right (the caller audits the outcome); else the refusal, audited."""
@@ -52,16 +59,20 @@ class AdminGate:
         return None
 
     def _audit_refusal(self, client: str, actor: str, action: str, refused: Refusal | None) -> None:
-        """While rate-limited only the first 429 is written and the rest are counted (one line when the
-        client is next answered otherwise), so hammering cannot flood the trail, the disk or the loop."""
-        limited = self._limited.get(client, 0)
-        if refused is not None and refused[0] == 429:
-            self._limited[client] = limited + 1
-            if not limited:
-                self._audit(actor, action, False, refused[1])
+        """While rate-limited (429) or forbidden (403) only the first refusal is written and the rest are
+        counted (one line when the client is next answered otherwise), so hammering cannot flood the trail,
+        the disk or the loop."""
+        status, limited = self._limited.get(client, (0, 0))
+        if len(self._limited) > 1024 and client not in self._limited:
+            self._limited.clear()
+        if refused is not None and refused[0] == status:
+            self._limited[client] = (status, limited + 1)
             return
         self._limited.pop(client, None)
         if limited > 1:
-            self._audit(actor, action, False, f"{limited - 1} more attempt(s) refused while rate-limited")
+            why = "while rate-limited" if status == 429 else "(not an admin)"
+            self._audit(actor, action, False, f"{limited - 1} more attempt(s) refused {why}")
+        if refused is not None and refused[0] in (403, 429):
+            self._limited[client] = (refused[0], 1)
         if refused is not None:
             self._audit(actor, action, False, refused[1])

@@ -1,25 +1,22 @@
-"""What the admin and trader commands share: where the daemon listens, where its data is, read-only DB."""
+"""What the admin and trader commands share: where the daemon's socket and data are, whom to trust with a
+password, and a read-only database.
+
+Resolution, first match wins: the command's option; the ``--config`` file; the installed service's record
+(``/etc/risk-manager/service.json``, written by ``service install``); the platform default.
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 from pathlib import Path
 
 from risk_manager.config import Config, load_config
-from risk_manager.control.client import DEFAULT_URL
+from risk_manager.service.record import InstallRecord, read_record
 from risk_manager.store import Store
 
 DB_NAME = "risk_manager.db"  # same name as daemon.paths.DB_NAME (kept here to avoid importing the daemon)
-
-
-def control_url(url: str | None, config: Config | None) -> str:
-    """--url wins; else daemon.control_host/port of --config; else http://127.0.0.1:8787."""
-    if url:
-        return url.rstrip("/")
-    if config is None:
-        return DEFAULT_URL
-    host = config.daemon.control_host
-    return f"http://{f'[{host}]' if ':' in host else host}:{config.daemon.control_port}"
 
 
 def load_optional(config: Path | None) -> Config | None:
@@ -27,15 +24,43 @@ def load_optional(config: Path | None) -> Config | None:
     return None if config is None else load_config(config)
 
 
-def data_dir(explicit: Path | None, config: Config | None) -> Path:
-    """--data-dir wins; else daemon.data_dir of --config; else the platform default the daemon uses."""
+def data_dir(explicit: Path | None, config: Config | None, record: InstallRecord | None = None) -> Path:
+    """--data-dir; else daemon.data_dir of --config; else the installed service's; else the default."""
     if explicit is not None:
         return explicit
     if config is not None and config.daemon.data_dir:
         return Path(config.daemon.data_dir)
+    record = record or read_record()
+    if record is not None:
+        return Path(record.data_dir)
     from risk_manager.daemon.paths import default_data_dir
 
     return default_data_dir()
+
+
+def control_socket(explicit: Path | None, config: Config | None, data: Path | None = None) -> Path:
+    """--socket; else daemon.control_socket of --config; else the installed service's socket; else
+    ``control.sock`` in the data directory (the foreground daemon's default)."""
+    from risk_manager.control.endpoint import SOCKET_NAME
+
+    if explicit is not None:
+        return explicit
+    if config is not None and config.daemon.control_socket:
+        return Path(config.daemon.control_socket)
+    record = read_record()
+    if record is not None and (config is None or not config.daemon.data_dir):
+        return Path(record.socket)
+    return (data or data_dir(None, config, record)) / SOCKET_NAME
+
+
+def trusted_uids() -> set[int]:
+    """Who may serve the endpoint the admin sends a password to: root, this user, the service's user."""
+    uids = {0, os.geteuid() if sys.platform != "win32" else 0}
+    record = read_record()
+    uid = record.service_uid() if record is not None else None
+    if uid is not None:
+        uids.add(uid)
+    return uids
 
 
 def open_readonly(data: Path) -> Store:

@@ -1,22 +1,40 @@
-"""A small synchronous client of the control API (the CLI's; the dashboard may use it from a thread)."""
+"""A small synchronous client of the control API over its local socket (the CLI's; the dashboard uses it
+from a thread). One connection per call.
+
+Before a password leaves this process the client makes sure who answers: the socket file and the server
+process on the other end (the kernel's peer credentials of the connection that will carry the password)
+must belong to a trusted uid (root or the service's user). A look-alike socket set up by the trader gets
+nothing.
+"""
 
 from __future__ import annotations
 
-import getpass
+import http.client
+import json
+import os
+import socket
+import sys
+from collections.abc import Collection
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-import httpx
+from risk_manager.control.endpoint import reachable
 
 Json = dict[str, Any]
-DEFAULT_URL = "http://127.0.0.1:8787"
 
 
 class DaemonUnreachable(ConnectionError):
-    """Nothing answers at the control URL: the daemon is not running (NOT MONITORED) or hung."""
+    """Nothing answers at the control socket: the daemon is not running (NOT MONITORED) or hung."""
 
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"the risk daemon is not reachable at {url} ({reason})")
-        self.url, self.reason = url, reason
+    def __init__(self, endpoint: str, reason: str) -> None:
+        super().__init__(f"the risk daemon is not reachable at {endpoint} ({reason})")
+        self.url = self.endpoint = endpoint
+        self.reason = reason
+
+
+class UntrustedEndpoint(ConnectionError):
+    """The endpoint is not the service's: the password is not sent."""
 
 
 class ControlError(RuntimeError):
@@ -27,14 +45,58 @@ class ControlError(RuntimeError):
         self.status, self.message, self.retry_after = status, message, retry_after
 
 
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: Path, timeout: float, trusted: Collection[int] | None) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self._path, self._trusted = path, trusted
+        self.server_uid: int | None = None
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(self.timeout)
+            with reachable(self._path) as where:
+                sock.connect(where)
+            if self._trusted is not None:
+                self.server_uid = check_server(sock, self._path, self._trusted)
+        except BaseException:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+def check_server(sock: socket.socket, path: Path, trusted: Collection[int]) -> int:
+    """The server's uid if both the socket file's owner and the connected server process are trusted."""
+    from risk_manager.control.peer import NoPeerCredentials, peer_of, user_name
+
+    owner = os.lstat(path).st_uid
+    if owner not in trusted:
+        raise UntrustedEndpoint(f"{path} belongs to {user_name(owner)} (uid {owner}), not to the risk "
+                                "manager's service: not sending the admin password")
+    try:
+        server = peer_of(sock)
+    except NoPeerCredentials as e:
+        raise UntrustedEndpoint(f"cannot tell who serves {path} ({e}): not sending the admin password") \
+            from None
+    if server.uid not in trusted:
+        raise UntrustedEndpoint(f"{path} is served by {server.describe()}, not by the risk manager's "
+                                "service: not sending the admin password")
+    return server.uid
+
+
 class ControlClient:
-    def __init__(self, url: str = DEFAULT_URL, timeout: float = 5.0) -> None:
-        self.url = url.rstrip("/")
-        # trust_env=False: an HTTP(S)_PROXY setting must never route loopback traffic elsewhere
-        self._http = httpx.Client(base_url=self.url, timeout=timeout, trust_env=False)
+    """``ControlClient(socket_path)``; ``trusted``: uids allowed to serve the endpoint for password calls
+    (default: root and this process's own user)."""
+
+    def __init__(self, endpoint: str | os.PathLike[str], timeout: float = 5.0,
+                 trusted: Collection[int] | None = None) -> None:
+        self.path = Path(endpoint)
+        self.url = str(self.path)  # what messages name
+        self.timeout = timeout
+        self.trusted = set(trusted) if trusted is not None else {0, _euid()}
 
     def close(self) -> None:
-        self._http.close()
+        """Nothing stays open between calls."""
 
     def __enter__(self) -> ControlClient:
         return self
@@ -43,22 +105,47 @@ class ControlClient:
         self.close()
 
     def _call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-              body: Json | None = None) -> Json:
+              body: Json | None = None, verify: bool = False) -> Json:
+        conn = _UnixConnection(self.path, self.timeout, self.trusted if verify else None)
         try:
-            resp = self._http.request(method, path, params=params, json=body)
-        except httpx.TimeoutException:
+            payload = None if body is None else json.dumps(body).encode()
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            conn.request(method, path + (f"?{urlencode(params)}" if params else ""), body=payload,
+                         headers=headers)
+            resp = conn.getresponse()
+            raw = resp.read()
+        except UntrustedEndpoint:
+            raise
+        except TimeoutError:
             raise DaemonUnreachable(self.url, "no answer in time") from None
-        except httpx.TransportError as e:
-            raise DaemonUnreachable(self.url, type(e).__name__) from None
+        except (OSError, http.client.HTTPException) as e:
+            raise DaemonUnreachable(self.url, _why(e)) from None
+        finally:
+            conn.close()
         try:
-            data = resp.json()
+            data = json.loads(raw)
         except ValueError:
-            data = {"error": resp.text[:200]}
-        if resp.status_code >= 400 or not isinstance(data, dict):
-            message = data.get("error", resp.reason_phrase) if isinstance(data, dict) else "bad answer"
+            data = {"error": raw[:200].decode("utf-8", "replace")}
+        if resp.status >= 400 or not isinstance(data, dict):
+            message = data.get("error", resp.reason) if isinstance(data, dict) else "bad answer"
             retry = resp.headers.get("Retry-After", "")
-            raise ControlError(resp.status_code, str(message), int(retry) if retry.isdigit() else None)
+            raise ControlError(resp.status, str(message), int(retry) if retry.isdigit() else None)
         return data
+
+    def check_endpoint(self) -> int:
+        """Connect and make sure the service serves this endpoint (UntrustedEndpoint if not; call it before
+        asking for a password). Returns the server's uid."""
+        conn = _UnixConnection(self.path, self.timeout, self.trusted)
+        try:
+            conn.connect()
+        except UntrustedEndpoint:
+            raise
+        except OSError as e:
+            raise DaemonUnreachable(self.url, _why(e)) from None
+        finally:
+            conn.close()
+        assert conn.server_uid is not None
+        return conn.server_uid
 
     # ---- trader (no password) -------------------------------------------------------------------
     def health(self) -> Json:
@@ -83,9 +170,9 @@ class ControlClient:
             body["account"] = account
         return self._call("POST", "/v1/trader/lock", body=body)
 
-    # ---- admin (the daemon checks the password) -------------------------------------------------
+    # ---- admin (the daemon checks the caller's identity and the password) -----------------------
     def _admin(self, path: str, password: str) -> Json:
-        return self._call("POST", path, body={"password": password, "user": _user()})
+        return self._call("POST", path, body={"password": password}, verify=True)
 
     def reload(self, password: str) -> Json:
         return self._admin("/v1/admin/reload", password)
@@ -94,8 +181,15 @@ class ControlClient:
         return self._admin("/v1/admin/stop", password)
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in this environment: the audit still has the peer address
-        return "unknown"
+def _euid() -> int:
+    return os.geteuid() if sys.platform != "win32" else 0
+
+
+def _why(e: BaseException) -> str:
+    if isinstance(e, FileNotFoundError):
+        return "no socket there"
+    if isinstance(e, ConnectionRefusedError):
+        return "nothing listens on the socket"
+    if isinstance(e, PermissionError):
+        return "permission denied"
+    return type(e).__name__

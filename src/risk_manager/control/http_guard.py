@@ -1,17 +1,25 @@
-"""Request guards of the control API: loopback peers and Host names only, JSON bodies, JSON errors."""
+"""Request guards of the control endpoint: a kernel-identified local peer, no browser, JSON bodies, JSON
+errors. The connection guard (conn_guard.py) has already admitted the connection and knows its peer."""
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
+
+from risk_manager.control.peer import Peer
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+PEER = web.RequestKey("peer", Peer)  # request[PEER]: the kernel's word on who sent this request
 
 
-class NotLoopback(ValueError):
-    """The control API may only listen on (and answer) loopback addresses."""
+class Peers(Protocol):
+    def peer(self, transport: object) -> Peer | None: ...
+    def begin(self, transport: object) -> None: ...
+    def end(self, transport: object) -> None: ...
 
 
 def is_loopback(host: str | None) -> bool:
@@ -30,24 +38,42 @@ def error(status: int, message: str, **headers: str) -> web.Response:
     return web.json_response({"error": message}, status=status, headers=headers or None)
 
 
-def _host_name(request: web.Request) -> str:
-    host = request.host  # "127.0.0.1:8787", "[::1]:8787", "localhost"
-    return host.rsplit("]", 1)[0] + "]" if host.startswith("[") else host.split(":")[0]
+def host_name(header: str) -> str:
+    """"localhost:8787" -> "localhost"; "[::1]:1" -> "[::1]"."""
+    return header.rsplit("]", 1)[0] + "]" if header.startswith("[") else header.split(":")[0]
 
 
-@web.middleware
-async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    # The listener is loopback-only; these checks also stop a browser page from talking to it through a
-    # DNS-rebound name (Host) or a form post (no JSON content type without a CORS preflight).
-    if not is_loopback(request.remote):
-        return error(403, "loopback clients only")
-    if not is_loopback(_host_name(request)):
-        return error(403, "Host must be a loopback address")
+def refusal(request: web.Request) -> web.Response | None:
+    """Why a request is refused before any handler runs (None when it may go on)."""
+    host = request.headers.get("Host")  # absent is fine: only browsers need it, and they cannot get here
+    if host is not None and not is_loopback(host_name(host)):
+        return error(403, "Host must be localhost")
+    if "Origin" in request.headers:  # a browser page: never, whatever it claims to be
+        return error(403, "browser requests are refused")
     if request.method == "POST" and request.content_type != "application/json":
         return error(415, "send application/json")
-    try:
-        return await handler(request)
-    except web.HTTPException as e:  # 404 / 405 as JSON, like everything else
-        if e.status >= 400:
-            return error(e.status, e.reason)
-        raise
+    return None
+
+
+def make_guard(peers: Peers) -> Middleware:
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        transport = request.transport
+        peer = peers.peer(transport)
+        if peer is None:
+            return error(403, "local socket clients only")
+        refused = refusal(request)
+        if refused is not None:
+            return refused
+        request[PEER] = peer
+        peers.begin(transport)
+        try:
+            return await handler(request)
+        except web.HTTPException as e:  # 404 / 405 as JSON, like everything else
+            if e.status >= 400:
+                return error(e.status, e.reason)
+            raise
+        finally:
+            peers.end(transport)
+
+    return guard

@@ -1,8 +1,9 @@
 """The admin password: an argon2id hash in ``<data dir>/admin.hash`` (mode 0600), checked by the daemon.
 
 The hash file is the whole security boundary against the trader: whoever can rewrite it can set their own
-password. So it is written atomically with owner-only permissions, and a hash file that group or others
-may write is refused (on POSIX) rather than trusted.
+password. So it is written atomically with owner-only permissions, owned by the service's user (the owner
+of the data directory) so the service can read it, and a hash file that group or others may write, or
+that belongs to anyone but root or the daemon's own user, is refused (on POSIX) rather than trusted.
 """
 
 from __future__ import annotations
@@ -43,15 +44,18 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def write_hash(path: str | os.PathLike[str], password: str) -> Path:
-    """Hash ``password`` and replace the hash file atomically (0600; the directory is created 0700)."""
+def write_hash(path: str | os.PathLike[str], password: str, owner: tuple[int, int] | None = None) -> Path:
+    """Hash ``password`` and replace the hash file atomically (0600, owned by ``owner`` (uid, gid) when
+    given; a missing directory is created 0750)."""
     target = Path(path)
     encoded = hash_password(password)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".admin-", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="ascii") as f:
             os.chmod(tmp, 0o600)  # mkstemp already creates 0600; be explicit for odd umasks/filesystems
+            if owner is not None:
+                os.fchown(f.fileno(), *owner)
             f.write(encoded + "\n")
             f.flush()
             os.fsync(f.fileno())
@@ -72,6 +76,9 @@ def read_hash(path: str | os.PathLike[str]) -> str | None:
         return None
     if sys.platform != "win32" and st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise PasswordError(f"{p} is writable by group or others; refusing to trust it (chmod 600)")
+    if sys.platform != "win32" and st.st_uid not in (0, os.geteuid()):
+        raise PasswordError(f"{p} belongs to uid {st.st_uid}, not to root or this service; refusing to "
+                            "trust it (set the password again)")
     text = p.read_text(encoding="ascii", errors="replace").strip()
     if not text.startswith("$argon2id$"):
         raise PasswordError(f"{p} does not hold an argon2id hash; set the password again")

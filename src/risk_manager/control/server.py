@@ -1,12 +1,17 @@
-"""The control API (SPEC §11): JSON over HTTP on loopback only, served from the daemon's event loop.
+"""The control API (SPEC §11): JSON over HTTP on a local socket owned by the service, served from the
+daemon's event loop. Nothing listens on TCP.
 
-Read endpoints serve the trader without a password. Mutating endpoints (reload, stop) carry the admin
-password in the JSON body; THIS server checks it against the argon2id hash file, limits failures per
-client and audits every attempt. There is deliberately no unlock endpoint: lockouts end on their own.
+Who asks is the kernel's word (the peer's uid/gid/pid, control/peer.py), never the client's. Read
+endpoints serve anyone who can connect (the trader), and so do the trader's two writes (clock events, and
+a self-lock, which only strengthens protection). Mutating endpoints (reload, stop) require an admin
+identity (root, or the configured admin group) AND the admin password in the JSON body, checked here
+against the argon2id hash file; failures are limited per uid and every attempt is audited with the peer's
+identity. There is deliberately no unlock endpoint: lockouts end on their own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -15,9 +20,13 @@ from typing import Any
 
 from aiohttp import web
 
-from risk_manager.control.admin_gate import AdminGate
+from risk_manager.control.admin_gate import AdminGate, Refusal
 from risk_manager.control.backend import ControlBackend
-from risk_manager.control.http_guard import NotLoopback, error, guard, is_loopback
+from risk_manager.control.conn_guard import ConnectionGuard, Limits
+from risk_manager.control.endpoint import BoundSocket, bind_socket
+from risk_manager.control.http_guard import PEER, error, make_guard
+from risk_manager.control.loop_errors import QuietAcceptErrors
+from risk_manager.control.peer import AdminPolicy, Peer
 from risk_manager.control.ratelimit import FailureLimiter
 
 log = logging.getLogger("risk_manager.control")
@@ -27,56 +36,89 @@ MAX_JOURNAL = 1000
 
 
 class ControlServer:
-    """``ControlServer(backend, host, port, admin_hash_path)``; ``await start()``, ``.url``, ``await stop()``.
+    """``ControlServer(backend, socket_path, admin_hash_path)``; ``await start()``, ``await stop()``.
 
-    ``port=0`` picks a free port (tests). ``now`` stamps audit entries (defaults to the UTC wall clock).
+    ``bound``: a socket the daemon already bound (it claims its endpoint before anything else at start-up).
+    ``now`` stamps audit entries (defaults to the UTC wall clock).
     """
 
-    def __init__(self, backend: ControlBackend, host: str, port: int, admin_hash_path: str | Path, *,
+    def __init__(self, backend: ControlBackend, socket_path: str | Path, admin_hash_path: str | Path, *,
+                 policy: AdminPolicy | None = None, limits: Limits | None = None,
+                 bound: BoundSocket | None = None,
                  limiter: FailureLimiter | None = None,
                  clock_limiter: FailureLimiter | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        self.backend, self.host, self.port = backend, host, port
+        self.backend, self.path = backend, Path(socket_path)
         self.hash_path = Path(admin_hash_path)
-        self.limiter = limiter or FailureLimiter(5, 300.0)
-        self.clock_limiter = clock_limiter or FailureLimiter(30, 60.0)  # clock events: 30 / min / client
+        self.policy, self.limits = policy or AdminPolicy(), limits or Limits()
+        self.limiter = limiter or FailureLimiter(5, 300.0)  # per uid
+        self.clock_limiter = clock_limiter or FailureLimiter(30, 60.0)  # clock events: 30 / min / uid
         self._now = now
+        self._bound = bound
         self.gate = AdminGate(self.hash_path, self.limiter, self._audit)
         self._runner: web.AppRunner | None = None
-        self.app = web.Application(middlewares=[guard], client_max_size=MAX_BODY)
-        self.app.router.add_get("/v1/health", self._health)
-        self.app.router.add_get("/v1/status", self._status)
-        self.app.router.add_get("/v1/journal", self._journal)
-        self.app.router.add_post("/v1/admin/reload", self._reload)
-        self.app.router.add_post("/v1/admin/stop", self._stop)
-        self.app.router.add_post("/v1/trader/clock", self._clock)
-        self.app.router.add_post("/v1/trader/lock", self._self_lock)
+        self._server: asyncio.Server | None = None
+        self.conns: ConnectionGuard | None = None
+        self._quiet: QuietAcceptErrors | None = None
+        self.app = web.Application(middlewares=[make_guard(self)], client_max_size=MAX_BODY)
+        for method, route, handler in self.routes():
+            self.app.router.add_route(method, route, handler)
+
+    def routes(self) -> list[tuple[str, str, Callable[[web.Request], Any]]]:
+        """Every route: (method, path, handler). Mutating ones go through ``self._admin``, except the trader's
+        own two under /v1/trader/ (clock events, and a self-lock that only strengthens protection)."""
+        return [("GET", "/v1/health", self._health), ("GET", "/v1/status", self._status),
+                ("GET", "/v1/journal", self._journal), ("POST", "/v1/admin/reload", self._reload),
+                ("POST", "/v1/admin/stop", self._stop), ("POST", "/v1/trader/clock", self._clock),
+                ("POST", "/v1/trader/lock", self._self_lock)]
 
     @property
-    def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+    def endpoint(self) -> str:
+        return str(self.path)
+
+    # ---- the connection guard's view, for the request middleware --------------------------------
+    def peer(self, transport: object) -> Peer | None:
+        return self.conns.peer(transport) if self.conns is not None else None
+
+    def begin(self, transport: object) -> None:
+        if self.conns is not None:
+            self.conns.begin(transport)
+
+    def end(self, transport: object) -> None:
+        if self.conns is not None:
+            self.conns.end(transport)
 
     async def start(self) -> None:
-        """Listen; NotLoopback for any other host, OSError if the port is taken."""
-        if not is_loopback(self.host):
-            raise NotLoopback(f"refusing to serve the control API on {self.host!r}: loopback only")
+        """Serve on the socket (bound here unless given): UnsafeEndpoint / OSError if it cannot be owned."""
+        bound = self._bound = self._bound or bind_socket(self.path)
         # shutdown_timeout: in-flight requests get 2 s at stop; the daemon's own stop must not wait longer
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=2.0,
+                               keepalive_timeout=self.limits.idle)
         await runner.setup()
+        assert runner.server is not None
+        self.conns = ConnectionGuard(runner.server, self.policy, self.limits)
+        loop = asyncio.get_running_loop()
         try:
-            await web.TCPSite(runner, self.host, self.port).start()
+            self._server = await loop.create_unix_server(self.conns, sock=bound.sock)
         except BaseException:
             await runner.cleanup()
             raise
         self._runner = runner
-        self.port = int(runner.addresses[0][1])
-        log.info("control API listening on %s", self.url)
+        self._quiet = QuietAcceptErrors(self.conns.rate_log)
+        self._quiet.install(loop)
+        log.info("control API on %s", self.path)
 
     async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
+        if self._bound is not None:
+            self._bound.remove()
+        if self._quiet is not None:
+            self._quiet.remove()
 
     # ---- read endpoints (the trader's) ------------------------------------------------------------
     async def _status(self, request: web.Request) -> web.Response:
@@ -104,11 +146,11 @@ class ControlServer:
         return web.json_response({"records": records})
 
     async def _clock(self, request: web.Request) -> web.Response:
-        client = request.remote or "?"
+        client = request[PEER].key
         if self.clock_limiter.retry_after(client) is not None:
             return error(429, "too many clock events")
         self.clock_limiter.failure(client)  # counts every call, not only failures
-        body = await _body(request)
+        body = await _body(request, self.limits.body)
         account, kind = body.get("account"), body.get("kind")
         if not isinstance(account, str) or kind not in ("in", "out"):
             return error(400, 'send {"account": NAME, "kind": "in" | "out"}')
@@ -123,11 +165,12 @@ class ControlServer:
     async def _self_lock(self, request: web.Request) -> web.Response:
         """The trader's own lockout: the one write the trader has, and it only strengthens protection
         (nothing can shorten or lift a lockout), so it needs no password."""
-        client = request.remote or "?"
+        peer: Peer = request[PEER]  # the kernel's word: any local uid may lock (itself) out
+        client = peer.key
         if self.clock_limiter.retry_after(client) is not None:
             return error(429, "too many requests")
         self.clock_limiter.failure(client)  # counts every call, not only failures
-        body = await _body(request)
+        body = await _body(request, self.limits.body)
         account, duration, flatten = body.get("account"), body.get("duration"), body.get("flatten", False)
         if (account is not None and not isinstance(account, str)) or not isinstance(duration, str) \
                 or not isinstance(flatten, bool):
@@ -138,7 +181,7 @@ class ControlServer:
             return error(404, f"unknown or not yet monitored account {e.args[0]!r}")
         except ValueError as e:
             return error(400, f"duration: {e}")
-        self._audit(f"trader@{client}", "self_lock", True,
+        self._audit(peer.describe(), "self_lock", True,
                     f"{duration}{' + flatten' if flatten else ''}: " + ", ".join(
                         f"{x['account']} until {x['until']}" for x in locks))
         return web.json_response({"locks": locks})
@@ -151,11 +194,15 @@ class ControlServer:
         return await self._admin(request, "stop")
 
     async def _admin(self, request: web.Request, action: str) -> web.Response:
-        client = request.remote or "?"
-        body = await _body(request)
-        user = "".join(c for c in str(body.get("user") or "unknown") if c.isprintable())[:64]
-        actor = f"{user}@{client}"  # the user name is the CLI's claim; the peer address is ours
-        refused = await self.gate.check(client, actor, action, body.get("password"))
+        peer: Peer = request[PEER]
+        actor = peer.describe()  # the kernel's word; nothing the client says goes into the audit
+        refused: Refusal | None
+        if self.conns is None or not self.conns.is_admin(request.transport):
+            why = f"admin commands need {self.policy.describe()}"
+            refused = self.gate.forbidden(peer.key, actor, action, why)
+        else:
+            body = await _body(request, self.limits.body)
+            refused = await self.gate.check(peer.key, actor, action, body.get("password"))
         if refused is not None:
             status, why, headers = refused
             return error(status, why, **headers)
@@ -179,10 +226,12 @@ class ControlServer:
             log.exception("writing the admin audit trail failed (%s %s ok=%s)", actor, action, ok)
 
 
-async def _body(request: web.Request) -> Json:
+async def _body(request: web.Request, within: float) -> Json:
+    """The JSON object sent (empty when none, malformed, or not all there within ``within`` seconds)."""
     try:
-        data = await request.json()
-    except (ValueError, UnicodeDecodeError):
+        async with asyncio.timeout(within):
+            data = await request.json()
+    except (ValueError, UnicodeDecodeError, TimeoutError):
         return {}
     return data if isinstance(data, dict) else {}
 

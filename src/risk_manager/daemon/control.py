@@ -1,17 +1,26 @@
-"""The control API in the daemon (SPEC §11): the loopback server over the live engine and store, and the
-live config reload it may ask for (self-tested first: a dead rule never goes live)."""
+"""The control API in the daemon (SPEC §11): owning the data directory and the control socket first, the
+server over the live engine and store, and the live config reload it may ask for (self-tested first: a
+dead rule never goes live)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import stat
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from risk_manager.config import Config
 from risk_manager.daemon import calendar_cache
+from risk_manager.daemon.lock import DataDirLock, prepare_data_dir
+from risk_manager.daemon.options import EXIT_ENDPOINT, StartupError
 from risk_manager.daemon.selftest import run_self_test
 
 if TYPE_CHECKING:
+    from risk_manager.control.endpoint import BoundSocket
+    from risk_manager.control.peer import AdminPolicy
     from risk_manager.control.server import ControlServer
     from risk_manager.daemon.runtime import Daemon
     from risk_manager.engine.actions import Action
@@ -23,27 +32,94 @@ class SelfTestFailed(Exception):
     """A reloaded config has a rule that stays silent on a synthetic breach: it is not applied."""
 
 
-async def start_control(d: Daemon) -> ControlServer | None:
-    """Serve the control API; a taken port or a non-loopback host is logged loudly, never fatal (the
-    protection matters more than the dashboard)."""
-    from risk_manager.control import ControlServer, DaemonBackend, NotLoopback, admin_hash_path
+def socket_path(d: Daemon) -> Path:
+    from risk_manager.control.endpoint import default_socket
+
+    if d.opts.control_socket is not None:
+        return d.opts.control_socket
+    configured = d.config.daemon.control_socket
+    return Path(configured) if configured else default_socket(d.opts.data_dir)
+
+
+def claim(d: Daemon) -> tuple[DataDirLock, BoundSocket | None]:
+    """Take the data-directory lock, then own the control socket; StartupError(EXIT_ENDPOINT) naming why
+    (another daemon's pid, a path someone else owns or serves) when either cannot be had."""
+    if sys.platform != "win32":
+        admin_policy(d.config)  # an unknown admin group refuses the start (exit 2) before anything else
+    prepare_data_dir(d.opts.data_dir)
+    if sys.platform != "win32":  # a data directory someone else owns or may write could hold their hash
+        from risk_manager.control.endpoint import check_directory
+
+        try:
+            check_directory(d.opts.data_dir)
+        except OSError as e:
+            raise StartupError(EXIT_ENDPOINT, f"cannot own the data directory: {e}") from None
+    lock = DataDirLock(d.opts.data_dir)
+    lock.acquire()
+    raise_fd_limit()
+    if not d.opts.control or sys.platform == "win32":
+        return lock, None
+    from risk_manager.control.endpoint import bind_socket
+
+    path = socket_path(d)
+    data = d.opts.data_dir
+    if Path(os.path.abspath(data)) in Path(os.path.abspath(path)).parents:
+        allow_traverse(data)
+    try:
+        return lock, bind_socket(path)
+    except OSError as e:
+        lock.release()
+        raise StartupError(EXIT_ENDPOINT, f"cannot own the control endpoint {path}: {e}") from None
+
+
+def allow_traverse(data: Path) -> None:
+    """The socket lives in the data directory (foreground): others need x (not r) on it to reach the
+    socket; every file in it stays 0640/0600."""
+    st = os.stat(data)
+    if st.st_uid == os.geteuid() and not st.st_mode & stat.S_IXOTH:
+        os.chmod(data, stat.S_IMODE(st.st_mode) | stat.S_IXOTH)
+
+
+def raise_fd_limit() -> None:
+    """Soft descriptor limit up to the hard one: the broker connection must never run short (control
+    clients are capped far below it, conn_guard.Limits)."""
+    if sys.platform == "win32":
+        return
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError) as e:
+            log.warning("could not raise the descriptor limit from %d to %d: %s", soft, hard, e)
+
+
+def admin_policy(config: Config) -> AdminPolicy:
+    from risk_manager.control.peer import AdminPolicy, group_id
+
+    name = config.daemon.admin_group
+    if not name:
+        return AdminPolicy()
+    try:
+        return AdminPolicy(group_id(name))
+    except KeyError:
+        raise StartupError(2, f"daemon.admin_group: no group {name!r} on this machine") from None
+
+
+async def start_control(d: Daemon, bound: BoundSocket) -> ControlServer:
+    """Serve the control API on the socket claimed at start-up."""
+    from risk_manager.control import ControlServer, DaemonBackend, admin_hash_path
 
     assert d.engine is not None and d.store is not None
-    cfg = d.config.daemon
-    port = cfg.control_port if d.opts.control_port is None else d.opts.control_port
     backend = DaemonBackend(d.engine, d.config, d.store, clock=d.clock,
                             link_state=lambda: str(d.link.state) if d.link is not None else "CONNECTING",
                             protected=d.protected.is_set, request_stop=d.stop_requested.set,
                             config_path=d.opts.config_path, apply_config=d.apply_config,
                             started_at=d.clock.now(), after_lock=lambda actions: after_self_lock(d, actions))
-    server = ControlServer(backend, cfg.control_host, port, admin_hash_path(d.opts.data_dir))
-    try:
-        await server.start()
-    except (OSError, NotLoopback) as e:
-        log.critical("the control API could not start on %s:%d (%s): the dashboard and admin commands "
-                     "will not reach this daemon", cfg.control_host, port, e)
-        return None
-    log.info("control API on %s", server.url)
+    server = ControlServer(backend, bound.path, admin_hash_path(d.opts.data_dir),
+                           policy=admin_policy(d.config), bound=bound)
+    await server.start()
     return server
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from risk_manager.clock.clock import Clock, SystemClock
 from risk_manager.enforcement.calls import ExecutorPolicy
 
+EXIT_ENDPOINT = 6  # cannot own the data-directory lock or the control endpoint (another daemon, unsafe path)
+
 
 class StartupError(Exception):
     """The daemon refuses to start. ``code`` is the process exit code."""
@@ -31,5 +33,5 @@ class DaemonOptions:
     started_at: float = field(default_factory=time.perf_counter)  # for startup_ms
     config_path: Path | None = None  # lets the admin reload the file live
     control: bool = True  # serve the control API (SPEC §11)
-    control_port: int | None = None  # None = the config's daemon.control_port; 0 = any free port
+    control_socket: Path | None = None  # None = daemon.control_socket of the config, else the default
     gc_tuning: bool = False  # freeze the start-up heap once protected (gcpause.py): CLI, service

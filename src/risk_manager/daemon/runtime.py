@@ -14,7 +14,7 @@ from risk_manager.broker.port import AccountInfo
 from risk_manager.config import Config
 from risk_manager.daemon import calendar_cache, gcpause
 from risk_manager.daemon.connect import Connection, Connector
-from risk_manager.daemon.control import apply_config, start_control
+from risk_manager.daemon.control import apply_config, claim, start_control
 from risk_manager.daemon.dbwriter import DbWriter
 from risk_manager.daemon.journal import DaemonJournal
 from risk_manager.daemon.linkstate import LinkWatch, QuoteWatch
@@ -35,7 +35,9 @@ from risk_manager.notify import Notifier
 from risk_manager.store import Store
 
 if TYPE_CHECKING:
+    from risk_manager.control.endpoint import BoundSocket
     from risk_manager.control.server import ControlServer
+    from risk_manager.daemon.lock import DataDirLock
 
 log = logging.getLogger("risk_manager.daemon")
 
@@ -47,6 +49,8 @@ class Daemon:
         self.protected = asyncio.Event()
         self.stop_requested = asyncio.Event()  # the admin's "stop" over the control API
         self.control: ControlServer | None = None
+        self._lock: DataDirLock | None = None
+        self._endpoint: BoundSocket | None = None
         self.budget = RateBudget(options.rate_limit, options.rate_window)
         self.store: Store | None = None
         self.writer: DbWriter | None = None
@@ -76,6 +80,7 @@ class Daemon:
             if failed:
                 why = "; ".join(f"{c.rule}: {c.detail}" for c in failed)
                 raise StartupError(4, f"self-test failed: {why}")
+        self._lock, self._endpoint = claim(self)  # one daemon per data directory; the socket is ours
         self.notifier.start()
         now = self.clock.now()
         self.store, recovered = open_store(self.opts.data_dir, now)
@@ -89,8 +94,9 @@ class Daemon:
         restore_lockouts(engine, self.store, now, self.config)
         missed_reset(engine, self.store, now)
         self.journal.dispatch()
-        if self.opts.control:
-            self.control = await start_control(self)
+        if self._endpoint is not None:
+            endpoint, self._endpoint = self._endpoint, None
+            self.control = await start_control(self, endpoint)
         calendar = calendar_cache.install(engine, self.config, self.opts.data_dir)
         warm = asyncio.create_task(asyncio.to_thread(warm_calendar, engine, calendar, now), name="calendar")
         self.connection = conn = await self._login()
@@ -200,5 +206,10 @@ class Daemon:
                 await self.connection.close()
         if self.store is not None:
             self.store.close()
+        if self._endpoint is not None:  # claimed but never served (start-up stopped before that)
+            self._endpoint.sock.close()
+            self._endpoint.remove()
+        if self._lock is not None:
+            self._lock.release()
         self._gc_pauses.close()
         log.warning("stopped: NOT MONITORED")

@@ -23,10 +23,22 @@ log = logging.getLogger(__name__)
 def open_store(data: Path, now: datetime) -> tuple[Store, bool]:
     data.mkdir(parents=True, exist_ok=True)
     store, recovered = Store.open_with_recovery(db_path(data), backup_dir(data), now=now)
+    _owner_and_group_only(db_path(data))
     if recovered:
         log.critical("THE DATABASE WAS CORRUPT OR MISSING: restored from the newest backup in %s "
                      "(decisions after that backup may be lost; check the journal)", backup_dir(data))
     return store, recovered
+
+
+def _owner_and_group_only(db: Path) -> None:
+    """The database (and its WAL files, which SQLite creates with the same mode) 0640 even without the
+    umask `risk-manager run` sets: the trader reads status through the control socket, not the files."""
+    for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        try:
+            if f.stat().st_mode & 0o037:
+                f.chmod(0o640)
+        except OSError:
+            continue
 
 
 def alert_recovered(journal: DaemonJournal, engine: Engine, now: datetime, data: Path) -> None:

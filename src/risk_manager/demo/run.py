@@ -49,7 +49,7 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
         cfg = demo_config(sim.api_url, sim.user_hub_url, sim.market_hub_url, datetime.now(UTC), speed)
         printer = Printer(out, err, headless, cfg.schedule.tz)
         daemon = Daemon(cfg, projectx_connector(cfg, DEMO_CREDENTIALS),
-                        DaemonOptions(data_dir=Path(tmp) / "data", control_port=0))
+                        DaemonOptions(data_dir=Path(tmp) / "data"))
         if headless or not dashboard:
             daemon.journal.add_listener(printer.record)
         if not headless and not dashboard:
@@ -64,7 +64,7 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
                 say = printer.say if headless or not dashboard else (lambda _: None)  # the UI owns the tty
                 trader = asyncio.create_task(tilted_trader(client, say, speed), name="trader")
                 if dashboard and daemon.control is not None:
-                    await _show_dashboard(daemon.control.url, max(end - loop.time(), 0.0), headless)
+                    await _show_dashboard(daemon.control.endpoint, max(end - loop.time(), 0.0), headless)
                 else:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(asyncio.shield(trader), max(end - loop.time(), 0.0))

@@ -12,7 +12,7 @@ from typing import Literal
 
 from risk_manager.domain.carry import LossRun, PastDays
 from risk_manager.domain.contracts import ContractBook
-from risk_manager.domain.enums import STOP_TYPES, WORKING_STATUSES, Side
+from risk_manager.domain.enums import STOP_TYPES, WORKING_STATUSES, OrderStatus, Side
 from risk_manager.domain.events import AccountEvent, Event, OrderEvent, PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.domain.marks import MarkMode, mark_price, unrealized_pnl
 from risk_manager.domain.positions import Delta, PositionState
@@ -28,6 +28,7 @@ class _TradeSeen:
     fees: float
     voided: bool
     order_id: int = 0
+    entry_of: int | None = None  # the order this counted opening half-turn made a "trade" of
 
 
 @dataclass
@@ -47,6 +48,7 @@ class AccountState:
     _trades: dict[int, _TradeSeen] = field(default_factory=dict)
     entry_orders: dict[int, datetime] = field(default_factory=dict)  # order id -> first opening fill
     _entry_times: list[datetime] = field(default_factory=list)  # sorted
+    _entry_fills: dict[int, int] = field(default_factory=dict)  # order id -> its counted opening fills
     losses: LossRun = field(default_factory=LossRun)  # closing orders of the day (rule 017)
     past_days: PastDays = field(default_factory=PastDays)  # finished days of the week (015/016)
     figures: dict[str, float] = field(default_factory=dict)  # carried over resets, persisted (014 floor)
@@ -74,17 +76,19 @@ class AccountState:
         pos = self.positions.get(contract_id)
         if pos is None or pos.size == 0:
             return False
-        exit_side = Side.SELL if pos.size > 0 else Side.BUY
-        return any(o.contract_id == contract_id and o.type in STOP_TYPES and o.side is exit_side
-                   for o in self.orders.values())
+        return bool(self.stop_orders(contract_id))
 
     def stop_orders(self, contract_id: str) -> list[OrderEvent]:
+        """Working stops (stop, stop-limit, trailing) on the exit side of the position. A Suspended bracket
+        child (status 8) is not one: it only goes on the book if its own entry fills, so it protects nothing
+        that is open now (a far-away bracket entry must not make another position look protected)."""
         pos = self.positions.get(contract_id)
         if pos is None:
             return []
         exit_side = Side.SELL if pos.size > 0 else Side.BUY
         return [o for o in self.orders.values()
-                if o.contract_id == contract_id and o.type in STOP_TYPES and o.side is exit_side]
+                if o.contract_id == contract_id and o.type in STOP_TYPES and o.side is exit_side
+                and o.status is not OrderStatus.SUSPENDED]
 
     # ---- writing -------------------------------------------------------------------------------
     def apply(self, event: Event, count_trade: bool = True) -> Delta:
@@ -113,6 +117,7 @@ class AccountState:
         self.fees = 0.0
         self.entry_orders.clear()
         self._entry_times.clear()
+        self._entry_fills.clear()
         self.losses.clear()
         # seen trade ids stay: a trade of the old day delivered late must never count again
 
@@ -190,11 +195,13 @@ class AccountState:
                 self.fees -= seen.fees
                 if seen.pnl is not None:
                     self.losses.reverse(seen.order_id, seen.pnl)
+                if seen.entry_of is not None:
+                    self._uncount_entry(seen.entry_of)
                 return Delta(ev.contract_id, size, size, counted=True)
             return Delta(ev.contract_id, size, size, duplicate=True)
         counted = count and not ev.voided
         self._trades[ev.id] = _TradeSeen(ev.profit_and_loss if counted else None,
-                                         ev.fees if counted else 0.0, ev.voided, ev.order_id)
+                                         ev.fees if counted else 0.0, ev.voided, order_id=ev.order_id)
         if not counted:
             return Delta(ev.contract_id, size, size)
         self.realized_gross += ev.profit_and_loss or 0.0
@@ -202,12 +209,24 @@ class AccountState:
         if ev.profit_and_loss is not None:
             self.losses.add(ev.order_id, ev.profit_and_loss)
         new_entry = False
-        if ev.profit_and_loss is None and ev.order_id not in self.entry_orders:
-            # an opening half-turn: its order is one "trade"; later partial fills of it count once
-            self.entry_orders[ev.order_id] = ev.at
-            self._insert_entry(ev.at)
-            new_entry = True
+        if ev.profit_and_loss is None:
+            self._trades[ev.id].entry_of = ev.order_id
+            self._entry_fills[ev.order_id] = self._entry_fills.get(ev.order_id, 0) + 1
+            if ev.order_id not in self.entry_orders:
+                # an opening half-turn: its order is one "trade"; later partial fills of it count once
+                self.entry_orders[ev.order_id] = ev.at
+                self._insert_entry(ev.at)
+                new_entry = True
         return Delta(ev.contract_id, size, size, counted=True, new_entry=new_entry)
+
+    def _uncount_entry(self, order_id: int) -> None:
+        """A voided opening fill: once none of the order's opening fills stands, it is no trade at all."""
+        left = self._entry_fills.get(order_id, 0) - 1
+        self._entry_fills[order_id] = left
+        at = self.entry_orders.get(order_id)
+        if left <= 0 and at is not None:
+            del self.entry_orders[order_id]
+            self._entry_times.remove(at)
 
     def _insert_entry(self, at: datetime) -> None:
         times = self._entry_times

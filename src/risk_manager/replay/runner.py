@@ -9,8 +9,9 @@ from risk_manager.config import Config, Duration
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.engine.records import Record
+from risk_manager.replay import live_lines
 from risk_manager.replay.paper_loop import PaperLoop
-from risk_manager.replay.scenario import Step
+from risk_manager.replay.scenario import ScenarioError, Step
 
 _TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT, "stop": OrderType.STOP,
           "stop_limit": OrderType.STOP_LIMIT}
@@ -67,7 +68,8 @@ class Replay(PaperLoop):
                 cid = catalogue_contract(str(d["symbol"])).id
                 side = Side.BUY if d["side"] == "buy" else Side.SELL
                 oid = b.place_order(acct, cid, _TYPES[d["type"]], side, int(d["size"]),
-                                    limit_price=d.get("limit"), stop_price=d.get("stop"))
+                                    limit_price=d.get("limit"), stop_price=d.get("stop"),
+                                    parts=live_lines.parts(d))
                 self.order_ids[str(d["id"])] = (acct, oid)
             elif step.do in ("cancel", "modify"):
                 ref = self.order_ids.get(str(d["id"]))
@@ -88,6 +90,14 @@ class Replay(PaperLoop):
                     self._account(Step(step.line, step.at, step.do, {"account": name}))
                     self.execute(self.engine.self_lock(name, step.at, Duration(str(d["duration"])),
                                                        bool(d.get("flatten", False))))
+            elif step.do in live_lines.REQUIRED:
+                key = "id" if step.do == "fill" else "order"
+                ref = self.order_ids.get(str(d[key]))
+                if ref is None:
+                    raise ScenarioError("scenario", step.line, f"{step.do}: unknown order {d[key]!r}")
+                live_lines.perform(b, step.do, ref[0], ref[1], d)
+        except live_lines.OverFill as e:
+            raise ScenarioError("scenario", step.line, str(e)) from e
         except PaperRejection as e:
             self.rejections.append(f"line {step.line}: {step.do} rejected: {e.message}")
 

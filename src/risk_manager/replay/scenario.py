@@ -10,6 +10,7 @@ from typing import Any
 
 from risk_manager.config import Duration
 from risk_manager.domain.contracts import PRODUCTS
+from risk_manager.replay import live_lines
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "account": ("name",),
@@ -21,6 +22,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "can_trade": ("value",),
     "self_lock": ("duration",),
     "end": (),
+    **live_lines.REQUIRED,
 }
 _ORDER_TYPES = {"market", "limit", "stop", "stop_limit"}
 
@@ -74,7 +76,7 @@ def _check(do: str, d: dict[str, Any]) -> str | None:
             return "quote: needs bid, ask or last"
     if do == "can_trade" and not isinstance(d["value"], bool):
         return "can_trade: value must be true or false"
-    return None
+    return live_lines.check(do, d)
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> list[Step]:

@@ -14,6 +14,7 @@ from pathlib import PurePath, PurePosixPath
 
 from risk_manager.service.linux_host import LinuxHost, access_warnings
 from risk_manager.service.plan import InstallPlan
+from risk_manager.service.record import RECORD_PATH, record_for
 from risk_manager.service.runner import ServiceError, check
 from risk_manager.service.systemd_unit import LOGS_DIR, STATE_DIR, UNIT_NAME, render_systemd_unit, valid_user
 
@@ -68,6 +69,9 @@ def install(host: LinuxHost, plan: InstallPlan, user: str = DEFAULT_USER) -> Non
     reinstall = host.exists(UNIT_PATH)
     host.write_file(UNIT_PATH, unit, 0o644)
     host.out(f"wrote {UNIT_PATH}")
+    record = record_for(plan.data_dir, user, plan.config)
+    host.write_file(RECORD_PATH, record.render(), 0o644)  # where admin/trader commands find the service
+    host.out(f"wrote {RECORD_PATH} (data {record.data_dir}, socket {record.socket})")
     check(host.run, ["systemctl", "daemon-reload"], "systemctl daemon-reload")
     if new_env and not plan.has_secrets_file:
         check(host.run, ["systemctl", "enable", UNIT_NAME], "enabling the service")
@@ -87,9 +91,10 @@ def uninstall(host: LinuxHost) -> None:
     stopped = host.run(["systemctl", "disable", "--now", UNIT_NAME])
     if not stopped.ok:
         host.out(f"note: systemctl disable --now: {(stopped.stderr or stopped.stdout).strip()}")
-    if host.exists(UNIT_PATH):
-        host.remove_file(UNIT_PATH)
-        host.out(f"removed {UNIT_PATH}")
+    for path in (UNIT_PATH, RECORD_PATH):
+        if host.exists(path):
+            host.remove_file(path)
+            host.out(f"removed {path}")
     check(host.run, ["systemctl", "daemon-reload"], "systemctl daemon-reload")
     host.run(["systemctl", "reset-failed", UNIT_NAME])  # forget a failed state; fails harmlessly if none
     host.out(f"kept the journal and database ({DEFAULT_DATA_DIR} or your --data-dir), {ETC_DIR} and the "

@@ -10,6 +10,7 @@ UNIT_NAME = "risk-manager.service"
 DIR_NAME = "risk-manager"  # StateDirectory= / LogsDirectory= -> /var/lib/risk-manager, /var/log/risk-manager
 STATE_DIR = PurePosixPath("/var/lib") / DIR_NAME
 LOGS_DIR = PurePosixPath("/var/log") / DIR_NAME
+NOFILE = 65536
 _USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 
 # Each hardening line was chosen not to break the daemon: CPython, SQLite in the data dir, HTTPS/websockets
@@ -82,6 +83,12 @@ def render_systemd_unit(*, argv: Sequence[str], user: str, data_dir: PurePath, e
         "StateDirectoryMode=0750",
         f"LogsDirectory={DIR_NAME}",
         "LogsDirectoryMode=0750",
+        "# The control socket: /run/risk-manager/control.sock. Only the service writes the directory;",
+        "# anyone may connect and the daemon judges each request by the peer's uid (SO_PEERCRED).",
+        f"RuntimeDirectory={DIR_NAME}",
+        "RuntimeDirectoryMode=0755",
+        "# Descriptors: the daemon raises its soft limit to this; control clients are capped far below.",
+        f"LimitNOFILE={NOFILE}",
         "UMask=0027",
         *_HARDENING,
         "ReadWritePaths=" + " ".join(quote_path(p) for p in rw),

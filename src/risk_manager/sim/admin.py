@@ -9,7 +9,9 @@ from typing import Any
 from aiohttp import web
 
 from risk_manager.broker.paper import PaperRejection
+from risk_manager.broker.paper_model import BracketLeg
 from risk_manager.domain.enums import OrderType
+from risk_manager.sim import admin_orders
 from risk_manager.sim.context import SimContext, ctx_of
 from risk_manager.sim.hub import Hub
 from risk_manager.sim.scenario import parse_side, parse_type
@@ -85,13 +87,22 @@ async def logout(ctx: SimContext, b: dict[str, Any]) -> Any:
 
 
 async def order(ctx: SimContext, b: dict[str, Any]) -> Any:
-    """A manual trade, as if placed in the TopstepX UI: clients learn of it from the user hub only."""
+    """A manual trade, as if placed in the TopstepX UI: clients learn of it from the user hub only.
+    ``trail``: trailing distance; ``stop_loss_ticks``/``take_profit_ticks``: a native bracket."""
     otype = parse_type(b.get("type", "market"))
     size = int(b.get("size", 1))
-    order_id = ctx.broker.place_order(_account(ctx, b.get("account")), _contract(ctx, b), otype,
-                                      parse_side(b.get("side", "buy")), size,
-                                      None if b.get("limit") is None else float(b["limit"]),
-                                      None if b.get("stop") is None else float(b["stop"]), b.get("customTag"))
+
+    def num(key: str) -> float | None:
+        return None if b.get(key) is None else float(b[key])
+
+    def leg(key: str, default: str) -> BracketLeg | None:
+        ticks = b.get(f"{key}_ticks")
+        return None if ticks is None else BracketLeg(int(ticks), parse_type(b.get(f"{key}_type", default)))
+
+    order_id = ctx.broker.place_order(
+        _account(ctx, b.get("account")), _contract(ctx, b), otype, parse_side(b.get("side", "buy")), size,
+        num("limit"), num("stop"), b.get("customTag"), trail_price=num("trail"),
+        stop_loss=leg("stop_loss", "stop"), take_profit=leg("take_profit", "limit"))
     return {"orderId": order_id}
 
 
@@ -108,13 +119,16 @@ async def price(ctx: SimContext, b: dict[str, Any]) -> Any:
 
 async def rate_limit(ctx: SimContext, b: dict[str, Any]) -> Any:
     ctx.limiter.configure(None if b.get("limit") is None else int(b["limit"]),
-                          None if b.get("window") is None else float(b["window"]))
+                          None if b.get("window") is None else float(b["window"]),
+                          str(b.get("group") or "default"))
     return ctx.limiter.snapshot()
 
 
 async def add_account(ctx: SimContext, b: dict[str, Any]) -> Any:
     a = ctx.broker.add_account(str(b["name"]), float(b.get("balance", 50_000.0)),
                                bool(b.get("canTrade", True)))
+    if b.get("active") is False:
+        ctx.inactive_accounts.add(a.id)
     return {"id": a.id, "name": a.name}
 
 
@@ -132,6 +146,7 @@ POSTS: dict[str, Admin] = {
     "drop": drop, "silence": silence, "revoke": revoke, "fail": fail, "fail/clear": fail_clear,
     "can_trade": can_trade, "logout": logout, "order": order, "position": position, "price": price,
     "rate_limit": rate_limit, "account": add_account, "events": events, "requests/clear": clear_requests,
+    **admin_orders.POSTS,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from aiohttp import web
@@ -17,7 +17,7 @@ from risk_manager.sim.feed import PriceFeed
 from risk_manager.sim.hub import Hub
 from risk_manager.sim.keys import SESSION
 from risk_manager.sim.options import SimOptions
-from risk_manager.sim.ratelimit import SlidingWindowLimiter
+from risk_manager.sim.ratelimit import EndpointLimits
 from risk_manager.sim.reqlog import RequestLog
 from risk_manager.sim.user_stream import UserStream
 
@@ -29,7 +29,7 @@ class SimContext:
     book: ContractBook
     broker: PaperBroker
     tokens: TokenStore
-    limiter: SlidingWindowLimiter
+    limiter: EndpointLimits
     faults: FaultPlan
     log: RequestLog
     user_hub: Hub
@@ -37,6 +37,7 @@ class SimContext:
     stream: UserStream
     feed: PriceFeed
     scenario_status: Callable[[], dict[str, object]] | None = None
+    inactive_accounts: set[int] = field(default_factory=set)  # hidden by Account/search onlyActiveAccounts
 
     def account(self, account_id: int) -> AccountInfo | None:
         for a in self.broker.accounts():

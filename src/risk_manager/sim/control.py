@@ -66,9 +66,11 @@ class SimControl:
     async def logout(self, reason: str | None = None, hub: str = "user", revoke: bool = False) -> int:
         return int((await self._post("logout", reason=reason, hub=hub, revoke=revoke))["sent"])
 
-    async def rate_limit(self, limit: int | None = None, window: float | None = None) -> dict[str, Any]:
-        """Reconfigure (and reset) the per-token window; ``limit=0`` disables it."""
-        result: dict[str, Any] = await self._post("rate_limit", limit=limit, window=window)
+    async def rate_limit(self, limit: int | None = None, window: float | None = None,
+                         group: str = "default") -> dict[str, Any]:
+        """Reconfigure (and reset) one group's per-token window (``default`` or ``bars``); ``limit=0``
+        disables it."""
+        result: dict[str, Any] = await self._post("rate_limit", limit=limit, window=window, group=group)
         return result
 
     async def bare_events(self, bare: bool) -> None:
@@ -77,11 +79,37 @@ class SimControl:
     # ---- market and manual trading ------------------------------------------------------------------------
     async def order(self, symbol: str, side: str, size: int = 1, type: str = "market",
                     limit: float | None = None, stop: float | None = None,
-                    account: str | int | None = None) -> int:
-        """Place an order as if from the TopstepX UI (clients see it only on the user hub)."""
+                    account: str | int | None = None, *, trail: float | None = None,
+                    stop_loss_ticks: int | None = None, take_profit_ticks: int | None = None) -> int:
+        """Place an order as if from the TopstepX UI (clients see it only on the user hub); ``trail`` for a
+        trailing stop, ``*_ticks`` for a native bracket."""
         r = await self._post("order", symbol=symbol, side=side, size=size, type=type, limit=limit, stop=stop,
-                             account=account)
+                             account=account, trail=trail, stop_loss_ticks=stop_loss_ticks,
+                             take_profit_ticks=take_profit_ticks)
         return int(r["orderId"])
+
+    # ---- order-model faults (docs/simulator.md) ----------------------------------------------------------
+    async def liquidity(self, per_touch: int | None) -> None:
+        """Contracts one order can fill per touch (None: unlimited): larger orders fill over several."""
+        await self._post("liquidity", per_touch=per_touch)
+
+    async def order_fault(self, kind: str, parts: list[int] | None = None, scope: str = "any",
+                          account: str | int | None = None, count: int = 1) -> None:
+        """The next ``count`` orders (``scope`` any/entry/close) are rejected, or fill in ``parts``."""
+        await self._post("order_fault", kind=kind, parts=parts or [], scope=scope, account=account,
+                         count=count)
+
+    async def expire(self, account: str | int | None = None) -> int:
+        return int((await self._post("expire", account=account))["expired"])
+
+    async def fill(self, order_id: int, size: int, account: str | int | None = None) -> None:
+        await self._post("fill", orderId=order_id, size=size, account=account)
+
+    async def void(self, order_id: int, account: str | int | None = None) -> int:
+        return int((await self._post("void", orderId=order_id, account=account))["voided"])
+
+    async def duplicate(self, order_id: int, account: str | int | None = None) -> int:
+        return int((await self._post("duplicate", orderId=order_id, account=account))["duplicated"])
 
     async def open_position(self, symbol: str, side: str, size: int = 1,
                             account: str | int | None = None) -> int:
@@ -94,8 +122,11 @@ class SimControl:
         quote: dict[str, Any] = r["quote"]
         return quote
 
-    async def add_account(self, name: str, balance: float = 50_000.0, can_trade: bool = True) -> int:
-        return int((await self._post("account", name=name, balance=balance, canTrade=can_trade))["id"])
+    async def add_account(self, name: str, balance: float = 50_000.0, can_trade: bool = True,
+                          active: bool = True) -> int:
+        """``active=False``: listed by ``Account/search`` only without ``onlyActiveAccounts``."""
+        body = await self._post("account", name=name, balance=balance, canTrade=can_trade, active=active)
+        return int(body["id"])
 
     # ---- inspection ------------------------------------------------------------------------------------
     async def requests(self, endpoint: str | None = None, since: int = 0) -> list[dict[str, Any]]:

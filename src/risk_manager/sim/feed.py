@@ -1,9 +1,11 @@
 """The price feed: a seeded random walk (or scripted prices) on each contract's tick grid.
 
 Every tick it hands the touch to the paper broker (so resting orders fill) and publishes ``GatewayQuote``
-``[contractId, quote]`` to market-hub subscribers, and ``GatewayTrade`` when the last price moved. Prices are
-kept as integer ticks so they always sit on the grid. "Silence" stops publishing only: the market keeps
-moving underneath, as when a live feed freezes.
+``[contractId, quote]`` to market-hub subscribers, ``GatewayTrade`` when the last price moved, and
+``GatewayDepth`` (five levels a side around the touch) to depth subscribers. Every price also goes into
+the contract's history (``History/retrieveBars``). Prices are kept as integer ticks so they always sit on
+the grid. A deferred contract month starts at a fixed calendar spread above its front month. "Silence"
+stops publishing only: the market keeps moving underneath, as when a live feed freezes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from risk_manager.domain.contracts import Contract, ContractBook, projectx_symbol
+from risk_manager.sim.catalogue import month_index
+from risk_manager.sim.history import ContractHistory
 from risk_manager.sim.hub import Hub
 from risk_manager.sim.hub_conn import HubConn
 from risk_manager.sim.signalr import invocation
@@ -23,14 +27,22 @@ from risk_manager.sim.signalr import invocation
 QuoteSink = Callable[[str, float | None, float | None, float | None], None]
 START_PRICE = {"ES": 6000.0, "NQ": 21000.0, "YM": 44000.0, "RTY": 2300.0, "CL": 70.0, "GC": 2650.0}
 MICRO_OF = {"MES": "ES", "MNQ": "NQ", "MYM": "YM", "M2K": "RTY", "MCL": "CL", "MGC": "GC"}
+MONTH_SPREAD = 0.01  # each later listed month starts 1 % above the one before (contango)
+DEPTH_LEVELS = 5
+
+
+def start_price(contract: Contract) -> float:
+    base = START_PRICE.get(MICRO_OF.get(contract.root, contract.root), 100.0)
+    return base * (1 + MONTH_SPREAD * month_index(contract))
 
 
 class Book:
     """One contract's quote state in ticks."""
 
-    __slots__ = ("ask", "bid", "contract", "decimals", "high", "last", "low", "open", "updated", "volume")
+    __slots__ = ("ask", "bid", "contract", "decimals", "deferred", "high", "history", "last", "low", "open",
+                 "updated", "volume")
 
-    def __init__(self, contract: Contract, price: float, now: datetime) -> None:
+    def __init__(self, contract: Contract, price: float, now: datetime, seed: int = 0) -> None:
         self.contract = contract
         self.decimals = max(0, len(f"{contract.tick_size:.10f}".rstrip("0").split(".")[1]))
         t = self.ticks(price)
@@ -38,6 +50,8 @@ class Book:
         self.open = self.high = self.low = t
         self.volume = 0
         self.updated = now
+        self.history = ContractHistory(t, now, seed, contract.id)
+        self.deferred = month_index(contract) > 0
 
     def ticks(self, price: float) -> int:
         return round(price / self.contract.tick_size)
@@ -68,8 +82,8 @@ class PriceFeed:
         self.walk = walk
         self.silenced = False
         now = clock()
-        self.books = {c.id: Book(c, START_PRICE.get(MICRO_OF.get(c.root, c.root), 100.0), now)
-                      for c in book.all()}
+        self.books = {c.id: Book(c, start_price(c), now, seed) for c in book.all()}
+        self._depth_rng = random.Random(seed + 1)  # apart from the walk: depth subscribers never change it
         self.stats = {"ticks": 0, "quotes": 0, "deliveries": 0, "late_ticks": 0}
         self.lags: deque[float] = deque(maxlen=20_000)  # seconds between scheduled and actual tick
         hub.on_subscribe = self._on_subscribe
@@ -92,6 +106,7 @@ class PriceFeed:
             b.bid = min(b.bid, b.ask - 1)
         b.last = b.ticks(last) if last is not None else (b.bid if bid is not None else b.ask)
         self._touched(b)
+        b.history.record(b.updated, b.last, 1)
         self._sink(contract_id, b.px(b.bid), b.px(b.ask), b.px(b.last))
         self._publish(b, traded=True)
         return b.quote()
@@ -107,8 +122,10 @@ class PriceFeed:
         b.ask = b.bid + 1
         prev = b.last
         b.last = b.ask if self._rng.random() < 0.5 else b.bid
-        b.volume += self._rng.randint(1, 20)
+        traded = self._rng.randint(1, 20)
+        b.volume += traded
         self._touched(b)
+        b.history.record(b.updated, b.last, traded)
         return b.last != prev
 
     def _publish(self, b: Book, traded: bool) -> None:
@@ -120,6 +137,18 @@ class PriceFeed:
                                                      "quotes", cid)
         if traded:
             self.hub.publish(lambda: invocation("GatewayTrade", cid, [self._trade(b)]), "trades", cid)
+        self.hub.publish(lambda: invocation("GatewayDepth", cid, self._depth(b)), "depth", cid)
+
+    def _depth(self, b: Book) -> list[dict[str, Any]]:
+        """Best bid/ask (DomType 4/3) and four more levels a side (2 Bid, 1 Ask), volumes made up."""
+        ts, rng = b.updated.isoformat(), self._depth_rng
+        rows: list[dict[str, Any]] = []
+        for level in range(DEPTH_LEVELS):
+            for side, best, ticks in ((4, 2, b.bid - level), (3, 1, b.ask + level)):
+                vol = rng.randint(1, 60)
+                rows.append({"timestamp": ts, "type": side if level == 0 else best, "price": b.px(ticks),
+                             "volume": vol, "currentVolume": vol})
+        return rows
 
     @staticmethod
     def _trade(b: Book) -> dict[str, Any]:
@@ -127,12 +156,20 @@ class PriceFeed:
                 "timestamp": b.updated.isoformat(), "type": 0 if b.last == b.ask else 1, "volume": 1}
 
     def _on_subscribe(self, conn: HubConn, kind: str, key: Any) -> None:
-        b = self.books.get(key) if kind == "quotes" else None
+        b = self.books.get(key) if kind in ("quotes", "depth") else None
         if b is not None and not self.silenced:
-            conn.push(invocation("GatewayQuote", key, b.quote()))
+            conn.push(invocation("GatewayQuote", key, b.quote()) if kind == "quotes"
+                      else invocation("GatewayDepth", key, [{"timestamp": b.updated.isoformat(), "type": 6,
+                                                              "price": 0.0, "volume": 0, "currentVolume": 0},
+                                                             *self._depth(b)]))
 
     def tick(self) -> None:
+        """Front months move every tick; deferred months (thinly traded) about once a second."""
+        every = max(1, round(self.rate))
+        deferred_due = self.stats["ticks"] % every == 0
         for cid, b in self.books.items():
+            if b.deferred and not deferred_due:
+                continue
             traded = self._step(b) if self.walk else False
             self._sink(cid, b.px(b.bid), b.px(b.ask), b.px(b.last))
             self._publish(b, traded)

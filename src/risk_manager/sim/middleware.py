@@ -22,7 +22,7 @@ from risk_manager.sim.keys import BODY, RECORD, SESSION
 from risk_manager.sim.reqlog import RequestRecord
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-PUBLIC_ENDPOINTS = frozenset({"auth/loginkey", "status/ping"})
+PUBLIC_ENDPOINTS = frozenset({"auth/loginkey", "auth/loginapp", "status/ping"})
 MAX_LOGGED_BODY = 4096
 
 
@@ -91,7 +91,7 @@ async def _api(ctx: SimContext, request: web.Request, handler: Handler,
         if session is None:
             return web.Response(status=401, text="Unauthorized")
         request[SESSION] = session
-    allowed, retry_after = ctx.limiter.allow(token or f"peer:{request.remote}")
+    allowed, retry_after = ctx.limiter.allow(token or f"peer:{request.remote}", endpoint)
     if not allowed:
         return web.Response(status=429, text="Too Many Requests",
                             headers={"Retry-After": str(max(1, round(retry_after)))})

@@ -30,7 +30,11 @@ class SimOptions:
     token_ttl: float = 24 * 3600.0
     rate_limit: int = 200  # requests per window per token; 0 disables
     rate_window: float = 60.0
+    bars_rate_limit: int = 50  # History/retrieveBars has its own, lower limit; 0 disables
+    bars_rate_window: float = 30.0
     ping_interval: float = 15.0  # SignalR {"type":6} keepalive
+    pending_cancel: bool = True  # cancels go PendingCancellation (7) -> Cancelled (3), as live
+    liquidity: int | None = None  # contracts an order fills per touch (None: all at once)
     hang_seconds: float = 40.0  # default "hang" fault: longer than the SDK's 30 s timeout
     request_log_size: int = 10_000
     clock: Callable[[], datetime] = wall_clock

@@ -9,6 +9,7 @@ from risk_manager.broker.port import AccountInfo
 from risk_manager.domain.contracts import Contract, projectx_symbol
 from risk_manager.domain.enums import PositionType
 from risk_manager.domain.events import AccountEvent, OrderEvent, PositionEvent, TradeEvent
+from risk_manager.sim.catalogue import is_front
 
 # User-hub envelope actions seen on live TopstepX: 1 add/update, 2 remove (closed position), 0 trades.
 ACTION_UPSERT = 1
@@ -37,7 +38,8 @@ def account(a: AccountInfo | AccountEvent) -> dict[str, Any]:
 
 def contract(c: Contract) -> dict[str, Any]:
     return {"id": c.id, "name": c.name, "description": c.description, "tickSize": c.tick_size,
-            "tickValue": c.tick_value, "activeContract": True, "symbolId": f"F.US.{projectx_symbol(c.root)}"}
+            "tickValue": c.tick_value, "activeContract": is_front(c),
+            "symbolId": f"F.US.{projectx_symbol(c.root)}"}
 
 
 def order_from_event(e: OrderEvent, created: datetime) -> dict[str, Any]:

@@ -7,11 +7,11 @@ from typing import Any
 
 from aiohttp import web
 
-from risk_manager.sim import rest_account, rest_orders, rest_positions
+from risk_manager.sim import rest_account, rest_history, rest_orders, rest_positions
 
 Handler = Callable[[web.Request], Awaitable[Any]]
 POST: dict[str, Handler] = {**rest_account.POST_ROUTES, **rest_orders.POST_ROUTES,
-                            **rest_positions.POST_ROUTES}
+                            **rest_positions.POST_ROUTES, **rest_history.POST_ROUTES}
 GET: dict[str, Handler] = dict(rest_account.GET_ROUTES)
 
 

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from risk_manager.domain.enums import OrderType, Side
+from risk_manager.replay import live_lines
 from risk_manager.replay.scenario import ScenarioError, Step, load_scenario
 from risk_manager.sim.context import SimContext
 
 __all__ = ["ScenarioError", "ScenarioRunner", "Step", "load_scenario", "parse_side", "parse_type"]
 log = logging.getLogger(__name__)
 ORDER_TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT, "stop": OrderType.STOP,
-               "stop_limit": OrderType.STOP_LIMIT}
+               "stop_limit": OrderType.STOP_LIMIT, "trailing_stop": OrderType.TRAILING_STOP,
+               "join_bid": OrderType.JOIN_BID, "join_ask": OrderType.JOIN_ASK}
 
 
 def parse_side(value: Any) -> Side:
@@ -88,8 +90,12 @@ class ScenarioRunner:
         elif line.do == "order":
             account_id = self._account(d)
             oid = broker.place_order(account_id, self._contract(d), parse_type(d["type"]),
-                                     parse_side(d["side"]), int(d["size"]), _opt(d, "limit"), _opt(d, "stop"))
+                                     parse_side(d["side"]), int(d["size"]), _opt(d, "limit"), _opt(d, "stop"),
+                                     parts=live_lines.parts(d))
             self.order_ids[str(d["id"])] = (account_id, oid)
+        elif line.do in live_lines.REQUIRED:  # fill / void / duplicate
+            ref = str(d["id"] if line.do == "fill" else d["order"])
+            live_lines.perform(broker, line.do, *self.order_ids[ref], d)
         elif line.do == "cancel":
             broker.cancel_order(*self.order_ids[str(d["id"])])
         elif line.do == "modify":

@@ -17,16 +17,16 @@ from typing import Any, Self
 from aiohttp import web
 
 from risk_manager.broker.paper import PaperBroker
-from risk_manager.domain.contracts import ContractBook
 from risk_manager.sim import admin, rest
 from risk_manager.sim.auth import TokenStore
+from risk_manager.sim.catalogue import sim_book
 from risk_manager.sim.context import CTX, SimContext
 from risk_manager.sim.faults import FaultPlan
 from risk_manager.sim.feed import PriceFeed
 from risk_manager.sim.hub import Hub
 from risk_manager.sim.middleware import sim_middleware
 from risk_manager.sim.options import SimOptions
-from risk_manager.sim.ratelimit import SlidingWindowLimiter
+from risk_manager.sim.ratelimit import EndpointLimits
 from risk_manager.sim.reqlog import RequestLog
 from risk_manager.sim.scenario import ScenarioRunner, Step, load_scenario
 from risk_manager.sim.signalr import MARKET_TARGETS, USER_TARGETS
@@ -40,7 +40,7 @@ class SimServer:
     def __init__(self, options: SimOptions | None = None, broker: PaperBroker | None = None) -> None:
         self.options = o = options or SimOptions()
         lines = load_scenario(o.scenario) if o.scenario is not None else None
-        self.book = ContractBook.builtin()
+        self.book = sim_book()
         self.broker = broker if broker is not None else PaperBroker(self.book, o.clock, o.fees_per_contract)
         self.tokens = TokenStore(o.clock, o.token_ttl, o.username, o.api_key)
         self.user_hub = Hub("user", self.tokens, USER_TARGETS, int)
@@ -49,10 +49,12 @@ class SimServer:
         self.feed = PriceFeed(self.book, self.market_hub, self.broker.on_quote, o.clock, o.seed, o.quote_rate,
                               walk=lines is None)
         self.faults = FaultPlan(o.hang_seconds)
-        self.limiter = SlidingWindowLimiter(o.rate_limit, o.rate_window)
+        self.limiter = EndpointLimits(o.rate_limit, o.rate_window, o.bars_rate_limit, o.bars_rate_window)
         self.log = RequestLog(o.request_log_size)
         self.ctx = SimContext(o, o.clock, self.book, self.broker, self.tokens, self.limiter, self.faults,
                               self.log, self.user_hub, self.market_hub, self.stream, self.feed)
+        self.broker.pending_cancel = o.pending_cancel
+        self.broker.set_liquidity(o.liquidity)
         self.broker.subscribe(self.stream)
         self.feed.prime()
         self._setup_accounts(lines or [])

@@ -31,7 +31,7 @@ class UserStream:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, OrderEvent):
-            data = P.order_from_event(event, self._order_created.setdefault(event.id, event.at))
+            data = self._order(event, self._order_created.setdefault(event.id, event.at))
             self._push("GatewayUserOrder", "orders", event.account_id, P.ACTION_UPSERT, data)
         elif isinstance(event, TradeEvent):
             data = P.trade_from_event(event)
@@ -61,8 +61,12 @@ class UserStream:
 
     # ---- REST rows ----------------------------------------------------------------------------------------
 
-    def _order(self, e: OrderEvent) -> dict[str, Any]:
-        return P.order_from_event(e, self._order_created.get(e.id, e.at))
+    def _order(self, e: OrderEvent, created: datetime | None = None) -> dict[str, Any]:
+        """The Gateway row, with the fields live sends beyond the docs (bracket links, trail distance)."""
+        row = P.order_from_event(e, created or self._order_created.get(e.id, e.at))
+        parent, linked, trail = self.broker.order_links(e.id)
+        row.update(parentOrderId=parent, linkedOrderId=linked, trailPrice=trail)
+        return row
 
     def order_rows(self, account_id: int) -> list[dict[str, Any]]:
         return [self._order(e) for e in self.broker.order_events(account_id)]

@@ -1,0 +1,122 @@
+"""Who is on the other end of a control connection, as the kernel says (never as the client says).
+
+Linux: ``SO_PEERCRED`` gives the peer's pid, uid and gid at connect time. macOS: ``LOCAL_PEERCRED`` (an
+``xucred``: uid and groups) and ``LOCAL_PEERPID``. Both sides use it: the daemon to know who asks, the CLI
+to know who answers before it sends a password.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import sys
+from dataclasses import dataclass
+
+_SO_PEERCRED = getattr(socket, "SO_PEERCRED", 17)  # Linux
+_SOL_LOCAL, _LOCAL_PEERCRED, _LOCAL_PEERPID = 0, 0x001, 0x002  # macOS <sys/un.h>
+_XUCRED = struct.Struct("=IIh16I")  # cr_version, cr_uid, cr_ngroups (+ padding), cr_groups[16]
+
+
+class NoPeerCredentials(OSError):
+    """The socket is not a local (Unix domain) socket, or the platform does not say who the peer is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    uid: int
+    gid: int
+    pid: int | None
+
+    @property
+    def key(self) -> str:
+        """What every rate limit and connection cap is keyed by: the peer's uid."""
+        return f"uid:{self.uid}"
+
+    def describe(self) -> str:
+        """For the audit trail: ``root (uid 0, pid 1234)``."""
+        pid = f", pid {self.pid}" if self.pid else ""
+        return f"{user_name(self.uid)} (uid {self.uid}{pid})"
+
+
+def parse_peercred(raw: bytes) -> Peer:
+    """Linux ``struct ucred`` {pid_t pid; uid_t uid; gid_t gid}."""
+    pid, uid, gid = struct.unpack("=iII", raw[:12])
+    return Peer(uid, gid, pid or None)
+
+
+def parse_xucred(raw: bytes, pid: int | None) -> Peer:
+    """macOS ``struct xucred``: the first group is the effective gid."""
+    padded = raw.ljust(_XUCRED.size, b"\0")[:_XUCRED.size]
+    _version, uid, ngroups, *groups = _XUCRED.unpack(padded)
+    return Peer(uid, groups[0] if ngroups > 0 else -1, pid)
+
+
+def peer_of(sock: socket.socket) -> Peer:
+    """The kernel's word on the connected peer of a Unix domain socket."""
+    if sock.family != socket.AF_UNIX:
+        raise NoPeerCredentials("not a Unix domain socket: the peer's identity is unknown")
+    try:
+        if sys.platform.startswith("linux"):
+            return parse_peercred(sock.getsockopt(socket.SOL_SOCKET, _SO_PEERCRED, 12))
+        if sys.platform == "darwin":
+            raw = sock.getsockopt(_SOL_LOCAL, _LOCAL_PEERCRED, _XUCRED.size)
+            pid = struct.unpack("=i", sock.getsockopt(_SOL_LOCAL, _LOCAL_PEERPID, 4))[0]
+            return parse_xucred(raw, pid or None)
+    except OSError as e:
+        raise NoPeerCredentials(f"cannot read the peer's credentials: {e}") from None
+    raise NoPeerCredentials(f"peer credentials are not supported on {sys.platform}")
+
+
+def user_name(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid{uid}"
+
+
+def group_id(name: str) -> int:
+    """The gid of a group name (or a numeric gid as text); KeyError if there is no such group."""
+    import grp
+
+    if name.isdigit():
+        return int(name)
+    return grp.getgrnam(name).gr_gid
+
+
+def in_group(peer: Peer, gid: int) -> bool:
+    """The peer's primary gid, or the group's member list / the user's group list (the account database,
+    which only root can change) names the peer's user."""
+    import grp
+    import pwd
+
+    if peer.gid == gid:
+        return True
+    try:
+        name = pwd.getpwuid(peer.uid).pw_name
+    except KeyError:
+        return False
+    try:
+        if name in grp.getgrgid(gid).gr_mem:
+            return True
+    except KeyError:
+        return False
+    try:
+        return gid in os.getgrouplist(name, peer.gid)
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class AdminPolicy:
+    """Who may call mutating routes (with the password): root, and members of ``admin_gid`` if set."""
+
+    admin_gid: int | None = None
+
+    def is_admin(self, peer: Peer) -> bool:
+        return peer.uid == 0 or (self.admin_gid is not None and in_group(peer, self.admin_gid))
+
+    def describe(self) -> str:
+        return "root" if self.admin_gid is None else f"root or members of group {self.admin_gid}"
