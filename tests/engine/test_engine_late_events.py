@@ -1,6 +1,7 @@
 """Events evaluated at their own timestamp when they arrive late (a reconcile after a gap)."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from replay_helpers import config
 
@@ -71,3 +72,178 @@ def test_position_update_before_its_trade_never_spares_a_later_fill() -> None:
     assert eng.locks.is_locked("PRAC-1")
     acts = eng.handle(PositionEvent(T0 + timedelta(seconds=5), 1, MNQ, PositionType.LONG, 3, 21000.0))
     assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 3, 1)]
+
+
+# ---- issue 12.2 / 12.3 / 12.4: late events meet the lockouts of their own time; the spared fill ----------
+MES = catalogue_contract("MES").id
+FREQ = ("  trade_frequency_limit:\n    enabled: true\n    per_minute: 3\n"
+        "    cooldown: {per_minute: 10s}\n")
+
+
+def entry(tid: int, at: datetime, size: int = 1) -> TradeEvent:
+    return TradeEvent(at, 1, tid, MES, 6000.0, None, 0.0, Side.BUY, 1, 200 + tid)
+
+
+def long_mes(at: datetime, size: int) -> PositionEvent:
+    return PositionEvent(at, 1, MES, PositionType.LONG, size, 6000.0)
+
+
+def test_12_2_a_loss_first_seen_after_its_cooldown_ended_neither_locks_nor_flattens() -> None:
+    short = "  cooldown_after_loss:\n    enabled: true\n    tiers: [{loss: -40, cooldown: 5s}]\n"
+    journal, eng = engine(short)
+    restart = T0 + timedelta(seconds=15)
+    # at a restart the reconcile judges the day's trades first, then the positions (bought at +7 s, after
+    # the cooldown would have ended)
+    acts = eng.handle(TradeEvent(T0, 1, 9, MES, 6000.0, -49.0, 0.0, Side.SELL, 1, 90), now=restart)
+    assert acts == [] and not eng.locks.is_locked("PRAC-1")
+    assert eng.handle(long_mes(restart, 1), now=restart) == []
+    kinds = [r["type"] for r in journal.records]
+    assert kinds == ["violation", "lockout"]  # journaled, not started, no flatten
+    assert journal.records[0]["at"] == "2026-11-20T09:00:00-06:00"  # the violation: the trade's own time
+    assert journal.records[1]["at"] == "2026-11-20T09:00:15-06:00"  # the lockout: the decision's time
+    assert journal.records[1]["until"] == "2026-11-20T09:00:05-06:00"
+
+
+def test_12_3_a_late_entry_inside_an_expired_restored_cooldown_sits_out() -> None:
+    from risk_manager.store.records import LockoutRecord
+
+    journal, eng = engine(FREQ)
+    st = eng.states[1]
+    for i in range(3):  # the day's entries before the kill (seeded at start-up, not judged again)
+        st.apply(entry(i, T0 + timedelta(seconds=i)), True)
+    rec = LockoutRecord("PRAC-1", "trade_frequency_limit", "account", "cooldown",
+                        T0 + timedelta(seconds=12), "3/3 trades this minute", T0 + timedelta(seconds=2))
+    restart = T0 + timedelta(seconds=12, milliseconds=500)
+    eng.restore_lockout(rec, restart)  # expired during the downtime
+    assert not eng.locks.is_locked("PRAC-1")
+    acts = eng.handle(entry(3, T0 + timedelta(seconds=3)), now=restart)  # the 4th entry, inside it
+    assert acts == [] and not eng.locks.is_locked("PRAC-1")
+    assert [r["type"] for r in journal.records] == ["unlock"]
+    # a 4th entry after that cooldown ended is judged (and counts 4 in the minute)
+    eng.handle(entry(4, T0 + timedelta(seconds=12, milliseconds=100)), now=restart)
+    assert eng.locks.is_locked("PRAC-1")
+
+
+def test_12_3_ended_lockouts_are_forgotten_at_the_reset() -> None:
+    _, eng = engine(FREQ)
+    for i in range(3):
+        eng.handle(entry(i, T0 + timedelta(seconds=i)))
+    assert eng.locks.is_locked("PRAC-1")
+    while (d := eng.pop_due(T0 + timedelta(hours=9))) is not None:  # the unlock, then the 17:00 reset
+        eng.fire(d)
+    assert not eng.locks.held_at("PRAC-1", "trade_frequency_limit", T0 + timedelta(seconds=5))
+
+
+def test_12_4_the_spared_fill_stays_spared_after_a_restart() -> None:
+    from risk_manager.daemon.startup import restore_lockouts
+    from risk_manager.store import Store
+
+    cfg = load_config_text(config(FREQ))
+    store = Store.open(":memory:")
+    live = build_engine(cfg, ListJournal(), store=store)
+    live.start(T0)
+    live.add_account(1, "PRAC-1")
+    for i in range(3):  # the 3rd entry starts the cooldown without a flatten: its fill is allowed
+        at = T0 + timedelta(seconds=i)
+        assert live.handle(entry(i, at), at) == []
+        assert live.handle(long_mes(at, i + 1), at) == []
+    assert live.locks.is_locked("PRAC-1")
+    # kill; restart 2 s later, still inside the cooldown: the reconcile reports the position
+    now = T0 + timedelta(seconds=4)
+    journal = ListJournal()
+    eng = build_engine(cfg, journal, store=store)
+    eng.start(now)
+    restore_lockouts(eng, store, now, cfg)
+    eng.add_account(1, "PRAC-1")
+    assert eng.locks.is_locked("PRAC-1")
+    assert eng.handle(long_mes(now, 3), now) == []  # spared, as live
+    assert not [r for r in journal.records if r["type"] == "action"]
+    # the trader adds while locked: the kill switch takes back what he added, not the spared fill
+    acts = eng.handle(long_mes(now + timedelta(seconds=1), 4), now + timedelta(seconds=1))
+    assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 4, 3)]
+
+
+def test_12_4_a_position_grown_while_down_is_reduced_to_the_spared_fill() -> None:
+    from risk_manager.daemon.startup import restore_lockouts
+    from risk_manager.store import Store
+
+    cfg = load_config_text(config(FREQ))
+    store = Store.open(":memory:")
+    live = build_engine(cfg, ListJournal(), store=store)
+    live.start(T0)
+    live.add_account(1, "PRAC-1")
+    for i in range(3):
+        at = T0 + timedelta(seconds=i)
+        live.handle(entry(i, at), at)
+        live.handle(long_mes(at, i + 1), at)
+    now = T0 + timedelta(seconds=4)
+    eng = build_engine(cfg, ListJournal(), store=store)
+    eng.start(now)
+    restore_lockouts(eng, store, now, cfg)
+    eng.add_account(1, "PRAC-1")
+    acts = eng.handle(long_mes(now, 5), now)
+    assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 5, 3)]
+    # once the cooldown ends the record is gone: a later restart spares nothing
+    while (d := eng.pop_due(T0 + timedelta(seconds=13))) is not None:
+        eng.fire(d)
+    assert store.spared_fills() == []
+
+
+def test_an_extended_lockout_still_covers_late_events_from_its_first_start() -> None:
+    from risk_manager.store.records import LockoutRecord
+
+    _, eng = engine(FREQ)
+    first = LockoutRecord("PRAC-1", "trade_frequency_limit", "account", "cooldown",
+                          T0 + timedelta(seconds=10), "first", T0)
+    longer = LockoutRecord("PRAC-1", "trade_frequency_limit", "account", "cooldown",
+                           T0 + timedelta(seconds=30), "longer", T0 + timedelta(seconds=5))
+    assert eng.locks.add(first) and eng.locks.add(longer)
+    eng.locks.remove("PRAC-1", "trade_frequency_limit", "account", T0 + timedelta(seconds=30))
+    for s in (0, 3, 7, 29):
+        assert eng.locks.held_at("PRAC-1", "trade_frequency_limit", T0 + timedelta(seconds=s))
+    assert not eng.locks.held_at("PRAC-1", "trade_frequency_limit", T0 + timedelta(seconds=30))
+
+
+def _restart(cfg_rules: str, live_events: list[TradeEvent | PositionEvent],
+             now: datetime) -> tuple[Engine, Any]:
+    """Judge ``live_events`` on an engine with a store (its actions never executed: killed before they
+    landed), then start a new engine on that store as the daemon does."""
+    from risk_manager.daemon.startup import restore_lockouts
+    from risk_manager.store import Store
+
+    cfg = load_config_text(config(cfg_rules))
+    store = Store.open(":memory:")
+    live = build_engine(cfg, ListJournal(), store=store)
+    live.start(T0)
+    live.add_account(1, "PRAC-1")
+    for ev in live_events:
+        live.handle(ev, ev.at)
+    eng = build_engine(cfg, ListJournal(), store=store)
+    eng.start(now)
+    restore_lockouts(eng, store, now, cfg)
+    eng.add_account(1, "PRAC-1")
+    return eng, store
+
+
+def test_12_4_a_lockout_with_a_flatten_in_flight_at_a_crash_spares_nothing() -> None:
+    flat = ("  trade_frequency_limit:\n    enabled: true\n    per_minute: 3\n"
+            "    cooldown: {per_minute: 60s}\n    flatten_on_breach: true\n")
+    events = [e for i in range(3)
+              for e in (entry(i, T0 + timedelta(seconds=i)), long_mes(T0 + timedelta(seconds=i), i + 1))]
+    eng, store = _restart(flat, events, T0 + timedelta(seconds=5))  # killed before the flatten landed
+    assert store.spared_fills() == []
+    acts = eng.handle(long_mes(T0 + timedelta(seconds=5), 3), T0 + timedelta(seconds=5))
+    assert [a.kind for a in acts] == ["close_position"]
+
+
+def test_12_4_what_was_held_when_a_no_flatten_cooldown_started_stays_after_a_restart() -> None:
+    es = catalogue_contract("ES").id
+    held = PositionEvent(T0, 1, es, PositionType.SHORT, 2, 6000.0)
+    events: list[TradeEvent | PositionEvent] = [held]
+    events += [e for i in range(3)
+               for e in (entry(i, T0 + timedelta(seconds=i)), long_mes(T0 + timedelta(seconds=i), i + 1))]
+    now = T0 + timedelta(seconds=5)
+    eng, store = _restart(FREQ, events, now)
+    assert sorted(store.spared_fills()) == [("PRAC-1", es, -2), ("PRAC-1", MES, 3)]
+    assert eng.handle(PositionEvent(now, 1, es, PositionType.SHORT, 2, 6000.0), now) == []
+    assert eng.handle(long_mes(now, 3), now) == []

@@ -88,7 +88,7 @@ def test_unknown_symbol_out_of_order_and_bad_json(tmp_path: Path) -> None:
     cfg.write_text(CONFIG)
     t1, t0 = '"at": "2026-11-20T08:30:00-06:00"', '"at": "2026-11-20T08:00:00-06:00"'
     cases = {
-        "{" + t1 + ', "do": "quote", "symbol": "XX", "bid": 1}\n': ":1: unknown symbol",
+        "{" + t1 + ', "do": "quote", "symbol": "XX", "bid": 1}\n': ":1: quote: symbol 'XX' is not a known",
         "{" + t1 + ', "do": "end"}\n{' + t0 + ', "do": "end"}\n': ":2: lines must be in time order",
         '{"at": "2026-11-20T08:30:00-06:00", "do": "end"\n': ":1: invalid JSON",
         '{"at": "2026-11-20T08:30:00", "do": "end"}\n': ":1: time '2026-11-20T08:30:00' needs a UTC offset",

@@ -73,7 +73,7 @@ def test_fill_of_a_resting_order_and_overfill_is_a_scenario_error(tmp_path: Path
 @pytest.mark.parametrize(("line", "problem"), [
     (_order(T.format(1), "x", 3, partial=[1, 1]), "must sum to size 3"),
     ({**_order(T.format(1), "x", 2, partial=[1, 1]), "type": "limit", "limit": 1.0}, "partial fills are for"),
-    ({"at": T.format(1), "do": "fill", "id": "x", "size": 0}, "fill: size must be a positive integer"),
+    ({"at": T.format(1), "do": "fill", "id": "x", "size": 0}, "fill: size must be a whole number"),
     ({"at": T.format(1), "do": "void"}, "void: missing order"),
 ])
 def test_malformed_live_lines_exit_2(tmp_path: Path, line: dict[str, object], problem: str) -> None:

@@ -88,6 +88,15 @@ async def test_bad_scenario_lines_are_reported_not_fatal(tmp_path: Path) -> None
         assert len(sim.scenario.errors) == 1 and "line 2" in sim.scenario.errors[0]  # type: ignore[union-attr]
 
 
+async def test_replay_only_lines_are_reported_as_not_played(tmp_path: Path) -> None:
+    gap: dict[str, object] = {"at": "2026-11-20T08:30:01-06:00", "do": "disconnect"}
+    async with SimServer(SimOptions(port=0, scenario=_write(tmp_path, [LINES[0], gap]),
+                                    scenario_speed=50.0)) as sim:
+        await wait_until(lambda: sim.scenario.finished, 3.0, "scenario end")  # type: ignore[union-attr]
+        (err,) = sim.scenario.errors  # type: ignore[union-attr]
+        assert "line 2" in err and "not played by the simulator" in err
+
+
 def test_cli_prints_base_url_serves_and_stops_on_sigint(tmp_path: Path) -> None:
     cmd = [sys.executable, "-c", "from risk_manager.cli.main import app; app()", "sim", "--port", "0",
            "--account", "A-1", "--account", "A-2", "--bare-events"]

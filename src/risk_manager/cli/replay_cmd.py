@@ -15,6 +15,7 @@ from risk_manager.replay.scenario import ScenarioError, load_scenario
 
 
 def write_records(records: list[Record], out: Path | None) -> None:
+    """Raises OSError when ``out`` cannot be written."""
     lines = "".join(json.dumps(r, separators=(", ", ": ")) + "\n" for r in records)
     if out is None:
         sys.stdout.write(lines)
@@ -27,7 +28,11 @@ def run_replay_files(scenario: Path, config_path: Path) -> list[Record]:
 
     steps = load_scenario(scenario)
     config = load_config(config_path)
-    return Replay(config, steps).run()
+    replay = Replay(config, steps, str(scenario))
+    records = replay.run()
+    for note in replay.rejections:  # the broker refused a scenario action: say so, as a trader would see
+        typer.echo(f"{scenario}:{note}", err=True)
+    return records
 
 
 def replay(
@@ -45,4 +50,8 @@ def replay(
         for problem in e.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(2) from None
-    write_records(records, out)
+    try:
+        write_records(records, out)
+    except OSError as e:
+        typer.echo(f"cannot write the journal to {out}: {e.strerror or e}", err=True)
+        raise typer.Exit(2) from None

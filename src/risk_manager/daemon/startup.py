@@ -47,7 +47,8 @@ def alert_recovered(journal: DaemonJournal, engine: Engine, now: datetime, data:
 
 
 def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config) -> int:
-    """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled).
+    """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled)
+    but stay known to the engine, ended at their own time, to judge the reconcile's late events.
     A symbol block lasts while it is configured: one whose root is no longer blocked is released."""
     recs = []
     for rec in store.active_lockouts():
@@ -64,7 +65,18 @@ def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config
     for r in active:
         log.warning("restored lockout: %s %s (%s) until %s", r.account, r.rule, r.scope,
                     r.until.isoformat() if r.until else "condition clears")
+    restore_spared(engine, store)
     return len(active)
+
+
+def restore_spared(engine: Engine, store: Store) -> None:
+    """The fill that started a still-running lockout without a flatten stays spared across the restart."""
+    for account, contract_id, size in store.spared_fills():
+        if engine.locks.is_locked(account):
+            engine.spared.restore(account, contract_id, size)
+            log.info("restored spared fill: %s %s %+d", account, contract_id, size)
+        else:
+            store.delete_spared(account)
 
 
 def missed_reset(engine: Engine, store: Store, now: datetime) -> bool:

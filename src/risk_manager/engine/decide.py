@@ -72,19 +72,19 @@ class Decider:
             return next_week_start(self.e.td, at)
         return None  # condition
 
-    def _lockout(self, st: AccountState, v: Violation, at: datetime, now: datetime) -> None:
+    def _lockout(self, st: AccountState, v: Violation, at: datetime, when: datetime,
+                 until: datetime | None) -> None:
         spec = v.lockout
         assert spec is not None
-        until = self._until(spec, at)
+        e = self.e
+        record = e.make.lockout(when, st.name, v.rule, spec.kind, spec.symbol, until, v.message)
+        if until is not None and until <= when:
+            e.journal.write(record)  # a late event (reconcile): it would already have ended; start nothing
+            return
         scope = symbol_scope(spec.symbol) if spec.symbol else ACCOUNT_SCOPE
         rec = LockoutRecord(st.name, v.rule, scope, spec.kind, until, v.message, at)
-        e = self.e
-        if until is not None and until <= now:
-            # a late event (reconcile): the lockout would already have ended; record it, start nothing
-            e.journal.write(e.make.lockout(at, st.name, v.rule, spec.kind, spec.symbol, until, v.message))
-            return
         if e.locks.add(rec):
-            e.journal.write(e.make.lockout(at, st.name, v.rule, spec.kind, spec.symbol, until, v.message))
+            e.journal.write(record)
             if until is not None:
                 e._arm_unlock(rec)
 
@@ -93,26 +93,33 @@ class Decider:
         """The trader's own lockout (SPEC §7b): recorded only when it is new or ends later than the one in
         force (an extension is a new lockout record; nothing is shortened or lifted); ``flatten`` is
         honoured either way. No violation record: nothing was violated."""
-        self._lockout(st, Violation(SELF_LOCKOUT, message, lockout=spec), at, at)
+        self._lockout(st, Violation(SELF_LOCKOUT, message, lockout=spec), at, at, self._until(spec, at))
         if not flatten:
             return []
         return self._act(st, at, self._fresh(st, [Violation(SELF_LOCKOUT, message, action="flatten")], None))
 
     def decide(self, st: AccountState, at: datetime, now: datetime, violations: list[Violation],
                kills: list[Violation], projected: dict[str, int] | None = None) -> list[Action]:
+        """Judge what happened at ``at`` (the event's own time), decided at ``now``: violations carry
+        ``at``; lockouts and actions carry the decision time, and a lockout is timed from ``at``. A
+        violation whose lockout would already have ended by now neither starts nor acts (SPEC §5)."""
         if not violations and not kills:
             return []
         e = self.e
-        fresh = self._fresh(st, kills + violations, projected)
+        when = max(at, now)
+        untils = [None if v.lockout is None else self._until(v.lockout, at) for v in violations]
+        acting = [v for v, u in zip(violations, untils, strict=True)
+                  if v.lockout is None or u is None or u > when]
+        fresh = self._fresh(st, kills + acting, projected) if kills or acting else []
         for v in violations:
             # An action-only violation with nothing left to do (already done or in flight) is not news.
             if v.lockout is not None or v.action is None or fresh:
                 e.journal.write(e.make.violation(at, st.name, v.rule, v.message,
                                                  self._symbol(st, v.contract_id)))
-        for v in violations:
+        for v, until in zip(violations, untils, strict=True):
             if v.lockout is not None:
-                self._lockout(st, v, at, now)
-        return self._act(st, at, fresh)
+                self._lockout(st, v, at, when, until)
+        return self._act(st, when, fresh)
 
     def _fresh(self, st: AccountState, violations: list[Violation],
                projected: dict[str, int] | None) -> list[Action]:

@@ -21,6 +21,7 @@ from risk_manager.engine.killswitch import kill_switch
 from risk_manager.engine.lockbook import LockBook, LockoutStore
 from risk_manager.engine.records import JournalWriter, RecordMaker
 from risk_manager.engine.ruleset import RuleSet
+from risk_manager.engine.spared import SparedFills, SparedStore
 from risk_manager.engine.warnings import WarningTracker
 from risk_manager.rules.base import (
     LockoutSpec,
@@ -36,7 +37,7 @@ from risk_manager.store.records import LockoutRecord
 Payload = tuple[Any, ...]
 
 
-class EngineStore(LockoutStore, Protocol):
+class EngineStore(LockoutStore, SparedStore, Protocol):
     def record_reset(self, trading_day: date, at: datetime) -> bool: ...
     def save_figures(self, account: str, figures: dict[str, float]) -> None: ...
 
@@ -58,8 +59,7 @@ class Engine:
         self.day: date | None = None
         self.set_rules(rules, per_account)
         self._quote_deltas: dict[str, Delta] = {}  # a quote moves no size: one (immutable) Delta per contract
-        # contract -> the size its next position update must show to be the allowed fill itself
-        self._exempt: dict[int, dict[str, int]] = {}
+        self.spared = SparedFills(store)  # the allowed fill that started its own lockout (persisted)
 
     def start(self, now: datetime) -> None:
         self.day = self.td.label(now)
@@ -83,7 +83,8 @@ class Engine:
         return st
 
     def restore_lockout(self, rec: LockoutRecord, now: datetime) -> None:
-        """A lockout persisted before a restart: re-arm it, or end it if it expired while we were down."""
+        """A lockout persisted before a restart: re-arm it, or end it if it expired while we were down
+        (ended at its own ``until``, so late events from the gap are judged against it)."""
         if rec.until is not None and rec.until <= now:
             self.locks.restore(rec)
             self._unlock(rec.account, rec.rule, rec.scope, now)
@@ -124,10 +125,11 @@ class Engine:
             self._releases(st, event, ctx)
         kills: list[Violation] = []
         was_locked = self.locks.is_locked(st.name)
-        if was_locked and not self._exempted(st, event):
+        judged = self.spared.kill_delta(st.name, event, delta) if isinstance(event, PositionEvent) else delta
+        if was_locked and judged is not None:
             last = self.locks.ending_last(st.name)
             assert last is not None
-            kills = kill_switch(event, delta, st, last.rule)
+            kills = kill_switch(event, judged, st, last.rule)
         violations = run_rules(self, self.rules_of(st.name).by_trigger.get(type(event), []), event, ctx)
         # a fill's trade arrives before its position update: judge "nothing to do" on the size it leaves
         projected: dict[str, int] | None = None
@@ -136,19 +138,12 @@ class Engine:
             projected = {event.contract_id: (pos.size if pos else 0) + event.side.sign * event.size}
         actions = self.decider.decide(st, event.at, now, violations, kills,
                                       projected if delta.counted else None)
-        if projected and not was_locked and self.locks.is_locked(st.name):
-            # the fill that started the lockout was allowed: spare its own position update, recognised by
-            # the size it leaves (so a later fill is never spared if the update had come first)
-            self._exempt.setdefault(st.account_id, {}).update(projected)
+        if not was_locked and self.locks.is_locked(st.name):
+            # the fill that started the lockout was allowed (and what was held then): spare its own position
+            # update, recognised by the size it leaves (a later fill is never spared if the update came first)
+            self.spared.at_lock(st, projected, self.decider.pending.get(st.account_id, set()))
         self._arm_rule_deadlines(st, ctx)
         return actions
-
-    def _exempted(self, st: AccountState, event: Event) -> bool:
-        if isinstance(event, PositionEvent):
-            spared = self._exempt.get(st.account_id)
-            if spared and event.contract_id in spared:
-                return spared.pop(event.contract_id) == event.signed_size
-        return False
 
     def _releases(self, st: AccountState, event: AccountEvent, ctx: RuleContext) -> None:
         for rule in self.rules_of(st.name).release:
@@ -215,10 +210,12 @@ class Engine:
         self.deadlines.set(key, rec.until, ("unlock", rec.account, rec.rule, rec.scope))
 
     def _unlock(self, account: str, rule: str, scope: str, at: datetime) -> None:
-        rec = self.locks.remove(account, rule, scope)
+        rec = self.locks.remove(account, rule, scope, at)
         if rec is not None:
             self.deadlines.cancel(f"unlock|{account}|{rule}|{scope}")
             self.journal.write(self.make.unlock(at, account, rule, rec.symbol))
+            if not self.locks.is_locked(account):
+                self.spared.forget(account)
 
     def _reset(self, at: datetime) -> None:
         closed, self.day = self.day, self.td.label(at)
@@ -226,6 +223,7 @@ class Engine:
             self._carry(st, at)
             st.reset_day(closed)
         self.warnings.reset()
+        self.locks.forget_ended(at)
         if self.store is not None:
             self.store.record_reset(self.day, at)
         self.journal.write(self.make.reset(at, self.day))

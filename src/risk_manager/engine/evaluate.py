@@ -1,5 +1,6 @@
 """Running the rules for one event (SPEC §6): a rule under its own lockout sits out (the kill switch rules
-then), the others are evaluated, and their utilisation is journaled as a warning once per upward crossing.
+then; for an event delivered late, a lockout that was running at the event's own time counts), the others
+are evaluated, and their utilisation is journaled as a warning once per upward crossing.
 
 Hot: quotes run this for every account holding the quoted contract (bench/engine_throughput.py). Rules are
 grouped by trigger once, their methods bound once, and crossed() is skipped when it could only say no.
@@ -31,12 +32,12 @@ def by_trigger(rules: list[Rule]) -> dict[type, Plan]:
 
 
 def run_rules(e: Engine, rules: Plan, event: Any, ctx: RuleContext) -> list[Violation]:
-    st, warnings, has_rule = ctx.state, e.warnings, e.locks.has_rule
+    st, warnings, has_rule, held_at = ctx.state, e.warnings, e.locks.has_rule, e.locks.held_at
     warn_at, above = warnings.warn_at, warnings.above.get(st.account_id)
     out: list[Violation] = []
     for name, locks, evaluate, utilization in rules:
-        if locks and has_rule(st.name, name):
-            continue  # its own lockout is active: the kill switch rules now
+        if locks and (has_rule(st.name, name) or held_at(st.name, name, ctx.now)):
+            continue  # its own lockout is active (or was, at a late event's own time): the kill switch rules
         out += evaluate(event, ctx)
         util = None if utilization is None else utilization(ctx)
         # below warn_at and not above it before, crossed() would change nothing and say no: skip it

@@ -1,4 +1,8 @@
-"""Active lockouts per account: add (never shorten), expire, release; persisted before anything acts."""
+"""Active lockouts per account: add (never shorten), expire, release; persisted before anything acts.
+
+Lockouts that ended stay known for the rest of the trading day (start, end), so an event delivered late by
+a reconcile is judged against the lockouts that were running at its own timestamp (SPEC §5).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,9 @@ class LockBook:
         self._store = store
         self._by_account: dict[str, dict[tuple[str, str], LockoutRecord]] = {}
         self._deferred: list[LockoutRecord] | None = None  # inside batch(): persisted at its end
+        # account-scope lockouts that ended today: (account, rule) -> [(start, end)], and the latest end
+        self._ended: dict[tuple[str, str], list[tuple[datetime, datetime]]] = {}
+        self._ended_last: dict[tuple[str, str], datetime] = {}
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -82,17 +89,48 @@ class LockBook:
             self._deferred.append(rec)  # persisted when the batch ends, still before any broker call
         elif self._store is not None:
             self._store.put_lockout(rec)  # persisted before any broker call is made for it
+        if old is not None and old.created_at < rec.created_at:  # extended: the old one ran until now
+            self._ended_add(old, rec.created_at)
         book[key] = rec
         return True
 
     def restore(self, rec: LockoutRecord) -> None:
         self._by_account.setdefault(rec.account, {})[(rec.rule, rec.scope)] = rec
 
-    def remove(self, account: str, rule: str, scope: str) -> LockoutRecord | None:
+    def remove(self, account: str, rule: str, scope: str, at: datetime) -> LockoutRecord | None:
+        """End a lockout at ``at`` (or at its own ``until`` if that was earlier: expired while down)."""
         rec = self._by_account.get(account, {}).pop((rule, scope), None)
-        if rec is not None and self._deferred:
-            key = (account, rule, scope)
-            self._deferred = [r for r in self._deferred if (r.account, r.rule, r.scope) != key]
-        if rec is not None and self._store is not None:
-            self._store.delete_lockout(account, rule, scope)
+        if rec is not None:
+            if self._deferred:
+                key = (account, rule, scope)
+                self._deferred = [r for r in self._deferred if (r.account, r.rule, r.scope) != key]
+            self._ended_add(rec, at if rec.until is None else min(rec.until, at))
+            if self._store is not None:
+                self._store.delete_lockout(account, rule, scope)
         return rec
+
+    def _ended_add(self, rec: LockoutRecord, end: datetime) -> None:
+        if rec.scope != ACCOUNT_SCOPE:
+            return
+        key = (rec.account, rec.rule)
+        self._ended.setdefault(key, []).append((rec.created_at, end))
+        last = self._ended_last.get(key)
+        if last is None or end > last:
+            self._ended_last[key] = end
+
+    def held_at(self, account: str, rule: str, at: datetime) -> bool:
+        """True if an account-scope lockout of ``rule`` that has since ended was running at ``at``.
+        O(1) for an event newer than the last such end (every live one): only late events search."""
+        last = self._ended_last.get((account, rule))
+        if last is None or at >= last:
+            return False
+        return any(start <= at < end for start, end in self._ended[(account, rule)])
+
+    def forget_ended(self, before: datetime) -> None:
+        """Drop the ended lockouts that ended before ``before`` (the daily reset: a new trading day)."""
+        for key, spans in list(self._ended.items()):
+            kept = [s for s in spans if s[1] >= before]
+            if kept:
+                self._ended[key] = kept
+            else:
+                del self._ended[key], self._ended_last[key]

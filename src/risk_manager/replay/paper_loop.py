@@ -11,11 +11,13 @@ from datetime import datetime
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.clock import VirtualClock
+from risk_manager.clock.deadlines import Deadline
 from risk_manager.config import Config
 from risk_manager.domain.contracts import ContractBook
 from risk_manager.domain.events import Event
 from risk_manager.enforcement.paper_executor import PaperExecutor
 from risk_manager.engine.actions import Action
+from risk_manager.engine.engine import Payload
 from risk_manager.engine.factory import build_engine
 from risk_manager.engine.records import ListJournal
 
@@ -29,8 +31,16 @@ class PaperLoop:
         self.broker = PaperBroker(self.book, self.clock.now)
         self.executor = PaperExecutor(self.broker, self.engine.decider.complete)
         self.queue: deque[Event] = deque()
-        self.broker.subscribe(self.queue.append)
+        self.broker.subscribe(self.deliver)
         self.engine.start(start)
+
+    def deliver(self, event: Event) -> None:
+        """A broker event on its way to the engine (a replay drops those an outage loses)."""
+        self.queue.append(event)
+
+    def hold(self, deadline: Deadline[Payload]) -> bool:
+        """True to keep a due deadline back instead of firing it (a replay's outage)."""
+        return False
 
     def execute(self, actions: list[Action]) -> None:
         if actions:
@@ -43,6 +53,8 @@ class PaperLoop:
     def move_to(self, at: datetime) -> None:
         """Fire every deadline up to ``at`` at its own exact time, then set the clock there."""
         while (d := self.engine.pop_due(at)) is not None:
+            if self.hold(d):
+                continue
             self.clock.set(max(d.at, self.clock.now()))
             self.execute(self.engine.fire(d, self.clock.now()))
             self.drain()

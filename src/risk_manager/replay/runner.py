@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from risk_manager.broker.paper import PaperRejection
+from risk_manager.clock.deadlines import Deadline
 from risk_manager.config import Config, Duration
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
+from risk_manager.domain.events import Event
+from risk_manager.engine.engine import Payload
 from risk_manager.engine.records import Record
 from risk_manager.replay import live_lines
+from risk_manager.replay.outage import Outage, check_steps
 from risk_manager.replay.paper_loop import PaperLoop
 from risk_manager.replay.scenario import ScenarioError, Step
 
@@ -18,12 +22,25 @@ _TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT, "stop": OrderTyp
 
 
 class Replay(PaperLoop):
-    def __init__(self, config: Config, steps: list[Step]) -> None:
+    def __init__(self, config: Config, steps: list[Step], source: str = "<scenario>") -> None:
+        check_steps(steps, source)
+        self.outage: Outage | None = None
         super().__init__(config, steps[0].at)
+        self.outage = Outage(self)
         self.steps = steps
         self.accounts: dict[str, int] = {}
         self.order_ids: dict[str, tuple[int, int]] = {}  # scenario id -> (account, broker order id)
         self.rejections: list[str] = []
+
+    def deliver(self, event: Event) -> None:
+        if self.outage is None or not self.outage.lost(event):
+            self.queue.append(event)
+
+    def hold(self, deadline: Deadline[Payload]) -> bool:
+        if self.outage is None or not self.outage.holds(deadline):
+            return False
+        self.outage.held.append(deadline)
+        return True
 
     def run(self) -> list[Record]:
         for step in self.steps:
@@ -96,10 +113,21 @@ class Replay(PaperLoop):
                 if ref is None:
                     raise ScenarioError("scenario", step.line, f"{step.do}: unknown order {d[key]!r}")
                 live_lines.perform(b, step.do, ref[0], ref[1], d)
+            elif step.do in ("disconnect", "reconnect"):
+                self._outage(step)
         except live_lines.OverFill as e:
             raise ScenarioError("scenario", step.line, str(e)) from e
         except PaperRejection as e:
-            self.rejections.append(f"line {step.line}: {step.do} rejected: {e.message}")
+            self.rejections.append(f"{step.line}: {step.do} refused by the broker: {e.message}")
+
+    def _outage(self, step: Step) -> None:
+        assert self.outage is not None
+        name = step.data.get("account")
+        acct = None if name is None else self._account(step)
+        if step.do == "disconnect":
+            self.outage.disconnect(acct)
+        else:
+            self.outage.reconnect(acct, self.clock.now())
 
     def _summaries(self) -> list[Record]:
         out: list[Record] = []

@@ -1,30 +1,24 @@
-"""Scenario files (SPEC §13): JSON lines, time-ordered, each a market or trader action at a time."""
+"""Scenario files (SPEC §13): JSON lines, time-ordered, each a market or trader action at a time.
+
+Every line is checked in full before anything runs, so a bad file stops with ``FILE:LINE: reason`` (exit 2)
+and never half-way through: each action's fields and their kinds are in ``FIELDS`` (``replay.fields``);
+numbers are finite and bounded, names are short strings, and a scenario spans at most ``MAX_SPAN``.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from risk_manager.config import Duration
-from risk_manager.domain.contracts import PRODUCTS
 from risk_manager.replay import live_lines
+from risk_manager.replay.fields import FIELDS, cross_check
 
-_REQUIRED: dict[str, tuple[str, ...]] = {
-    "account": ("name",),
-    "quote": ("symbol",),
-    "order": ("id", "symbol", "side", "type", "size"),
-    "cancel": ("id",),
-    "modify": ("id",),
-    "close": ("symbol",),
-    "can_trade": ("value",),
-    "self_lock": ("duration",),
-    "end": (),
-    **live_lines.REQUIRED,
-}
-_ORDER_TYPES = {"market", "limit", "stop", "stop_limit"}
+MAX_SPAN = timedelta(days=31)  # a month of trading days: a year-9999 `end` is a typo, not a long replay
+MAX_LINE = 10_000  # characters; a real line is < 300 (also bounds nesting far below the parser's limit)
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class ScenarioError(ValueError):
@@ -41,71 +35,79 @@ class Step:
     data: dict[str, Any]
 
 
-def _check(do: str, d: dict[str, Any]) -> str | None:
-    if do not in _REQUIRED:
-        return f"unknown action {do!r} (expected one of {', '.join(_REQUIRED)})"
-    missing = [k for k in _REQUIRED[do] if k not in d]
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _check(do: object, d: dict[str, Any]) -> str | None:
+    if not isinstance(do, str) or do not in FIELDS:
+        shown = do if isinstance(do, str) else type(do).__name__
+        return f"unknown action {shown!r} (expected one of {', '.join(FIELDS)})"
+    required, optional = FIELDS[do]
+    missing = [k for k in required if k not in d]
     if missing:
         return f"{do}: missing {', '.join(missing)}"
-    sym = d.get("symbol")
-    if sym is not None and (not isinstance(sym, str) or sym.upper() not in PRODUCTS):
-        return f"unknown symbol {sym!r}"
-    if do == "order":
-        if d["side"] not in ("buy", "sell"):
-            return f"order: side must be buy or sell, got {d['side']!r}"
-        if d["type"] not in _ORDER_TYPES:
-            return f"order: type must be one of {sorted(_ORDER_TYPES)}, got {d['type']!r}"
-        if not isinstance(d["size"], int) or isinstance(d["size"], bool) or d["size"] <= 0:
-            return "order: size must be a positive integer"
-        if d["type"] in ("limit", "stop_limit") and not isinstance(d.get("limit"), int | float):
-            return f"order: {d['type']} needs a numeric 'limit'"
-        if d["type"] in ("stop", "stop_limit") and not isinstance(d.get("stop"), int | float):
-            return f"order: {d['type']} needs a numeric 'stop'"
-    if do == "self_lock":
-        try:
-            Duration(str(d["duration"]))
-        except ValueError as e:
-            return f"self_lock: duration {e}"
-        if not isinstance(d.get("flatten", False), bool):
-            return "self_lock: flatten must be true or false"
-    if do == "quote":
-        for k in ("bid", "ask", "last"):
-            if d.get(k) is not None and not isinstance(d[k], int | float):
-                return f"quote: {k} must be a number"
-        if all(d.get(k) is None for k in ("bid", "ask", "last")):
-            return "quote: needs bid, ask or last"
-    if do == "can_trade" and not isinstance(d["value"], bool):
-        return "can_trade: value must be true or false"
-    return live_lines.check(do, d)
+    for key, value in d.items():
+        if key in ("at", "do"):
+            continue
+        kind = required.get(key) or optional.get(key)
+        if kind is None:
+            return f"{do}: unknown field {key!r}"
+        problem = kind(value)
+        if problem:
+            return f"{do}: {key} {problem}"
+    return cross_check(do, d) or live_lines.check(do, d)
+
+
+def _time(value: object) -> tuple[datetime | None, str]:
+    if not isinstance(value, str):
+        return None, f"'at' must be an ISO 8601 time text, got {type(value).__name__}"
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return None, f"bad time {value!r}"
+    if at.tzinfo is None:
+        return None, f"time {value!r} needs a UTC offset"
+    if not MIN_YEAR <= at.year <= MAX_YEAR:
+        return None, f"time {value!r} is outside {MIN_YEAR}-{MAX_YEAR}"
+    return at, ""
+
+
+def _line(raw: str) -> tuple[dict[str, Any] | None, str]:
+    if len(raw) > MAX_LINE:
+        return None, f"line too long ({len(raw)} characters, at most {MAX_LINE})"
+    try:
+        d = json.loads(raw, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        return None, f"invalid JSON: {e.msg}"
+    except (ValueError, RecursionError) as e:  # NaN/Infinity; huge integers; deep nesting
+        return None, f"invalid JSON: {e}" if isinstance(e, ValueError) else "invalid JSON: nested too deeply"
+    if not isinstance(d, dict):
+        return None, "each line must be a JSON object"
+    if "at" not in d or "do" not in d:
+        return None, "each line needs 'at' and 'do'"
+    return d, ""
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> list[Step]:
     steps: list[Step] = []
-    last: datetime | None = None
     for n, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        try:
-            d = json.loads(raw)
-        except json.JSONDecodeError as e:
-            raise ScenarioError(source, n, f"invalid JSON: {e.msg}") from e
-        if not isinstance(d, dict):
-            raise ScenarioError(source, n, "each line must be a JSON object")
-        if "at" not in d or "do" not in d:
-            raise ScenarioError(source, n, "each line needs 'at' and 'do'")
-        try:
-            at = datetime.fromisoformat(str(d["at"]))
-        except ValueError as e:
-            raise ScenarioError(source, n, f"bad time {d['at']!r}") from e
-        if at.tzinfo is None:
-            raise ScenarioError(source, n, f"time {d['at']!r} needs a UTC offset")
-        if last is not None and at < last:
-            raise ScenarioError(source, n, "lines must be in time order")
-        problem = _check(str(d["do"]), d)
-        if problem:
+        d, problem = _line(raw)
+        if d is None:
             raise ScenarioError(source, n, problem)
-        steps.append(Step(n, at, str(d["do"]), d))
-        last = at
+        at, problem = _time(d["at"])
+        if at is None:
+            raise ScenarioError(source, n, problem)
+        if steps and at < steps[-1].at:
+            raise ScenarioError(source, n, "lines must be in time order")
+        if steps and at - steps[0].at > MAX_SPAN:
+            raise ScenarioError(source, n, f"a scenario spans at most {MAX_SPAN.days} days from its start")
+        wrong = _check(d["do"], d)
+        if wrong:
+            raise ScenarioError(source, n, wrong)
+        steps.append(Step(n, at, d["do"], d))
     if not steps:
         raise ScenarioError(source, 1, "empty scenario")
     return steps
@@ -114,7 +116,12 @@ def parse_scenario(text: str, source: str = "<scenario>") -> list[Step]:
 def load_scenario(path: str | Path) -> list[Step]:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        data = p.read_bytes()
     except OSError as e:
-        raise ScenarioError(str(path), 0, f"cannot read: {e.strerror}") from e
+        raise ScenarioError(str(path), 0, f"cannot read: {e.strerror or e}") from e
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ScenarioError(str(path), line, "not UTF-8 text") from e
     return parse_scenario(text, str(path))

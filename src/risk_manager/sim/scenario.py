@@ -107,6 +107,8 @@ class ScenarioRunner:
             broker.close_position(self._account(d), self._contract(d))
         elif line.do == "end":
             self.finished = True
+        else:  # e.g. a replay's disconnect/reconnect: reported, never silently skipped
+            raise ValueError(f"{line.do!r} lines are not played by the simulator")
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -53,7 +53,14 @@ _V1: tuple[str, ...] = (
         BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# v2: the position a fill left when it started its own lockout without a flatten (engine.spared)
+_V2: tuple[str, ...] = (
+    """CREATE TABLE spared_fills (
+        account TEXT NOT NULL, contract_id TEXT NOT NULL, size INTEGER NOT NULL,
+        PRIMARY KEY (account, contract_id)) STRICT""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -7,13 +7,15 @@ from .figures import FiguresMixin
 from .journal import JournalMixin
 from .lockouts import LockoutsMixin
 from .logs import LogsMixin
+from .spared import SparedMixin
 from .timers import TimersMixin
 from .trades import TradesMixin
 
 
-class Store(LockoutsMixin, TimersMixin, TradesMixin, JournalMixin, LogsMixin, BackupMixin, FiguresMixin):
-    """SQLite-backed state of the daemon (SPEC §10): lockouts, timers, seen trades, reset log, journal,
-    clock events, admin audit and a small key/value table.
+class Store(LockoutsMixin, SparedMixin, TimersMixin, TradesMixin, JournalMixin, LogsMixin, BackupMixin,
+            FiguresMixin):
+    """SQLite-backed state of the daemon (SPEC §10): lockouts, spared fills, timers, seen trades, reset log,
+    journal, clock events, admin audit, carried figures and a small key/value table.
 
     - Open with ``Store.open(path)`` (``":memory:"`` for replay and tests) or, at daemon start-up,
       ``Store.open_with_recovery(path, backup_dir)``. WAL, synchronous=FULL, foreign keys, busy timeout.

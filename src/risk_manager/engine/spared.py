@@ -1,0 +1,78 @@
+"""The fill that starts its own lockout without a flatten (``flatten_on_breach: false``) stays open.
+
+The kill switch spares that fill's position update, recognised by the size it leaves (so a later fill is
+never spared if the update had come first), and what the account held when the lockout started. The
+spared size is persisted while the position keeps it (unless a flatten or close is in flight), so after a
+restart the reconcile's position update (the engine then knows no position, so it looks opened while
+locked) is still spared; a position the trader grew while the daemon was down is reduced back to the
+spared size, as live. It is forgotten when the position changes and when the account is unlocked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from risk_manager.domain.events import PositionEvent
+from risk_manager.domain.positions import Delta
+from risk_manager.domain.state import AccountState
+
+
+class SparedStore(Protocol):
+    def put_spared(self, account: str, contract_id: str, size: int) -> None: ...
+    def delete_spared(self, account: str, contract_id: str | None = None) -> None: ...
+    def spared_fills(self) -> list[tuple[str, str, int]]: ...
+
+
+@dataclass(slots=True)
+class _Spared:
+    size: int  # signed size the spared fill left
+    pending: bool  # its own position update has not been seen yet
+    restored: bool  # from the store at start-up: the engine's position state did not know it
+
+
+class SparedFills:
+    def __init__(self, store: SparedStore | None = None) -> None:
+        self._store = store
+        self._by_account: dict[str, dict[str, _Spared]] = {}
+
+    def at_lock(self, st: AccountState, projected: dict[str, int] | None, pending: set[str]) -> None:
+        """A lockout just started on ``st``: spare the position update of the fill that started it
+        (``projected``: the sizes it leaves) and what the account holds. Only what no flatten or close now
+        in flight will take is persisted (else it would outlive a crash before the close and keep the
+        position open after the restart)."""
+        closing = "flatten" in pending
+        sizes = {} if closing else {cid: p.size for cid, p in st.positions.items() if p.size}
+        sizes.update(projected or {})
+        book = self._by_account.setdefault(st.name, {})
+        for cid, size in sizes.items():
+            book[cid] = _Spared(size, True, False)
+            if size and not closing and f"pos:{cid}" not in pending and self._store is not None:
+                self._store.put_spared(st.name, cid, size)
+
+    def restore(self, account: str, contract_id: str, size: int) -> None:
+        self._by_account.setdefault(account, {})[contract_id] = _Spared(size, True, True)
+
+    def kill_delta(self, account: str, event: PositionEvent, delta: Delta) -> Delta | None:
+        """For a position update while locked: None if it is the spared fill's own (no kill switch), else
+        the delta the kill switch judges (from the spared size for a position known only from the store)."""
+        book = self._by_account.get(account)
+        sp = book.get(event.contract_id) if book else None
+        if sp is None:
+            return delta
+        if sp.size == event.signed_size:
+            sp.pending = False
+            return None  # still the spared position
+        del book[event.contract_id]  # type: ignore[union-attr]
+        if self._store is not None:
+            self._store.delete_spared(account, event.contract_id)
+        if sp.pending and sp.restored and delta.before == 0 and sp.size * event.signed_size > 0:
+            return replace(delta, before=sp.size)
+        return delta
+
+    def forget(self, account: str | None = None) -> None:
+        """The account's lockouts ended (None: every account's): nothing is spared any more."""
+        accounts = list(self._by_account) if account is None else [account]
+        for name in accounts:
+            if self._by_account.pop(name, None) and self._store is not None:
+                self._store.delete_spared(name)
