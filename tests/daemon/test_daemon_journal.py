@@ -105,7 +105,7 @@ def test_lockouts_added_in_a_batch_are_stored_in_one_transaction_at_its_end(tmp_
             assert book.add(rec)
         # in force at once, stored at the end
         assert store.active_lockouts() == [] and book.is_locked("ACC-3")
-        book.remove("ACC-5", "daily_realized_loss", "account")
+        book.remove("ACC-5", "daily_realized_loss", "account", at)
     assert calls == [19]
     stored = sorted(r.account for r in store.active_lockouts())
     assert stored == sorted(f"ACC-{i}" for i in range(20) if i != 5)

@@ -17,8 +17,8 @@ from risk_manager.store import Store
 
 
 def daemon(cfg: Config, data: Path, port: FaultyPort, stream: PaperStream) -> Daemon:
-    return Daemon(cfg, connector(port, stream), DaemonOptions(data_dir=data, policy=FAST, reconcile_every=60,
-                                                            control_port=0))
+    return Daemon(cfg, connector(port, stream), DaemonOptions(data_dir=data, policy=FAST,
+                                                            reconcile_every=60))
 
 
 def size(paper: PaperBroker, cid: str) -> int:
