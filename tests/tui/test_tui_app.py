@@ -165,7 +165,8 @@ async def test_one_tab_per_account_and_switching() -> None:
 async def test_q_quits_and_no_other_key_is_bound() -> None:
     provider = FakeProvider()
     app = DashboardApp(provider, refresh=0.05)
-    assert [b.key for b in app.BINDINGS] == ["q"]  # type: ignore[union-attr]
+    # q, and l: the trader's own lockout behind a confirmation (tests/tui/test_tui_lock.py)
+    assert [b.key for b in app.BINDINGS] == ["q", "l"]  # type: ignore[union-attr]
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.polls >= 1)
         for key in ("u", "f", "c", "enter", "delete", "ctrl+p"):

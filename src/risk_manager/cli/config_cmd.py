@@ -45,13 +45,11 @@ def validate(file: FileArg) -> None:
     """Check FILE; print a one-line summary (exit 0) or every problem as FILE:LINE: key: reason (exit 2)."""
     config = _load_or_exit(file)
     typer.echo(summary(str(file), config))
-    for index, account in enumerate(config.accounts):
-        if account.rules is not None:
-            typer.echo(
-                f"note: accounts[{index}].rules is validated but not yet applied "
-                "(the top-level rules apply to every account)",
-                err=True,
-            )
+    for account in config.accounts:
+        if account.rules is not None:  # its own rules, merged over the top-level ones
+            enabled = account.rules.enabled_names()
+            line = f"  account {account.name}: {len(enabled)} of {len(RULE_KEYS)} rules enabled"
+            typer.echo(line + (f": {', '.join(enabled)}" if enabled else ""))
 
 
 @config_app.command("diff")
