@@ -27,7 +27,7 @@ def test_validate_ok_prints_a_one_line_summary(tmp_path: Path) -> None:
     result = runner.invoke(config_app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"OK: {path} — 1 account, 2 of 13 rules enabled: max_contracts, auth_loss_guard"
+        f"OK: {path} — 1 account, 2 of 17 rules enabled: max_contracts, auth_loss_guard"
     ]
 
 
@@ -35,7 +35,7 @@ def test_validate_counts_accounts_and_flags_dry_run(tmp_path: Path) -> None:
     text = "accounts: [{name: A}, {name: B}]\nenforcement: {mode: dry_run}\n"
     result = runner.invoke(config_app, ["validate", str(write(tmp_path, "c.yaml", text))])
     assert result.exit_code == 0
-    assert "— 2 accounts, 0 of 13 rules enabled [dry_run: no broker actions]" in result.stdout
+    assert "— 2 accounts, 0 of 17 rules enabled [dry_run: no broker actions]" in result.stdout
 
 
 def test_validate_errors_exit_2_with_one_line_per_problem(tmp_path: Path) -> None:
@@ -53,13 +53,14 @@ def test_validate_missing_file_exits_2(tmp_path: Path) -> None:
     assert result.stderr.strip() == f"{missing}: file not found"
 
 
-def test_validate_notes_unapplied_account_overrides(tmp_path: Path) -> None:
+def test_validate_lists_accounts_with_their_own_rules(tmp_path: Path) -> None:
     path = write(
         tmp_path, "c.yaml", "accounts:\n  - name: A\n    rules: {auth_loss_guard: {enabled: true}}\n"
     )
     result = runner.invoke(config_app, ["validate", str(path)])
     assert result.exit_code == 0
-    assert "accounts[0].rules is validated but not yet applied" in result.stderr
+    assert "account A: 1 of " in result.stdout
+    assert "auth_loss_guard" in result.stdout.splitlines()[1]
 
 
 def test_validate_examples() -> None:

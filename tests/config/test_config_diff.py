@@ -92,8 +92,7 @@ def test_account_changes_need_a_restart() -> None:
     assert needs_restart(old, new) is True
     added = load(BASE.replace("  - name: PRAC-1\n", "  - name: PRAC-1\n  - name: PRAC-2\n"))
     assert diff_configs(old, added) == [
-        "accounts: [{name: PRAC-1, rules: null}] -> "
-        "[{name: PRAC-1, rules: null}, {name: PRAC-2, rules: null}]"
+        "accounts: [{name: PRAC-1}] -> [{name: PRAC-1}, {name: PRAC-2}]"
     ]
     assert needs_restart(old, added) is True
 
@@ -114,3 +113,35 @@ def test_examples_diff_is_large_and_needs_restart() -> None:
     assert "rules.max_contracts.limit: 5 -> 4" in changes
     assert "rules.max_contracts_per_instrument.limits.ES: 1 -> null" in changes
     assert needs_restart(real, demo) is True
+
+
+TWO = """\
+accounts:
+  - name: A
+    rules:
+      max_contracts: {limit: 2}
+  - name: B
+rules:
+  max_contracts: {enabled: true, limit: 5}
+"""
+
+
+def test_per_account_rule_change_is_shown_per_account_and_applies_live() -> None:
+    old, new = load(TWO), load(TWO.replace("limit: 2", "limit: 1"))
+    assert diff_configs(old, new) == ["accounts[A].rules.max_contracts.limit: 2 -> 1"]
+    assert needs_restart(old, new) is False
+
+
+def test_top_level_change_shows_for_accounts_with_their_own_rules() -> None:
+    old, new = load(TWO), load(TWO.replace("enabled: true, limit: 5", "enabled: false, limit: 5"))
+    assert diff_configs(old, new) == [
+        "rules.max_contracts.enabled: true -> false",
+        "accounts[A].rules.max_contracts.enabled: true -> false",
+    ]
+    assert needs_restart(old, new) is False
+
+
+def test_adding_an_override_lists_only_what_it_changes() -> None:
+    old = load(TWO)
+    new = load(TWO.replace("  - name: B\n", "  - name: B\n    rules: {max_contracts: {count: gross}}\n"))
+    assert diff_configs(old, new) == ["accounts[B].rules.max_contracts.count: net -> gross"]

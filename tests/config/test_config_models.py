@@ -173,3 +173,44 @@ def test_per_account_rules_are_validated() -> None:
 
 def test_numeric_account_name_is_read_as_text() -> None:
     assert load("accounts:\n  - name: 12345\n").accounts[0].name == "12345"
+
+
+MERGED = """\
+accounts:
+  - name: A
+    rules:
+      max_contracts: {limit: 2}
+      symbol_blocks: {blocked: [CL]}
+      cooldown_after_loss:
+        tiers: [{loss: -50, cooldown: 1m}]
+  - name: B
+rules:
+  max_contracts: {enabled: true, limit: 5, count: gross}
+  symbol_blocks: {enabled: true, blocked: [GC, 'M*']}
+  cooldown_after_loss:
+    enabled: true
+    tiers: [{loss: -100, cooldown: 5m}, {loss: -300, cooldown: 30m}]
+"""
+
+
+def test_account_rules_deep_merge_and_replace_lists() -> None:
+    config = load(MERGED)
+    a, b = config.rules_for("A"), config.rules_for("B")
+    assert (a.max_contracts.limit, a.max_contracts.count, a.max_contracts.enabled) == (2, "gross", True)
+    assert a.symbol_blocks.blocked == ["CL"]  # replaced, not merged
+    assert [t.loss for t in a.cooldown_after_loss.tiers] == [-50]
+    assert b == config.rules and b.max_contracts.limit == 5
+    assert set(config.rule_sets()) == {"A", "B"}
+
+
+def test_account_rules_are_validated_merged() -> None:
+    # enabled at the top, the limit missing only in the account's merged rules: reported at the account
+    text = "accounts:\n  - name: A\n    rules:\n      daily_realized_loss: {limit: 10}\n" \
+           "rules:\n  daily_realized_loss: {enabled: true, limit: -100}\n"
+    assert problems(text) == ["cfg.yaml:4: accounts[0].rules.daily_realized_loss.limit: must be < 0"]
+
+
+def test_top_level_problem_is_reported_once() -> None:
+    text = "accounts:\n  - name: A\n    rules: {max_contracts: {count: gross}}\n" \
+           "rules:\n  max_contracts: {enabled: true, limit: -1}\n"
+    assert problems(text) == ["cfg.yaml:5: rules.max_contracts.limit: must be > 0"]

@@ -34,7 +34,7 @@ def test_missing_rule_sections_default_to_disabled() -> None:
     rules = load(with_rules("{}")).rules
     assert rules.enabled_names() == []
     assert [name for name, _ in rules.items()] == list(RULE_KEYS)
-    assert len(RULE_KEYS) == 13
+    assert len(RULE_KEYS) == 17
 
 
 def test_empty_rule_section_means_defaults_but_a_misspelt_one_is_unknown() -> None:

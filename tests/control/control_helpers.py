@@ -79,6 +79,7 @@ class FakeBackend:
     def __init__(self) -> None:
         self.audits: list[tuple[str, str, bool, str]] = []
         self.clocks: list[tuple[str, str]] = []
+        self.locks: list[tuple[str | None, str, bool]] = []
         self.reloads = 0
         self.stops = 0
         self.reload_result: Json = {"applied": True, "restart_needed": False,
@@ -106,6 +107,15 @@ class FakeBackend:
         if account not in ("PRAC-1", "PRAC-2"):
             raise KeyError(account)
         self.clocks.append((account, kind))
+
+    def self_lock(self, account: str | None, duration: str, flatten: bool) -> list[Json]:
+        if account not in (None, "PRAC-1", "PRAC-2"):
+            raise KeyError(account)
+        if duration not in ("30m", "until_reset"):
+            raise ValueError("must be a duration")
+        self.locks.append((account, duration, flatten))
+        return [{"account": account or "PRAC-1", "rule": "self_lockout", "kind": "cooldown",
+                 "until": "2026-11-20T09:30:00-06:00", "extended": True, "flatten": flatten}]
 
     def audit(self, actor: str, action: str, ok: bool, detail: str, at: datetime) -> None:
         assert at.tzinfo is not None

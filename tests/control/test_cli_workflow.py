@@ -134,7 +134,7 @@ def test_validate_and_config_set_warn_loudly_about_disabled_rules(tmp_path: Path
     path.write_text("accounts: [{name: PRAC-1}]\nrules:\n"
                     "  daily_realized_loss: {enabled: false, limit: -500}\n")
     none = runner.invoke(app, ["config", "validate", str(path)])
-    assert none.exit_code == 0 and "0 of 13 rules enabled" in none.stdout
+    assert none.exit_code == 0 and "0 of 17 rules enabled" in none.stdout
     assert "WARNING: no rule is enabled" in none.stderr and "protect NOTHING" in none.stderr
     path.write_text("accounts: [{name: PRAC-1}]\nrules:\n  max_contracts: {enabled: true, limit: 5}\n"
                     "  daily_realized_loss: {enabled: false, limit: -500}\n")

@@ -226,3 +226,33 @@ async def test_a_connection_without_peer_credentials_is_refused() -> None:
     request = make_mocked_request("GET", "/v1/status", headers={"Host": "localhost"})
     guard = make_guard(NoPeers())
     assert (await guard(request, handler)).status == 403
+
+
+async def test_trader_self_lock_needs_no_password_nor_admin_and_is_audited(backend: FakeBackend,
+                                                                          hash_path: Path) -> None:
+    """Any local uid may lock itself out (it only strengthens protection): the trader's uid, not an admin,
+    without the password; the audit names the kernel's peer, whatever the body claims."""
+    sock = hash_path.parent / "l.sock"
+    server = ControlServer(backend, sock, hash_path, policy=NoAdmins(),
+                           clock_limiter=FailureLimiter(8, 60.0, FakeTime()))
+    await server.start()
+    try:
+        async with unix_client(sock) as http:
+            r = await http.post("/v1/trader/lock", json={"duration": "30m", "flatten": True, "user": "alice"})
+            assert r.status_code == 200 and r.json()["locks"][0]["rule"] == "self_lockout"
+            assert backend.locks == [(None, "30m", True)]
+            actor, action, ok, detail = backend.audits[-1]
+            assert (actor, action, ok) == (ME, "self_lock", True) and "30m + flatten" in detail
+            bad = [({"duration": "30m", "account": "NOPE"}, 404), ({"duration": "soon"}, 400),
+                   ({"duration": 30}, 400), ({"duration": "30m", "flatten": "yes"}, 400), ({}, 400)]
+            for body, status in bad:
+                assert (await http.post("/v1/trader/lock", json=body)).status_code == status, body
+            assert len(backend.locks) == 1
+            # every call counts against the uid (8 here): the 9th is refused before the backend is asked
+            until_reset = {"duration": "until_reset"}
+            for _ in range(2):
+                assert (await http.post("/v1/trader/lock", json=until_reset)).status_code == 200
+            r = await http.post("/v1/trader/lock", json=until_reset)
+            assert r.status_code == 429 and len(backend.locks) == 3
+    finally:
+        await server.stop()

@@ -51,7 +51,7 @@ def test_fresh_account_is_ok_with_every_rule_listed_and_json_ready() -> None:
     json.dumps(s)  # JSON-ready: no datetimes or other objects left
     a = account(s)
     assert (a["name"], a["id"], a["badge"], a["lockouts"], a["can_trade"]) == ("PRAC-1", 1, "OK", [], True)
-    assert [r["id"] for r in a["rules"]] == [f"{i:03d}" for i in range(1, 14)]
+    assert [r["id"] for r in a["rules"]] == [f"{i:03d}" for i in range(1, 18)]
     assert rule(a, "max_contracts")["text"] == "0/5 contracts (net)"
     assert rule(a, "daily_realized_loss")["text"] == "daily realized P&L 0.00 / -500.00"
     assert rule(a, "symbol_blocks") == {"rule": "symbol_blocks", "id": "011", "enabled": False,
@@ -161,7 +161,7 @@ def test_positions_and_pnl_follow_fills_quotes_and_stops() -> None:
                    "stale": False, "unvalued": False, "unprotected_seconds": 35}
     assert a["pnl"] == {"realized": -0.74, "unrealized": -40.0, "total": -40.74, "fees": 0.74,
                         "basis": "net", "loss_limit": -500.0, "profit_target": 400.0,
-                        "utilization": round(40.74 / 500, 4), "profit_utilization": 0.0}
+                        "utilization": round(40.74 / 500, 4), "profit_utilization": 0.0, "mll": None}
     assert rule(a, "daily_realized_loss")["text"] == "daily P&L -40.74 / -500.00"
     stop_order(eng, later(1), 77, 2, 20950.0)
     pos = account(snap(eng, cfg, later(1, 20)))["positions"][0]
@@ -181,3 +181,17 @@ def test_after_a_cooldown_a_window_over_its_limit_reads_100_percent_not_more() -
     assert a["lockouts"] == [] and freq["text"].startswith("4/3 trades this hour")
     assert freq["utilization"] == 1.0 and freq["state"] == "warning"
     assert a["badge_reason"].startswith("trade_frequency_limit at 100%")
+
+
+def test_each_account_shows_its_own_rules() -> None:
+    cfg = config(MAXC + DAILY, accounts="[{name: PRAC-1, rules: {max_contracts: {limit: 2}, "
+                 "daily_realized_loss: {enabled: false}}}, {name: PRAC-2}]")
+    eng, _ = engine(cfg)
+    eng.add_account(2, "PRAC-2")
+    eng.handle(AccountEvent(T0, 2, "PRAC-2", 50000.0, True))
+    accts = {a["name"]: a for a in snap(eng, cfg, T0)["accounts"]}
+    assert "/2" in rule(accts["PRAC-1"], "max_contracts")["text"]
+    assert "/5" in rule(accts["PRAC-2"], "max_contracts")["text"]
+    assert not rule(accts["PRAC-1"], "daily_realized_loss")["enabled"]
+    assert rule(accts["PRAC-2"], "daily_realized_loss")["enabled"]
+    assert accts["PRAC-1"]["pnl"]["loss_limit"] is None and accts["PRAC-2"]["pnl"]["loss_limit"] == -500

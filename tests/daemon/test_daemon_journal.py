@@ -61,3 +61,51 @@ def test_seen_trades_are_recorded_by_the_writer_thread(tmp_path: Path) -> None:
     with Store.open(db) as store:
         trades = store.trades_for_day("PRAC-1", date(2026, 11, 20))
         assert [(t.trade_id, t.pnl) for t in trades] == [("7", -12.5)]
+
+
+def test_lockouts_of_one_batch_are_durable_together_when_it_ends(tmp_path: Path) -> None:
+    db = tmp_path / "j.db"
+    Store.open(db).close()
+    writer = DbWriter(db)
+    writer.start()
+    flushes: list[bool] = []
+    real = writer.flush
+
+    def counted(within: float = 5.0) -> bool:
+        flushes.append(True)
+        return real(within)
+
+    writer.flush = counted  # type: ignore[method-assign]
+    journal = DaemonJournal(writer)
+    with journal.batch():
+        for i in range(20):  # a market gap: 20 accounts locked on one quote
+            journal.write(rec(i, "lockout"))
+        assert flushes == []
+    assert len(flushes) == 1
+    with Store.open(db) as other:  # durable once the batch ends, before any action is submitted
+        assert [r["n"] for r in other.journal_tail(30)] == list(range(20))
+    journal.write(rec(20, "lockout"))  # outside a batch: at once, as before
+    assert len(flushes) == 2
+    writer.close()
+
+
+def test_lockouts_added_in_a_batch_are_stored_in_one_transaction_at_its_end(tmp_path: Path) -> None:
+    from risk_manager.engine.lockbook import LockBook
+    from risk_manager.store.records import LockoutRecord
+
+    at = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    store = Store.open(tmp_path / "l.db")
+    calls: list[int] = []
+    real = store.put_lockouts
+    store.put_lockouts = lambda recs: (calls.append(len(recs)), real(recs))[1]  # type: ignore[method-assign]
+    book = LockBook(store)
+    with book.batch():
+        for i in range(20):
+            rec = LockoutRecord(f"ACC-{i}", "daily_realized_loss", "account", "hard", None, "r", at)
+            assert book.add(rec)
+        # in force at once, stored at the end
+        assert store.active_lockouts() == [] and book.is_locked("ACC-3")
+        book.remove("ACC-5", "daily_realized_loss", "account", at)
+    assert calls == [19]
+    stored = sorted(r.account for r in store.active_lockouts())
+    assert stored == sorted(f"ACC-{i}" for i in range(20) if i != 5)

@@ -58,3 +58,28 @@ def test_a_rule_that_crashes_fails_the_check(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(MaxContracts, "evaluate", boom)
     check = check_rule(config("  max_contracts: {enabled: true, limit: 3}\n"), "max_contracts")
     assert not check.ok and "ZeroDivisionError" in check.detail
+
+
+def test_each_account_with_its_own_rules_is_checked_on_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from risk_manager.config import load_config_text
+
+    text = ("accounts:\n  - name: A\n"
+            "    rules: {max_contracts: {limit: 1}, auth_loss_guard: {enabled: true}}\n"
+            "  - name: B\n  - name: C\n    rules: {max_contracts: {limit: 5}}\n"
+            "rules:\n  max_contracts: {enabled: true, limit: 5}\n")
+    cfg = load_config_text(text, "c.yaml")
+    checks = run_self_test(cfg)
+    # C's merged rules equal the top-level ones: checked once
+    assert [c.rule for c in checks] == ["max_contracts", "max_contracts (account A)",
+                                        "auth_loss_guard (account A)"]
+    assert all(c.ok for c in checks)
+    seen: list[int] = []
+    real = MaxContracts.evaluate
+
+    def spy(self: MaxContracts, event: object, ctx: object) -> object:
+        seen.append(self.cfg.limit)
+        return real(self, event, ctx)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MaxContracts, "evaluate", spy)
+    run_self_test(cfg)
+    assert {1, 5} <= set(seen)  # each account's own limit was exercised

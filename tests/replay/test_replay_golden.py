@@ -15,8 +15,11 @@ GOLDEN = Path(__file__).parent / "golden"
 EXAMPLES = ROOT / "examples" / "replay"
 ACCEPTANCE = ROOT / "tests" / "acceptance" / "scenarios"
 
+# journals kept beside their examples; an example with its own config pins its `.expected.jsonl` beside it
+# (tests/replay/test_replay_guard_examples.py)
 CASES = {f"{s.stem}.journal.jsonl": (s, EXAMPLES / "config.yaml") for s in sorted(EXAMPLES.glob("*.jsonl"))
-         if not s.name.endswith(".journal.jsonl")}  # journals kept beside their examples
+         if not s.name.endswith((".journal.jsonl", ".expected.jsonl"))
+         and not s.with_suffix(".yaml").exists()}
 CASES |= {f"acceptance_{s.stem}.journal.jsonl": (s, s.with_suffix(".yaml"))
           for s in sorted(ACCEPTANCE.glob("*.jsonl")) if s.with_suffix(".yaml").exists()}
 

@@ -60,7 +60,8 @@ CASES: dict[str, tuple[str, str]] = {
     "self_lock bad duration": (line(do="self_lock", duration="forever"), ":1: self_lock: duration is not"),
     "reconnect alone": (ACCOUNT + "\n" + line(do="reconnect"), ":2: reconnect: without a matching"),
     "disconnect twice": (line(do="disconnect") + "\n" + line(do="disconnect"), ":2: disconnect: already"),
-    "self_lock": (line(do="self_lock", duration="30m"), ":1: self_lock is not supported yet"),
+    "self_lock flatten int": (line(do="self_lock", duration="30m", flatten=1),
+                              ":1: self_lock: flatten must be true or false"),
 }
 
 

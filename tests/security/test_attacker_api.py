@@ -1,7 +1,7 @@
 """The trader (another, unprivileged uid) against the control endpoint: every mutating route refused,
-guessing throttled per uid, the admin never locked out by the trader, clock floods bounded, and a fake
-endpoint the admin's CLI will not send the password to. Runs as root (CI); the attacker is a forked
-child that dropped to uid 65534 (tests/security/attacker.py)."""
+guessing throttled per uid, the admin never locked out by the trader, clock floods bounded, a self-lock
+allowed (and bounded), and a fake endpoint the admin's CLI will not send the password to. Runs as root
+(CI); the attacker is a forked child that dropped to uid 65534 (tests/security/attacker.py)."""
 
 from __future__ import annotations
 
@@ -107,6 +107,18 @@ def test_clock_events_from_one_uid_are_bounded(backend: FakeBackend, shared: Pat
                            {"account": "PRAC-1", "kind": "in"}, 100)
     assert statuses.count(200) == 30 and statuses.count(429) == 70
     assert len(backend.clocks) == 30
+
+
+def test_the_trader_may_lock_itself_out_without_the_password_audited_as_its_uid(
+        backend: FakeBackend, shared: Path) -> None:
+    """The one trader write that changes protection only strengthens it: any local uid may ask, the audit
+    names the kernel's uid (not what the body claims), and the calls are bounded like clock events."""
+    with serve(backend, shared) as server:
+        statuses = as_user(many, server.endpoint, "POST", "/v1/trader/lock",
+                           {"duration": "30m", "user": "root"}, 40)
+    assert statuses.count(200) == 30 and statuses.count(429) == 10
+    assert len(backend.locks) == 30
+    assert backend.audits and all(a[1] == "self_lock" and f"(uid {TRADER}" in a[0] for a in backend.audits)
 
 
 def test_the_admin_cli_refuses_to_send_the_password_to_a_fake_endpoint(open_dir: Path) -> None:

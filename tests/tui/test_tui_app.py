@@ -176,7 +176,8 @@ async def test_one_tab_per_account_and_switching() -> None:
 async def test_q_quits_and_no_other_key_but_help_is_bound() -> None:
     provider = FakeProvider()
     app = DashboardApp(provider, refresh=0.05)
-    assert [b.key for b in app.BINDINGS] == ["q", "question_mark"]  # type: ignore[union-attr]
+    # q, ? (what it does) and l: the trader's own lockout behind a confirmation (tests/tui/test_tui_lock.py)
+    assert [b.key for b in app.BINDINGS] == ["q", "question_mark", "l"]  # type: ignore[union-attr]
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.polls >= 1)
         for key in ("u", "f", "c", "enter", "delete", "ctrl+p"):

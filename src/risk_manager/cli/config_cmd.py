@@ -48,13 +48,11 @@ def validate(file: FileArg) -> None:
     typer.echo(summary(str(file), config))
     if not config.rules.enabled_names():
         typer.secho(NO_RULES, fg="red", bold=True, err=True)
-    for index, account in enumerate(config.accounts):
-        if account.rules is not None:
-            typer.echo(
-                f"note: accounts[{index}].rules is validated but not yet applied "
-                "(the top-level rules apply to every account)",
-                err=True,
-            )
+    for account in config.accounts:
+        if account.rules is not None:  # its own rules, merged over the top-level ones
+            enabled = account.rules.enabled_names()
+            line = f"  account {account.name}: {len(enabled)} of {len(RULE_KEYS)} rules enabled"
+            typer.echo(line + (f": {', '.join(enabled)}" if enabled else ""))
 
 
 @config_app.command("diff")

@@ -1,6 +1,7 @@
-"""`risk-manager trader ...`: the trader's view-only commands (status, journal, clock in/out).
+"""`risk-manager trader ...`: the trader's commands (status, journal, clock in/out, lock).
 
-Nothing here can change protection: the control API has no endpoint for it without the admin password.
+Nothing here can weaken protection: the control API has no endpoint for it without the admin password.
+The one write, `trader lock`, only strengthens it (SPEC §7b): nobody can shorten or lift a lockout.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import typer
 from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable, UntrustedEndpoint
 
 trader_app = typer.Typer(
-    name="trader", help="The trader's view-only dashboard (no sub-command) and status, log, clock in/out.",
+    name="trader",
+    help="The trader's view-only dashboard (no sub-command) and status, log, clock in/out, self-lock.",
 )
 
 SocketOpt = Annotated[Path | None, typer.Option(
@@ -174,3 +176,34 @@ def clock(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="in or ou
         return
     call(target, "clock", account, kind)
     typer.echo(f"clocked {kind}: {account}")
+
+
+@trader_app.command("lock")
+def lock(duration: Annotated[str, typer.Argument(help='How long: "30m", "2h", ... or until_reset.',
+                                                 show_default=False)],
+         flatten: Annotated[bool, typer.Option("--flatten", help="Also close every position now.")] = False,
+         account: Annotated[str | None, typer.Option("--account", help="Only this account [default: "
+                                                     "every account].", show_default=False)] = None,
+         yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+         socket: SocketOpt = None, config: ConfigOpt = None) -> None:
+    """Lock yourself out: no new positions until it ends. Nobody can shorten or lift it, the admin
+    included; a second lock can only extend it. Journaled as rule self_lockout."""
+    from risk_manager.config import Duration
+
+    try:
+        Duration(duration)
+    except ValueError as e:
+        typer.echo(f"DURATION {e}", err=True)
+        raise typer.Exit(2) from None
+    target = resolve_socket(socket, config)
+    what = "every account" if account is None else account
+    when = "until the daily reset" if duration.strip() == "until_reset" else f"for {duration}"
+    if not yes and not typer.confirm(f"Lock {what} {when}{' and flatten now' if flatten else ''}? "
+                                     "Nobody can lift it before it ends, the admin included"):
+        typer.echo("not locked")
+        raise typer.Exit(1)
+    result = call(target, "self_lock", duration, flatten, account)
+    for x in result.get("locks", []):
+        state = "locked" if x.get("extended") else "already locked longer"
+        typer.echo(f"{x['account']}: {state} ({x['kind']}) until {x['until']}"
+                   + (" — flattening" if x.get("flatten") else ""))

@@ -14,6 +14,12 @@ from risk_manager.config.models import (
 )
 from risk_manager.config.rules import RULE_IDS, RULE_KEYS, RulesConfig
 from risk_manager.config.rules_base import RuleConfig
+from risk_manager.config.rules_guard import (
+    ConsecutiveLossesConfig,
+    MaxLossLimitConfig,
+    WeeklyLossLimitConfig,
+    WeeklyProfitTargetConfig,
+)
 from risk_manager.config.rules_limits import (
     DailyRealizedLossConfig,
     DailyRealizedProfitConfig,
@@ -51,6 +57,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "ConfigProblem",
+    "ConsecutiveLossesConfig",
     "CooldownAfterLossConfig",
     "DaemonConfig",
     "DailyRealizedLossConfig",
@@ -63,6 +70,7 @@ __all__ = [
     "LossTier",
     "MaxContractsConfig",
     "MaxContractsPerInstrumentConfig",
+    "MaxLossLimitConfig",
     "MaxUnrealizedProfitConfig",
     "NoStopLossGraceConfig",
     "NotificationsConfig",
@@ -76,6 +84,8 @@ __all__ = [
     "TradeFrequencyLimitConfig",
     "TradeManagementConfig",
     "TrailingConfig",
+    "WeeklyLossLimitConfig",
+    "WeeklyProfitTargetConfig",
     "changed_keys",
     "diff_configs",
     "format_hhmm",

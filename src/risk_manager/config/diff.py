@@ -61,15 +61,38 @@ def _walk(path: str, old: Any, new: Any, out: list[str]) -> None:
 
 
 def diff_configs(old: Config, new: Config) -> list[str]:
-    """One line per changed value, e.g. "rules.max_contracts.limit: 5 -> 3" (empty if equal)."""
+    """One line per changed value, e.g. "rules.max_contracts.limit: 5 -> 3" (empty if equal).
+
+    Per-account rules are shown per account ("accounts[A].rules.max_contracts.limit: 2 -> 1") for the
+    accounts that have their own rules on either side; the others follow the top-level lines.
+    """
     out: list[str] = []
-    _walk("", old, new, out)
+    for name in Config.model_fields:
+        if name == "accounts":  # the accounts themselves; their rules below
+            _walk(name, _bare(old), _bare(new), out)
+        else:
+            _walk(name, getattr(old, name), getattr(new, name), out)
+    old_by, new_by = {a.name: a for a in old.accounts}, {a.name: a for a in new.accounts}
+    for name in [n for n in new_by if n in old_by]:
+        if old_by[name].rules is not None or new_by[name].rules is not None:
+            _walk(f"accounts[{name}].rules", old.rules_for(name), new.rules_for(name), out)
     return out
 
 
+def _bare(config: Config) -> list[dict[str, str]]:
+    return [{"name": account.name} for account in config.accounts]
+
+
+def _names(config: Config) -> list[str]:
+    return [account.name for account in config.accounts]
+
+
 def changed_keys(old: Config, new: Config) -> set[str]:
-    """Top-level keys whose value differs."""
-    return {name for name in Config.model_fields if getattr(old, name) != getattr(new, name)}
+    """Top-level keys whose value differs (`accounts` only when the list of accounts does)."""
+    changed = {name for name in Config.model_fields if getattr(old, name) != getattr(new, name)}
+    if "accounts" in changed and _names(old) == _names(new):
+        changed.discard("accounts")  # only per-account rules changed: they apply live
+    return changed
 
 
 def needs_restart(old: Config, new: Config) -> bool:

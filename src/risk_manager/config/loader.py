@@ -81,7 +81,15 @@ def _validation_problems(name: str, parsed: ParsedYaml, exc: ValidationError) ->
             loc = (*loc, str((error.get("ctx") or {})["field"]))
         line, path = locate(parsed.root, loc)
         problems.append(ConfigProblem(name, line, format_path(path), friendly_reason(error)))
-    return problems
+    return _without_echoes(problems)
+
+
+def _without_echoes(problems: list[ConfigProblem]) -> list[ConfigProblem]:
+    """A top-level rule problem also shows in every account merged over it: report it once, at the top."""
+    top = {(p.key_path, p.reason) for p in problems if p.key_path.startswith("rules.")}
+    return [p for p in problems
+            if not (p.key_path.startswith("accounts[") and ".rules." in p.key_path
+                    and ("rules." + p.key_path.split(".rules.", 1)[1], p.reason) in top)]
 
 
 def _resolve(value: str | None, base_dir: Path) -> str | None:

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
+from risk_manager.config.merge import merge_account_rules
 from risk_manager.config.rules import RulesConfig, drop_null_sections
 from risk_manager.config.rules_base import field_error
 from risk_manager.config.schedule import ScheduleConfig
@@ -39,7 +40,8 @@ class AccountConfig(StrictModel):
     """One protected account, by its ProjectX account name (resolved to an id at start-up)."""
 
     name: Annotated[str, BeforeValidator(_int_to_str), AfterValidator(_account_name)] = Field(min_length=1)
-    # Reserved for per-account rule overrides: accepted and validated, NOT YET APPLIED.
+    # This account's rules: its `rules:` deep-merged over the top-level ones (SPEC §7b); None = the
+    # top-level rules as they are.
     rules: RulesConfig | None = None
 
 
@@ -99,7 +101,7 @@ class Config(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_nulls(cls, data: Any) -> Any:
-        return drop_null_sections(data, cls.model_fields)
+        return merge_account_rules(drop_null_sections(data, cls.model_fields))
 
     @model_validator(mode="after")
     def _unique_accounts(self) -> Self:
@@ -115,3 +117,15 @@ class Config(StrictModel):
             if account.name == name:
                 return account
         raise KeyError(name)
+
+    def rules_for(self, name: str) -> RulesConfig:
+        """The rules that protect account ``name``: its merged rules, else the top-level ones."""
+        key = name.casefold()  # the gateway's spelling may differ in case (accounts resolve casefolded)
+        for account in self.accounts:
+            if account.name.casefold() == key and account.rules is not None:
+                return account.rules
+        return self.rules
+
+    def rule_sets(self) -> dict[str, RulesConfig]:
+        """Account name -> its rules, for every configured account."""
+        return {account.name: self.rules_for(account.name) for account in self.accounts}

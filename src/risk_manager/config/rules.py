@@ -1,4 +1,4 @@
-"""The `rules:` section: one sub-section per rule of SPEC section 7, keyed by the rule name."""
+"""The `rules:` section: one sub-section per rule of SPEC sections 7 and 7b, keyed by the rule name."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from risk_manager.config.rules_base import RuleConfig
+from risk_manager.config.rules_guard import (
+    ConsecutiveLossesConfig,
+    MaxLossLimitConfig,
+    WeeklyLossLimitConfig,
+    WeeklyProfitTargetConfig,
+)
 from risk_manager.config.rules_limits import (
     DailyRealizedLossConfig,
     DailyRealizedProfitConfig,
@@ -40,6 +46,10 @@ RULE_IDS: dict[str, str] = {
     "symbol_blocks": "011",
     "trade_management": "012",
     "daily_realized_profit": "013",
+    "max_loss_limit": "014",
+    "weekly_loss_limit": "015",
+    "weekly_profit_target": "016",
+    "consecutive_losses": "017",
 }
 RULE_KEYS: tuple[str, ...] = tuple(RULE_IDS)
 
@@ -73,6 +83,10 @@ class RulesConfig(StrictModel):
     symbol_blocks: SymbolBlocksConfig = Field(default_factory=SymbolBlocksConfig)
     trade_management: TradeManagementConfig = Field(default_factory=TradeManagementConfig)
     daily_realized_profit: DailyRealizedProfitConfig = Field(default_factory=DailyRealizedProfitConfig)
+    max_loss_limit: MaxLossLimitConfig = Field(default_factory=MaxLossLimitConfig)
+    weekly_loss_limit: WeeklyLossLimitConfig = Field(default_factory=WeeklyLossLimitConfig)
+    weekly_profit_target: WeeklyProfitTargetConfig = Field(default_factory=WeeklyProfitTargetConfig)
+    consecutive_losses: ConsecutiveLossesConfig = Field(default_factory=ConsecutiveLossesConfig)
 
     @model_validator(mode="before")
     @classmethod
@@ -87,7 +101,7 @@ class RulesConfig(StrictModel):
         return value
 
     def items(self) -> list[tuple[str, RuleConfig]]:
-        """(key, settings) for all 13 rules, in SPEC order."""
+        """(key, settings) for every rule, in SPEC order."""
         return [(name, self.rule(name)) for name in RULE_KEYS]
 
     def enabled_names(self) -> list[str]:

@@ -23,6 +23,9 @@ class MaxContractsConfig(RuleConfig):
     # 0.1 counts micros as a tenth of a contract, as TopstepX does.
     micro_weight: float = Field(default=1.0, gt=0, le=1)
     enforcement: Literal["reduce_to_limit", "close_position", "close_all"] = "reduce_to_limit"
+    # SPEC §7b: also count working entry orders (those that would grow a position if filled), per side;
+    # a new one that would take the count past the limit is cancelled before it fills.
+    count_working_orders: bool = False
 
 
 class MaxContractsPerInstrumentConfig(RuleConfig):

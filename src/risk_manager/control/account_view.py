@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from risk_manager.config import RULE_IDS, RULE_KEYS, Config
+from risk_manager.config import RULE_IDS, RULE_KEYS, Config, MaxLossLimitConfig
 from risk_manager.control.fmt import countdown, iso, seconds_until
 from risk_manager.control.rule_text import value_text
+from risk_manager.control.rule_text_guard import mll_figures
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.engine import Engine
 from risk_manager.rules.base import RuleContext
@@ -49,7 +50,7 @@ def _lock_tag(rule: str, locks: list[LockoutRecord], now: datetime) -> str:
 def _utilization(engine: Engine, rule: str, ctx: RuleContext | None) -> float | None:
     if ctx is None:
         return None
-    for r in engine.rules:
+    for r in engine.rules_of(ctx.state.name).rules:
         if r.name == rule:
             try:
                 u = r.utilization(ctx)
@@ -60,11 +61,12 @@ def _utilization(engine: Engine, rule: str, ctx: RuleContext | None) -> float | 
 
 
 def rule_rows(engine: Engine, config: Config, ctx: RuleContext | None, locks: list[LockoutRecord],
-              now: datetime) -> list[Json]:
+              now: datetime, name: str) -> list[Json]:
+    """One row per rule, as configured for the account ``name`` (its own rules if it has any)."""
     warn_at = config.enforcement.warn_at
     rows = []
     for rule in RULE_KEYS:
-        enabled = config.rules.rule(rule).enabled
+        enabled = config.rules_for(name).rule(rule).enabled
         util = _utilization(engine, rule, ctx) if enabled else None
         locked = any(r.rule == rule for r in locks)
         if util is not None and util > 1.0 and not locked:
@@ -98,7 +100,8 @@ def _money(x: float | None) -> float | None:
 
 def pnl_view(st: AccountState, config: Config, rules: list[Json]) -> Json:
     util = {r["rule"]: r["utilization"] for r in rules}
-    loss, profit = config.rules.daily_realized_loss, config.rules.daily_realized_profit
+    rules_cfg = config.rules_for(st.name)
+    loss, profit = rules_cfg.daily_realized_loss, rules_cfg.daily_realized_profit
     unrealized = st.unrealized_total()
     return {
         "realized": _money(st.realized), "unrealized": _money(unrealized),
@@ -107,7 +110,15 @@ def pnl_view(st: AccountState, config: Config, rules: list[Json]) -> Json:
         "profit_target": profit.target if profit.enabled else None,
         "utilization": util.get("daily_realized_loss"),
         "profit_utilization": util.get("daily_realized_profit"),
+        "mll": _mll(st, rules_cfg.max_loss_limit, util.get("max_loss_limit")),
     }
+
+
+def _mll(st: AccountState, cfg: MaxLossLimitConfig, util: float | None) -> Json | None:
+    """The MLL mirror (rule 014): floor, floor + buffer, equity and the distance to each."""
+    if not cfg.enabled or st.balance == 0.0:
+        return None
+    return {**mll_figures(cfg, st), "utilization": util}
 
 
 def position_rows(st: AccountState, config: Config, now: datetime) -> list[Json]:
@@ -133,7 +144,7 @@ def account_view(engine: Engine, config: Config, name: str, st: AccountState | N
     """The account ``name``; ``st`` None = configured but not resolved/monitored yet (start-up)."""
     locks = engine.locks.active(name)
     ctx = None if st is None else RuleContext(now, st, session=engine.session, trading_day=engine.td)
-    rules = rule_rows(engine, config, ctx, locks, now)
+    rules = rule_rows(engine, config, ctx, locks, now, name)
     word, reason = badge(locks, rules)
     return {
         "name": name, "id": None if st is None else st.account_id, "monitored": st is not None,

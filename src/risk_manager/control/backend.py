@@ -36,6 +36,12 @@ class ControlBackend(Protocol):
         """Record a trader clock-in/out; KeyError for an unknown account, ValueError for a bad kind."""
         ...
 
+    def self_lock(self, account: str | None, duration: str, flatten: bool) -> list[Json]:
+        """The trader's own lockout (SPEC §7b) on ``account`` (None = every account): only ever
+        strengthens. One result per account: {account, rule, kind, until, extended, flatten}.
+        ValueError for a bad duration, KeyError for an unknown account."""
+        ...
+
     def audit(self, actor: str, action: str, ok: bool, detail: str, at: datetime) -> None:
         """Append to the admin audit trail (never a password in ``detail``)."""
         ...

@@ -164,6 +164,12 @@ class ControlClient:
     def clock(self, account: str, kind: str) -> Json:
         return self._call("POST", "/v1/trader/clock", body={"account": account, "kind": kind})
 
+    def self_lock(self, duration: str, flatten: bool = False, account: str | None = None) -> Json:
+        body: Json = {"duration": duration, "flatten": flatten}
+        if account is not None:
+            body["account"] = account
+        return self._call("POST", "/v1/trader/lock", body=body)
+
     # ---- admin (the daemon checks the caller's identity and the password) -----------------------
     def _admin(self, path: str, password: str) -> Json:
         return self._call("POST", path, body={"password": password}, verify=True)

@@ -51,6 +51,10 @@ def _pnl(p: Json) -> str:
         text += f" | loss limit {money(p['loss_limit'])} ({(p.get('utilization') or 0):.0%} used)"
     if p.get("profit_target") is not None:
         text += f" | profit target {money(p['profit_target'])} ({(p.get('profit_utilization') or 0):.0%})"
+    if p.get("mll"):
+        m = p["mll"]
+        text += (f" | MLL floor {money(m['floor'])}: {money(m['to_floor'])} above it, "
+                 f"{money(m['to_line'])} above floor + buffer {money(m['line'])}")
     return text
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from risk_manager.config import Config, Duration
 from risk_manager.control.fmt import local_hhmm, money
+from risk_manager.control.rule_text_guard import GUARD_TEXT
 from risk_manager.domain.state import AccountState
 from risk_manager.rules._common import daily_pnl, fmt_count, position_root, weight_of
 from risk_manager.rules.base import RuleContext
@@ -145,12 +146,13 @@ VALUE_TEXT: dict[str, Text] = {
     "symbol_blocks": _blocked,
     "trade_management": _management,
     "daily_realized_profit": _daily_pnl("target"),
+    **GUARD_TEXT,
 }
 
 
 def value_text(config: Config, rule: str, ctx: RuleContext) -> str:
     """The rule's current value against its setting; "off" when disabled, never raises."""
-    section = config.rules.rule(rule)
+    section = config.rules_for(ctx.state.name).rule(rule)
     if not section.enabled:
         return "off"
     try:

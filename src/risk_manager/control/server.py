@@ -2,7 +2,8 @@
 daemon's event loop. Nothing listens on TCP.
 
 Who asks is the kernel's word (the peer's uid/gid/pid, control/peer.py), never the client's. Read
-endpoints serve anyone who can connect (the trader). Mutating endpoints (reload, stop) require an admin
+endpoints serve anyone who can connect (the trader), and so do the trader's two writes (clock events, and
+a self-lock, which only strengthens protection). Mutating endpoints (reload, stop) require an admin
 identity (root, or the configured admin group) AND the admin password in the JSON body, checked here
 against the argon2id hash file; failures are limited per uid and every attempt is audited with the peer's
 identity. There is deliberately no unlock endpoint: lockouts end on their own.
@@ -64,10 +65,12 @@ class ControlServer:
             self.app.router.add_route(method, route, handler)
 
     def routes(self) -> list[tuple[str, str, Callable[[web.Request], Any]]]:
-        """Every route: (method, path, handler). Mutating ones go through ``self._admin``."""
+        """Every route: (method, path, handler). Mutating ones go through ``self._admin``, except the trader's
+        own two under /v1/trader/ (clock events, and a self-lock that only strengthens protection)."""
         return [("GET", "/v1/health", self._health), ("GET", "/v1/status", self._status),
                 ("GET", "/v1/journal", self._journal), ("POST", "/v1/admin/reload", self._reload),
-                ("POST", "/v1/admin/stop", self._stop), ("POST", "/v1/trader/clock", self._clock)]
+                ("POST", "/v1/admin/stop", self._stop), ("POST", "/v1/trader/clock", self._clock),
+                ("POST", "/v1/trader/lock", self._self_lock)]
 
     @property
     def endpoint(self) -> str:
@@ -158,6 +161,30 @@ class ControlServer:
         except ValueError as e:
             return error(400, str(e))
         return web.json_response({"ok": True, "account": account, "kind": kind})
+
+    async def _self_lock(self, request: web.Request) -> web.Response:
+        """The trader's own lockout: the one write the trader has, and it only strengthens protection
+        (nothing can shorten or lift a lockout), so it needs no password."""
+        peer: Peer = request[PEER]  # the kernel's word: any local uid may lock (itself) out
+        client = peer.key
+        if self.clock_limiter.retry_after(client) is not None:
+            return error(429, "too many requests")
+        self.clock_limiter.failure(client)  # counts every call, not only failures
+        body = await _body(request, self.limits.body)
+        account, duration, flatten = body.get("account"), body.get("duration"), body.get("flatten", False)
+        if (account is not None and not isinstance(account, str)) or not isinstance(duration, str) \
+                or not isinstance(flatten, bool):
+            return error(400, 'send {"duration": "30m" | "until_reset", "flatten": bool, "account": NAME?}')
+        try:
+            locks = self.backend.self_lock(account, duration, flatten)
+        except KeyError as e:
+            return error(404, f"unknown or not yet monitored account {e.args[0]!r}")
+        except ValueError as e:
+            return error(400, f"duration: {e}")
+        self._audit(peer.describe(), "self_lock", True,
+                    f"{duration}{' + flatten' if flatten else ''}: " + ", ".join(
+                        f"{x['account']} until {x['until']}" for x in locks))
+        return web.json_response({"locks": locks})
 
     # ---- admin endpoints -------------------------------------------------------------------------
     async def _reload(self, request: web.Request) -> web.Response:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from risk_manager.control.peer import AdminPolicy
     from risk_manager.control.server import ControlServer
     from risk_manager.daemon.runtime import Daemon
+    from risk_manager.engine.actions import Action
 
 log = logging.getLogger("risk_manager.daemon")
 
@@ -117,11 +118,21 @@ async def start_control(d: Daemon, bound: BoundSocket) -> ControlServer:
                             protected=d.protected.is_set, request_stop=d.stop_requested.set,
                             config_path=d.opts.config_path, apply_config=d.apply_config,
                             started_at=d.clock.now(),
-                            problems=lambda: d.health.problems() if d.health is not None else [])
+                            problems=lambda: d.health.problems() if d.health is not None else [],
+                            after_lock=lambda actions: after_self_lock(d, actions))
     server = ControlServer(backend, bound.path, admin_hash_path(d.opts.data_dir),
                            policy=admin_policy(d.config), bound=bound)
     await server.start()
     return server
+
+
+def after_self_lock(d: Daemon, actions: list[Action]) -> None:
+    """A self-lock was recorded: send its records now, flatten if the trader asked, wake the timer."""
+    if actions and d.executor is not None:
+        d.executor.submit(actions)
+    d.journal.dispatch()
+    if d.timer is not None:
+        d.timer.poke()
 
 
 async def apply_config(d: Daemon, new: Config) -> None:

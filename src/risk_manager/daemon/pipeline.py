@@ -165,12 +165,15 @@ class Pipeline:
         if isinstance(event, QuoteEvent) and event.contract_id in self._quotes_off:
             return  # left over from a dropped subscription: never values a position
         now = self.clock.now()
-        try:
-            actions = self.engine.handle(event, now)
-        except Exception as e:
-            log.exception("the engine failed on %r", event)
-            self.bad.engine_failed(event, e)
-            actions = []
+        # every lockout this event starts (a quote gapping many accounts) is stored and journaled with one
+        # commit each, at the end of the block, before any of its actions is submitted
+        with self.journal.batch(), self.engine.locks.batch():
+            try:
+                actions = self.engine.handle(event, now)
+            except Exception as e:
+                log.exception("the engine failed on %r", event)
+                self.bad.engine_failed(event, e)
+                actions = []
         if actions:
             self.executor.submit(actions)
             self.journal.hold()  # log and commit once the first broker calls are on the wire

@@ -44,6 +44,9 @@ class Reconciler:
     async def accounts(self) -> list[AccountInfo]:
         return await self._call(self.broker.accounts())
 
+    async def trades(self, account_id: int, start_iso: str, end_iso: str) -> list[Trade]:
+        return await self._call(self.broker.trades(account_id, start_iso, end_iso))
+
     async def snapshot(self, st: AccountState, day_start: datetime, now: datetime,
                        info: AccountInfo | None) -> list[Event]:
         """Events that bring ``st`` in line with the broker. Raises BrokerError when a read fails."""

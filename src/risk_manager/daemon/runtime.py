@@ -116,6 +116,7 @@ class Daemon:
                                  conn.broker.contract, self.quotes.changed, self.timer.poke, health,
                                  steps.request_reconcile)
         steps.add_accounts(self.accounts)
+        await steps.seed_weeks()
         self.pipeline.start()
         self.timer.start(first_daily=steps.first_backup_due(now))
         await conn.stream.start(self.accounts, self.pipeline.on_event, self.link.on_state, self._reconnected)

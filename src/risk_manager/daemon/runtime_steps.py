@@ -14,6 +14,7 @@ from risk_manager.daemon.options import StartupError
 from risk_manager.daemon.paths import backup_dir
 from risk_manager.daemon.reconcile import Reconciler
 from risk_manager.daemon.startup import seed_trades
+from risk_manager.daemon.week_seed import restore_figures, seed_week
 from risk_manager.store import DEFAULT_KEEP, list_backups
 
 if TYPE_CHECKING:
@@ -73,10 +74,22 @@ class Steps:
         assert d.engine is not None and d.store is not None and d.pipeline is not None
         for a in accounts:
             st = d.engine.add_account(a.id, a.name)
+            restore_figures(st, d.store)
             n = seed_trades(st, d.store, d.engine)
             d.pipeline.add_account(a.id)
             log.info("account %s (id %d): %d trade(s) of today restored, realized %.2f", a.name, a.id, n,
                      st.realized)
+
+    async def seed_weeks(self) -> None:
+        """The P&L of the week's finished days for the accounts with weekly rules (stored + Trade/search)."""
+        d = self.d
+        assert d.engine is not None and d.store is not None
+        now = d.clock.now()
+        for st in d.engine.states.values():
+            days = await seed_week(st, d.store, d.engine, now, self.reconciler.trades)
+            if days:
+                log.info("account %s: %d earlier trading day(s) of this week restored, %.2f", st.name, days,
+                         st.past_days.week_of(d.engine.day or now.date(), st.pnl_basis == "net"))
 
     async def reconcile_all(self, why: str) -> bool:
         """REST snapshot of every account judged by the engine; retried a few times. True when done."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from risk_manager.clock import ExchangeCalendar, SessionWindow, local_instant
 from risk_manager.config import RULE_KEYS, Config
-from risk_manager.daemon.selftest_harness import Harness
+from risk_manager.daemon.selftest_harness import HARNESS_BALANCE, Harness
 from risk_manager.domain.contracts import PRODUCTS
 from risk_manager.domain.enums import Side
 
@@ -112,6 +112,18 @@ def _trade_management(h: Harness, cfg: Any, _: Config) -> None:
     h.quote("ES", 6000.0 + (ticks + 2) * c.tick_size)
 
 
+def _max_loss_limit(h: Harness, cfg: Any, _: Config) -> None:
+    line = min(cfg.starting_balance, cfg.first_floor()) + cfg.buffer
+    _swing(h, -max(HARNESS_BALANCE - line, 1.0), up=False, close=False)
+
+
+def _losing_streak(h: Harness, cfg: Any, _: Config) -> None:
+    h.quote("ES", 6000.0)
+    for _i in range(int(cfg.count)):  # in at the ask, out at the bid: each round trip loses the spread
+        h.market("ES", Side.BUY, 1)
+        h.market("ES", Side.SELL, 1)
+
+
 CASES: dict[str, Case] = {
     "max_contracts": _max_contracts,
     "max_contracts_per_instrument": _per_instrument,
@@ -126,6 +138,10 @@ CASES: dict[str, Case] = {
     "symbol_blocks": _symbol_blocks,
     "trade_management": _trade_management,
     "daily_realized_profit": lambda h, cfg, _: _swing(h, cfg.target, up=True, close=True),
+    "max_loss_limit": _max_loss_limit,
+    "weekly_loss_limit": lambda h, cfg, _: _swing(h, cfg.limit, up=False, close=True),
+    "weekly_profit_target": lambda h, cfg, _: _swing(h, cfg.target, up=True, close=True),
+    "consecutive_losses": _losing_streak,
 }
 
 
@@ -135,7 +151,9 @@ def isolated(config: Config, key: str) -> Config:
     rules = config.rules
     update = {k: rules.rule(k).model_copy(update={"enabled": k == key}) for k in RULE_KEYS}
     schedule = config.schedule.model_copy(update={"calendar": "none"})
-    return config.model_copy(update={"rules": rules.model_copy(update=update), "schedule": schedule})
+    accounts = [a.model_copy(update={"rules": None}) for a in config.accounts]
+    return config.model_copy(update={"rules": rules.model_copy(update=update), "schedule": schedule,
+                                     "accounts": accounts})
 
 
 def base_time(config: Config) -> datetime:
@@ -159,5 +177,15 @@ def check_rule(config: Config, key: str) -> RuleCheck:
 
 
 def run_self_test(config: Config) -> list[RuleCheck]:
-    """One check per enabled rule, in SPEC order."""
-    return [check_rule(config, key) for key in config.rules.enabled_names()]
+    """One check per enabled rule, in SPEC order; again for each account with rules of its own (merged)
+    that differ from the top-level ones, named "rule (account NAME)"."""
+    checks = [check_rule(config, key) for key in config.rules.enabled_names()]
+    done = [config.rules]
+    for account in config.accounts:
+        if account.rules is None or account.rules in done:
+            continue
+        done.append(account.rules)
+        own = config.model_copy(update={"rules": account.rules})
+        checks += [RuleCheck(f"{c.rule} (account {account.name})", c.ok, c.detail)
+                   for c in (check_rule(own, key) for key in account.rules.enabled_names())]
+    return checks

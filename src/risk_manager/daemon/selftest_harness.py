@@ -11,12 +11,13 @@ from risk_manager.engine.records import Record
 from risk_manager.replay.paper_loop import PaperLoop
 
 ACCOUNT = "SELFTEST"
+HARNESS_BALANCE = 50_000.0
 
 
 class Harness(PaperLoop):
     def __init__(self, config: Config, start: datetime) -> None:
         super().__init__(config, start)
-        self.account = self.broker.add_account(ACCOUNT, 50_000.0, True).id
+        self.account = self.broker.add_account(ACCOUNT, HARNESS_BALANCE, True).id
         self.engine.add_account(self.account, ACCOUNT)
         self.drain()
 

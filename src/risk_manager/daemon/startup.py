@@ -51,8 +51,8 @@ def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config
     but stay known to the engine, ended at their own time, to judge the reconcile's late events.
     A symbol block lasts while it is configured: one whose root is no longer blocked is released."""
     recs = []
-    blocks = config.rules.symbol_blocks
     for rec in store.active_lockouts():
+        blocks = config.rules_for(rec.account).symbol_blocks
         still = blocks.enabled and rec.symbol is not None and blocks.is_blocked(rec.symbol)
         if rec.rule == "symbol_blocks" and rec.symbol and not still:
             store.delete_lockout(rec.account, rec.rule, rec.scope)

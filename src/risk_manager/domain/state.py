@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
+from risk_manager.domain.carry import LossRun, PastDays
 from risk_manager.domain.contracts import ContractBook
 from risk_manager.domain.enums import STOP_TYPES, WORKING_STATUSES, OrderStatus, Side
 from risk_manager.domain.events import AccountEvent, Event, OrderEvent, PositionEvent, QuoteEvent, TradeEvent
@@ -26,6 +27,7 @@ class _TradeSeen:
     pnl: float | None
     fees: float
     voided: bool
+    order_id: int = 0
     entry_of: int | None = None  # the order this counted opening half-turn made a "trade" of
 
 
@@ -47,6 +49,9 @@ class AccountState:
     entry_orders: dict[int, datetime] = field(default_factory=dict)  # order id -> first opening fill
     _entry_times: list[datetime] = field(default_factory=list)  # sorted
     _entry_fills: dict[int, int] = field(default_factory=dict)  # order id -> its counted opening fills
+    losses: LossRun = field(default_factory=LossRun)  # closing orders of the day (rule 017)
+    past_days: PastDays = field(default_factory=PastDays)  # finished days of the week (015/016)
+    figures: dict[str, float] = field(default_factory=dict)  # carried over resets, persisted (014 floor)
 
     # ---- reading -------------------------------------------------------------------------------
     @property
@@ -100,12 +105,20 @@ class AccountState:
         self._on_account(event)
         return Delta()
 
-    def reset_day(self) -> None:
+    def week_pnl(self, today: date, include_unrealized: bool) -> float:
+        """P&L of the trading week of ``today`` (its finished days + today's daily P&L)."""
+        return self.past_days.week_of(today, self.pnl_basis == "net") + self.daily_pnl(include_unrealized)
+
+    def reset_day(self, closed: date | None = None) -> None:
+        """The daily reset; ``closed`` = the label of the day that ends (kept for the week's P&L)."""
+        if closed is not None:
+            self.past_days.close(closed, self.realized_gross, self.fees)
         self.realized_gross = 0.0
         self.fees = 0.0
         self.entry_orders.clear()
         self._entry_times.clear()
         self._entry_fills.clear()
+        self.losses.clear()
         # seen trade ids stay: a trade of the old day delivered late must never count again
 
     def _on_account(self, ev: AccountEvent) -> None:
@@ -180,17 +193,21 @@ class AccountState:
                 seen.voided = True
                 self.realized_gross -= seen.pnl or 0.0
                 self.fees -= seen.fees
+                if seen.pnl is not None:
+                    self.losses.reverse(seen.order_id, seen.pnl)
                 if seen.entry_of is not None:
                     self._uncount_entry(seen.entry_of)
                 return Delta(ev.contract_id, size, size, counted=True)
             return Delta(ev.contract_id, size, size, duplicate=True)
         counted = count and not ev.voided
         self._trades[ev.id] = _TradeSeen(ev.profit_and_loss if counted else None,
-                                         ev.fees if counted else 0.0, ev.voided)
+                                         ev.fees if counted else 0.0, ev.voided, order_id=ev.order_id)
         if not counted:
             return Delta(ev.contract_id, size, size)
         self.realized_gross += ev.profit_and_loss or 0.0
         self.fees += ev.fees
+        if ev.profit_and_loss is not None:
+            self.losses.add(ev.order_id, ev.profit_and_loss)
         new_entry = False
         if ev.profit_and_loss is None:
             self._trades[ev.id].entry_of = ev.order_id

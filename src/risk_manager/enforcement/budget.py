@@ -3,6 +3,9 @@
 A sliding window: a call may go out at once while fewer than ``limit`` calls were made in the last
 ``window`` seconds; otherwise it waits for the oldest one to age out. Urgent first attempts therefore never
 wait unless the whole deployment is already at the gateway's limit, where waiting beats a 429.
+
+When calls do wait (many accounts breaching at once, SPEC §7b), a freed slot goes to the most urgent
+waiter first: ``FLATTEN`` (a lockout's flatten) before ``CLOSE`` before ``REDUCE``, across accounts.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 
 Sleep = Callable[[float], Awaitable[None]]
+FLATTEN, CLOSE, REDUCE = 0, 1, 2  # priorities of waiting calls: lower goes first
 
 
 class RateBudget:
@@ -24,6 +28,7 @@ class RateBudget:
         self.window = window
         self._now = monotonic
         self._sleep = sleep
+        self._waiting = [0, 0, 0]  # waiters per priority
         self._stamps: deque[float] = deque()
         self.waited = 0  # calls that had to wait (diagnostics)
 
@@ -44,11 +49,16 @@ class RateBudget:
             return True
         return False
 
-    async def acquire(self) -> None:
-        """Take one slot, waiting (bounded by the window) when the budget is spent."""
-        if self.try_acquire():
+    async def acquire(self, priority: int = CLOSE) -> None:
+        """Take one slot, waiting (bounded by the window) when the budget is spent; a waiter lets every
+        more urgent waiter go first."""
+        if not any(self._waiting[:priority + 1]) and self.try_acquire():
             return
         self.waited += 1
-        while not self.try_acquire():
-            wait = self._stamps[0] + self.window - self._now() if self._stamps else 0.0
-            await self._sleep(min(max(wait, 0.01), self.window))
+        self._waiting[priority] += 1
+        try:
+            while any(self._waiting[:priority]) or not self.try_acquire():
+                wait = self._stamps[0] + self.window - self._now() if self._stamps else 0.0
+                await self._sleep(min(max(wait, 0.01), self.window))
+        finally:
+            self._waiting[priority] -= 1

@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING
 from risk_manager.domain.events import Event, OrderEvent, PositionEvent
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.actions import Action, merge
+from risk_manager.rules._week import next_week_start
 from risk_manager.rules.base import LockoutSpec, Violation
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
 
 if TYPE_CHECKING:
     from risk_manager.engine.engine import Engine
+
+SELF_LOCKOUT = "self_lockout"  # the journal's rule name for the trader's own lockout
 
 
 class Decider:
@@ -65,6 +68,8 @@ class Decider:
             return self.e.td.next_reset(at)
         if spec.until == "session_start" and self.e.session is not None:
             return self.e.session.next_start(at)
+        if spec.until == "week":
+            return next_week_start(self.e.td, at)
         return None  # condition
 
     def _lockout(self, st: AccountState, v: Violation, at: datetime, when: datetime,
@@ -83,6 +88,16 @@ class Decider:
             if until is not None:
                 e._arm_unlock(rec)
 
+    def self_lock(self, st: AccountState, at: datetime, spec: LockoutSpec, message: str,
+                  flatten: bool) -> list[Action]:
+        """The trader's own lockout (SPEC §7b): recorded only when it is new or ends later than the one in
+        force (an extension is a new lockout record; nothing is shortened or lifted); ``flatten`` is
+        honoured either way. No violation record: nothing was violated."""
+        self._lockout(st, Violation(SELF_LOCKOUT, message, lockout=spec), at, at, self._until(spec, at))
+        if not flatten:
+            return []
+        return self._act(st, at, self._fresh(st, [Violation(SELF_LOCKOUT, message, action="flatten")], None))
+
     def decide(self, st: AccountState, at: datetime, now: datetime, violations: list[Violation],
                kills: list[Violation], projected: dict[str, int] | None = None) -> list[Action]:
         """Judge what happened at ``at`` (the event's own time), decided at ``now``: violations carry
@@ -95,13 +110,7 @@ class Decider:
         untils = [None if v.lockout is None else self._until(v.lockout, at) for v in violations]
         acting = [v for v, u in zip(violations, untils, strict=True)
                   if v.lockout is None or u is None or u > when]
-        pending = self.pending.setdefault(st.account_id, set())
-        expected = self.expected.get(st.account_id)
-        if expected:
-            projected = {**expected, **(projected or {})}
-        plan = merge(st.account_id, st, kills + acting, projected) if kills or acting else []
-        blocked = "flatten" in pending
-        fresh = [a for a in plan if a.key not in pending and not (blocked and a.kind != "modify_stop")]
+        fresh = self._fresh(st, kills + acting, projected) if kills or acting else []
         for v in violations:
             # An action-only violation with nothing left to do (already done or in flight) is not news.
             if v.lockout is not None or v.action is None or fresh:
@@ -110,10 +119,24 @@ class Decider:
         for v, until in zip(violations, untils, strict=True):
             if v.lockout is not None:
                 self._lockout(st, v, at, when, until)
+        return self._act(st, when, fresh)
+
+    def _fresh(self, st: AccountState, violations: list[Violation],
+               projected: dict[str, int] | None) -> list[Action]:
+        pending = self.pending.setdefault(st.account_id, set())
+        expected = self.expected.get(st.account_id)
+        if expected:
+            projected = {**expected, **(projected or {})}
+        plan = merge(st.account_id, st, violations, projected)
+        blocked = "flatten" in pending
+        return [a for a in plan if a.key not in pending and not (blocked and a.kind != "modify_stop")]
+
+    def _act(self, st: AccountState, at: datetime, fresh: list[Action]) -> list[Action]:
+        pending = self.pending.setdefault(st.account_id, set())
         for a in fresh:
             pending.add(a.key)
-            e.journal.write(self._action_record(st, when, a))
-        return [] if e.make.dry_run else fresh
+            self.e.journal.write(self._action_record(st, at, a))
+        return [] if self.e.make.dry_run else fresh
 
     def _action_record(self, st: AccountState, at: datetime, a: Action) -> dict[str, object]:
         m = self.e.make

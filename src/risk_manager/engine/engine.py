@@ -5,23 +5,33 @@ returns actions for an executor). Replay, demo, simulator and live share it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from risk_manager.clock.deadlines import Deadline, DeadlineQueue
+from risk_manager.config import Duration
 from risk_manager.domain.contracts import ContractBook
 from risk_manager.domain.events import AccountEvent, Event, PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.domain.marks import MarkMode
 from risk_manager.domain.state import AccountState, Delta, PnlBasis
 from risk_manager.engine.actions import Action
 from risk_manager.engine.decide import Decider
-from risk_manager.engine.evaluate import by_trigger, plan, run_rules
+from risk_manager.engine.evaluate import plan, run_rules
 from risk_manager.engine.killswitch import kill_switch
 from risk_manager.engine.lockbook import LockBook, LockoutStore
 from risk_manager.engine.records import JournalWriter, RecordMaker
+from risk_manager.engine.ruleset import RuleSet
 from risk_manager.engine.spared import SparedFills, SparedStore
 from risk_manager.engine.warnings import WarningTracker
-from risk_manager.rules.base import Rule, RuleContext, SessionLike, TimerEvent, TradingDayLike, Violation
+from risk_manager.rules.base import (
+    LockoutSpec,
+    Rule,
+    RuleContext,
+    SessionLike,
+    TimerEvent,
+    TradingDayLike,
+    Violation,
+)
 from risk_manager.store.records import LockoutRecord
 
 Payload = tuple[Any, ...]
@@ -29,13 +39,14 @@ Payload = tuple[Any, ...]
 
 class EngineStore(LockoutStore, SparedStore, Protocol):
     def record_reset(self, trading_day: date, at: datetime) -> bool: ...
+    def save_figures(self, account: str, figures: dict[str, float]) -> None: ...
 
 
 class Engine:
     def __init__(self, rules: list[Rule], trading_day: TradingDayLike, session: SessionLike | None,
                  book: ContractBook, journal: JournalWriter, records: RecordMaker, *, warn_at: float = 0.8,
                  pnl_basis: PnlBasis = "net", mark_mode: MarkMode = "liquidation",
-                 store: EngineStore | None = None) -> None:
+                 store: EngineStore | None = None, per_account: dict[str, list[Rule]] | None = None) -> None:
         self.td, self.session, self.book = trading_day, session, book
         self.journal, self.make = journal, records
         self.pnl_basis, self.mark_mode = pnl_basis, mark_mode
@@ -46,7 +57,7 @@ class Engine:
         self.warnings = WarningTracker(warn_at)
         self.decider = Decider(self)
         self.day: date | None = None
-        self.set_rules(rules)
+        self.set_rules(rules, per_account)
         self._quote_deltas: dict[str, Delta] = {}  # a quote moves no size: one (immutable) Delta per contract
         self.spared = SparedFills(store)  # the allowed fill that started its own lockout (persisted)
 
@@ -54,13 +65,17 @@ class Engine:
         self.day = self.td.label(now)
         self.deadlines.set("reset", self.td.next_reset(now), ("reset",))
 
-    def set_rules(self, rules: list[Rule]) -> None:
-        """Install the enabled rules (start-up, or a config reload applied live)."""
+    def set_rules(self, rules: list[Rule], per_account: dict[str, list[Rule]] | None = None) -> None:
+        """Install the enabled rules (start-up, or a config reload applied live): the default set, and
+        the sets of the accounts (by name) that have their own (SPEC §7b)."""
         self.rules = rules
-        self._by_trigger = by_trigger(rules)
-        self._deadline_rules = [r for r in rules if type(r).next_deadline is not Rule.next_deadline]
-        self._release_rules = [r for r in rules if type(r).releases is not Rule.releases]
-        self._quote_rules = self._by_trigger.get(QuoteEvent, [])
+        self._default = RuleSet(rules)
+        # by name as the gateway spells it may differ in case from the config (accounts resolve casefolded)
+        self._sets = {name.casefold(): RuleSet(r) for name, r in (per_account or {}).items()}
+
+    def rules_of(self, account: str) -> RuleSet:
+        """The rules protecting the account named ``account`` (case-insensitive, as accounts resolve)."""
+        return self._sets.get(account.casefold(), self._default) if self._sets else self._default
 
     def add_account(self, account_id: int, name: str) -> AccountState:
         st = AccountState(account_id, name, self.book, self.pnl_basis, self.mark_mode)
@@ -91,10 +106,11 @@ class Engine:
         # opens nothing (no kill switch), moves no deadline, and the decider's observe() ignores it.
         cid, at, out = event.contract_id, event.at, []
         delta = self._quote_deltas.get(cid) or self._quote_deltas.setdefault(cid, Delta(cid))
-        rules, session, td = self._quote_rules, self.session, self.td
+        session, td, sets, default = self.session, self.td, self._sets, self._default.quote
         for st in self.states.values():
             if st.apply_quote(event) is None:
                 continue  # nothing of this account is valued at this price
+            rules = sets.get(st.name.casefold(), self._default).quote if sets else default
             violations = run_rules(self, rules, event, RuleContext(at, st, delta, session, td))
             if violations:
                 out += self.decider.decide(st, at, now or at, violations, [])
@@ -114,7 +130,7 @@ class Engine:
             last = self.locks.ending_last(st.name)
             assert last is not None
             kills = kill_switch(event, judged, st, last.rule)
-        violations = run_rules(self, self._by_trigger.get(type(event), []), event, ctx)
+        violations = run_rules(self, self.rules_of(st.name).by_trigger.get(type(event), []), event, ctx)
         # a fill's trade arrives before its position update: judge "nothing to do" on the size it leaves
         projected: dict[str, int] | None = None
         if isinstance(event, TradeEvent):
@@ -130,9 +146,24 @@ class Engine:
         return actions
 
     def _releases(self, st: AccountState, event: AccountEvent, ctx: RuleContext) -> None:
-        for rule in self._release_rules:
+        for rule in self.rules_of(st.name).release:
             if self.locks.has_rule(st.name, rule.name) and rule.releases(event, ctx):
                 self._unlock(st.name, rule.name, "account", event.at)
+
+    def self_lock(self, account: str, at: datetime, duration: Duration,
+                  flatten: bool = False) -> list[Action]:
+        """The trader locks himself out (SPEC §7b): for ``duration`` (a cooldown) or ``until_reset`` (hard).
+        Only ever strengthens: a shorter one than the lockout in force records nothing. KeyError for an
+        account this engine does not watch."""
+        aid = self.account_id(account)
+        if aid is None:
+            raise KeyError(account)
+        seconds = duration.seconds
+        spec = (LockoutSpec("hard", "reset") if duration.until_reset or seconds is None
+                else LockoutSpec("cooldown", "duration", duration=timedelta(seconds=seconds)))
+        text = "until reset" if spec.until == "reset" else f"for {duration}"
+        message = f"the trader locked himself out {text}" + (" and asked to flatten" if flatten else "")
+        return self.decider.self_lock(self.states[aid], at, spec, message, flatten)
 
     # ---- deadlines -------------------------------------------------------------------------------
     def next_deadline(self) -> Deadline[Payload] | None:
@@ -153,7 +184,7 @@ class Engine:
             return []
         _, account_id, rule_name = d.payload
         st = self.states.get(account_id)
-        rules = [r for r in self._deadline_rules if r.name == rule_name]
+        rules = [] if st is None else [r for r in self.rules_of(st.name).deadline if r.name == rule_name]
         if st is None or not rules:
             return []
         ev = TimerEvent(d.at, rule_name)
@@ -163,7 +194,7 @@ class Engine:
         return actions
 
     def _arm_rule_deadlines(self, st: AccountState, ctx: RuleContext) -> None:
-        for rule in self._deadline_rules:
+        for rule in self.rules_of(st.name).deadline:
             key = f"rule|{st.account_id}|{rule.name}"
             at = None if self.locks.has_rule(st.name, rule.name) else rule.next_deadline(ctx)
             if at is None:
@@ -188,15 +219,27 @@ class Engine:
 
     def _reset(self, at: datetime) -> None:
         """Idempotent, so a reset whose store write raised can be fired again (the daemon retries it):
-        the in-memory reset and the next reset's deadline happen once, the store write until it succeeds."""
+        the in-memory reset, the carried figures and the next reset's deadline happen once, the store write
+        until it succeeds."""
         day = self.td.label(at)
         if self.day is None or day > self.day:
-            self.day = day
+            closed, self.day = self.day, day
             for st in self.states.values():
-                st.reset_day()
+                self._carry(st, at)
+                st.reset_day(closed)
             self.warnings.reset()
             self.locks.forget_ended(at)
             self.deadlines.set("reset", self.td.next_reset(at), ("reset",))
             self.journal.write(self.make.reset(at, day))
         if self.store is not None:
             self.store.record_reset(day, at)
+
+    def _carry(self, st: AccountState, at: datetime) -> None:
+        """Figures the account's rules carry over the reset (rule 014's floor), kept and persisted."""
+        ctx = RuleContext(at, st, session=self.session, trading_day=self.td)
+        for rule in self.rules_of(st.name).rules:
+            figures = rule.at_reset(ctx)
+            if figures:
+                st.figures.update(figures)
+                if self.store is not None:
+                    self.store.save_figures(st.name, figures)

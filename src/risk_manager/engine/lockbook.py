@@ -6,6 +6,8 @@ a reconcile is judged against the lockouts that were running at its own timestam
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Protocol
 
@@ -14,6 +16,7 @@ from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scop
 
 class LockoutStore(Protocol):
     def put_lockout(self, rec: LockoutRecord) -> LockoutRecord: ...
+    def put_lockouts(self, recs: list[LockoutRecord]) -> None: ...
     def delete_lockout(self, account: str, rule: str, scope: str) -> bool: ...
 
 
@@ -28,9 +31,25 @@ class LockBook:
     def __init__(self, store: LockoutStore | None = None) -> None:
         self._store = store
         self._by_account: dict[str, dict[tuple[str, str], LockoutRecord]] = {}
+        self._deferred: list[LockoutRecord] | None = None  # inside batch(): persisted at its end
         # account-scope lockouts that ended today: (account, rule) -> [(start, end)], and the latest end
         self._ended: dict[tuple[str, str], list[tuple[datetime, datetime]]] = {}
         self._ended_last: dict[tuple[str, str], datetime] = {}
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Persist the lockouts added inside in one transaction at the end (one event locking many
+        accounts pays one fsync, not one each); the caller acts on them only after the block."""
+        if self._deferred is not None:
+            yield
+            return
+        self._deferred = []
+        try:
+            yield
+        finally:
+            recs, self._deferred = self._deferred, None
+            if recs and self._store is not None:
+                self._store.put_lockouts(recs)
 
     def active(self, account: str) -> list[LockoutRecord]:
         return list(self._by_account.get(account, {}).values())
@@ -66,7 +85,9 @@ class LockBook:
         old = book.get(key)
         if old is not None and not _ends_later(rec.until, old.until):
             return False
-        if self._store is not None:
+        if self._deferred is not None:
+            self._deferred.append(rec)  # persisted when the batch ends, still before any broker call
+        elif self._store is not None:
             self._store.put_lockout(rec)  # persisted before any broker call is made for it
         if old is not None and old.created_at < rec.created_at:  # extended: the old one ran until now
             self._ended_add(old, rec.created_at)
@@ -80,6 +101,9 @@ class LockBook:
         """End a lockout at ``at`` (or at its own ``until`` if that was earlier: expired while down)."""
         rec = self._by_account.get(account, {}).pop((rule, scope), None)
         if rec is not None:
+            if self._deferred:
+                key = (account, rule, scope)
+                self._deferred = [r for r in self._deferred if (r.account, r.rule, r.scope) != key]
             self._ended_add(rec, at if rec.until is None else min(rec.until, at))
             if self._store is not None:
                 self._store.delete_lockout(account, rule, scope)

@@ -12,14 +12,14 @@ from datetime import datetime
 from risk_manager.clock import SessionWindow, TradingDay
 from risk_manager.config import Config
 from risk_manager.engine.engine import Engine
-from risk_manager.engine.factory import build_calendar
+from risk_manager.engine.factory import account_rules, build_calendar
 from risk_manager.rules.base import RuleContext
 from risk_manager.rules.registry import build_rules
 
 
 def reconfigure(engine: Engine, config: Config, now: datetime) -> None:
     s = config.schedule
-    engine.set_rules(build_rules(config.rules))
+    engine.set_rules(build_rules(config.rules), account_rules(config))
     engine.warnings.warn_at = config.enforcement.warn_at
     engine.make.dry_run = config.enforcement.mode == "dry_run"
     engine.make.tz = s.tz
@@ -28,8 +28,8 @@ def reconfigure(engine: Engine, config: Config, now: datetime) -> None:
     engine.session = SessionWindow(s.session.start, s.session.end, s.session.weekdays, s.tz,
                                    build_calendar(config))
     engine.deadlines.set("reset", engine.td.next_reset(now), ("reset",))
-    blocks = config.rules.symbol_blocks
     for st in engine.states.values():
+        blocks = config.rules_for(st.name).symbol_blocks
         st.pnl_basis, st.mark_mode = config.pnl_basis, config.unrealized_mark
         for rec in engine.locks.active(st.name):
             root = rec.symbol

@@ -29,12 +29,10 @@ _FIRST = ("unlock", "reset")  # held deadlines that run before the reconcile
 
 
 def check_steps(steps: list[Step], source: str) -> None:
-    """Every `reconnect` ends a `disconnect` of the same accounts; `self_lock` is not supported yet."""
+    """Every `reconnect` ends a `disconnect` of the same accounts."""
     every, cut = False, set[str]()
     for s in steps:
         name = s.data.get("account")
-        if s.do == "self_lock":
-            raise ScenarioError(source, s.line, "self_lock is not supported yet by this version's engine")
         if s.do == "disconnect":
             if every or name in cut or (name is None and cut):
                 raise ScenarioError(source, s.line, "disconnect: already disconnected")

@@ -6,7 +6,7 @@ from typing import Any
 
 from risk_manager.broker.paper import PaperRejection
 from risk_manager.clock.deadlines import Deadline
-from risk_manager.config import Config
+from risk_manager.config import Config, Duration
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.domain.events import Event
@@ -101,6 +101,12 @@ class Replay(PaperLoop):
                 b.close_position(self._account(step), catalogue_contract(str(d["symbol"])).id)
             elif step.do == "can_trade":
                 b.set_can_trade(self._account(step), bool(d["value"]))
+            elif step.do == "self_lock":  # without `account`: every account of the scenario
+                names = [str(d["account"])] if "account" in d else list(self.accounts)
+                for name in names:
+                    self._account(Step(step.line, step.at, step.do, {"account": name}))
+                    self.execute(self.engine.self_lock(name, step.at, Duration(str(d["duration"])),
+                                                       bool(d.get("flatten", False))))
             elif step.do in live_lines.REQUIRED:
                 key = "id" if step.do == "fill" else "order"
                 ref = self.order_ids.get(str(d[key]))

@@ -17,8 +17,9 @@ ActionKind = Literal[
     "flatten", "close_position", "reduce_position", "cancel_order", "cancel_entry_orders", "modify_stop"
 ]
 # When a lockout ends: at a fixed time, at the next daily reset, at the next session start, or on a
-# condition (rule 010: canTrade returns; rule 011: while configured) -> journaled with "until": null.
-UntilKind = Literal["duration", "reset", "session_start", "condition"]
+# condition (rule 010: canTrade returns; rule 011: while configured) -> journaled with "until": null;
+# "week": the reset that starts the next week's Monday trading day (rules 015/016).
+UntilKind = Literal["duration", "reset", "session_start", "condition", "week"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +102,8 @@ class Rule:
     def releases(self, event: EngineEvent, ctx: RuleContext) -> bool:
         """True when a condition lockout of this rule ends with this event (rule 010: canTrade true)."""
         return False
+
+    def at_reset(self, ctx: RuleContext) -> dict[str, float]:
+        """Figures to carry into the next trading day, computed at the daily reset from the day's end state
+        (rule 014: the trailed floor). The engine stores them in ``state.figures`` and persists them."""
+        return {}

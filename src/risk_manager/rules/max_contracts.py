@@ -2,14 +2,20 @@
 
 Counts (weight = micro_weight for micro roots, else 1): net = |sum of signed sizes|, gross = sum of |sizes|,
 long = sum of long sizes, short = sum of |short sizes|. No lockout.
+
+With ``count_working_orders`` (SPEC §7b) the count also includes working entry orders: a new one that
+would take it past the limit if filled is cancelled (the newest first) before it fills; working orders
+never cause a position to be reduced (the position-only count decides that).
 """
 
 from __future__ import annotations
 
 from risk_manager.config.rules_limits import MaxContractsConfig
-from risk_manager.domain.events import PositionEvent
+from risk_manager.domain.enums import OrderStatus
+from risk_manager.domain.events import OrderEvent, PositionEvent
 from risk_manager.domain.state import PositionState
 from risk_manager.rules._common import clean, fmt_count, pick_target, reduced_size, weight_of
+from risk_manager.rules._working import entry_orders, projected_count
 from risk_manager.rules.base import EngineEvent, Rule, RuleContext, Violation
 
 
@@ -19,6 +25,8 @@ class MaxContracts(Rule):
 
     def __init__(self, cfg: MaxContractsConfig) -> None:
         self.cfg = cfg
+        if cfg.count_working_orders:
+            self.triggers = frozenset({PositionEvent, OrderEvent})
 
     def count(self, ctx: RuleContext) -> float:
         """The account's weighted contract count in the configured mode."""
@@ -54,9 +62,13 @@ class MaxContracts(Rule):
         limit = self.cfg.limit
         if limit is None:
             return []
+        if isinstance(event, OrderEvent) and event.status is OrderStatus.PENDING:
+            return []  # judged when it is working (Open follows at once): one cancel, not two
         count = self.count(ctx)
         if count <= limit:
-            return []
+            return self._working(ctx, limit) if self.cfg.count_working_orders else []
+        if isinstance(event, OrderEvent):
+            return []  # only a position change reduces a position
         message = f"{fmt_count(count)} contracts ({self.cfg.count}) > limit {limit}"
         enforcement = self.cfg.enforcement
         target = pick_target(ctx, self._contributors(ctx))
@@ -71,6 +83,18 @@ class MaxContracts(Rule):
         # close_position, or a reduction that would remove the whole position anyway
         return [Violation(self.name, message, action="close_position", contract_id=target.contract_id)]
 
+    def _working(self, ctx: RuleContext, limit: int) -> list[Violation]:
+        """Cancel the newest entry order while the count with working orders is past the limit."""
+        projected = projected_count(ctx, self.cfg.count, self.cfg.micro_weight)
+        entries = entry_orders(ctx.state)
+        if projected <= limit or not entries:
+            return []
+        newest = entries[-1]
+        message = (f"{fmt_count(projected)} contracts ({self.cfg.count}) with working orders > limit "
+                   f"{limit}: order {newest.id} cancelled before it fills")
+        return [Violation(self.name, message, action="cancel_order", contract_id=newest.contract_id,
+                          order_id=newest.id)]
+
     def utilization(self, ctx: RuleContext) -> float | None:
-        limit = self.cfg.limit
+        limit = self.cfg.limit  # of the positions: an order passing through would warn twice per fill
         return None if limit is None else self.count(ctx) / limit

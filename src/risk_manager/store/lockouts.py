@@ -26,6 +26,12 @@ def _row_to_lockout(row: tuple[Any, ...]) -> LockoutRecord:
 
 
 class LockoutsMixin(StoreBase):
+    def put_lockouts(self, recs: list[LockoutRecord]) -> None:
+        """Several lockouts in one transaction (one fsync): many accounts locked by one event."""
+        with self.transaction():
+            for rec in recs:
+                self.put_lockout(rec)
+
     def put_lockout(self, rec: LockoutRecord) -> LockoutRecord:
         """Insert or replace the lockout keyed by (account, rule, scope) and return the one now in force.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .backup import BackupMixin
+from .figures import FiguresMixin
 from .journal import JournalMixin
 from .lockouts import LockoutsMixin
 from .logs import LogsMixin
@@ -10,9 +11,10 @@ from .spared import SparedMixin
 from .trades import TradesMixin
 
 
-class Store(LockoutsMixin, SparedMixin, TradesMixin, JournalMixin, LogsMixin, BackupMixin):
+class Store(LockoutsMixin, SparedMixin, TradesMixin, JournalMixin, LogsMixin, BackupMixin,
+            FiguresMixin):
     """SQLite-backed state of the daemon (SPEC §10): lockouts, spared fills, seen trades, reset log,
-    journal, clock events, admin audit and a small key/value table.
+    journal, clock events, admin audit, carried figures and a small key/value table.
 
     - Open with ``Store.open(path)`` (``":memory:"`` for replay and tests) or, at daemon start-up,
       ``Store.open_with_recovery(path, backup_dir)``. WAL, synchronous=FULL, foreign keys, busy timeout.

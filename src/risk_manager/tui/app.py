@@ -2,8 +2,9 @@
 
 Two timers: ``poll`` asks the provider for a status snapshot every ``refresh`` seconds (off the UI thread,
 never two at once); ``tick`` redraws every ``tick`` seconds from the last snapshot, with countdowns reduced
-by the time elapsed since it arrived, so they move each second even if a poll is slow. No key does
-anything to protection: ``q`` quits and ``?`` shows what the risk manager can and cannot do.
+by the time elapsed since it arrived, so they move each second even if a poll is slow. No key weakens
+protection: ``q`` quits, ``?`` shows what the risk manager can and cannot do and ``l`` offers the trader's own
+lockout (after a confirmation; SPEC §7b).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Footer, Static, Tab, Tabs
 
 from risk_manager.tui import render
+from risk_manager.tui.lock_screen import Locker, LockScreen
 from risk_manager.tui.model import Json, monitoring_problem
 from risk_manager.tui.panels import fill_account
 from risk_manager.tui.provider import client_provider, describe_failure
@@ -38,12 +40,15 @@ class DashboardApp(App[None]):
     TITLE = "Risk Manager — trader"
     ENABLE_COMMAND_PALETTE = False  # view-only: nothing to run
     BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit"),
-                                              Binding("question_mark", "help", "What it does")]
+                                              Binding("question_mark", "help", "What it does"),
+                                              Binding("l", "lock", "Lock myself out")]
 
     def __init__(self, provider: Provider, refresh: float = 1.0, *, tick: float | None = None,
                  monotonic: Clock = time.monotonic, stale_after: float | None = None,
-                 autopoll: bool = True) -> None:
+                 autopoll: bool = True, locker: Locker | None = None) -> None:
         super().__init__()
+        self.locker = locker  # None: the lock key only says it is not available here
+        self.lock_message: str | None = None
         self.provider = provider
         self.refresh_seconds = refresh
         # twice a second: a 1 s timer drifting against the wall clock would now and then skip a second
@@ -146,6 +151,28 @@ class DashboardApp(App[None]):
             return f"the daemon has not answered for {age:.0f}s"
         return monitoring_problem(self.status) if self.status is not None else None
 
+    def action_lock(self) -> None:
+        account = self.selected if len(self._tab_names) > 1 else None
+        self.push_screen(LockScreen(account), lambda choice: self._lock(account, choice))
+
+    def _lock(self, account: str | None, choice: tuple[str, bool] | None) -> None:
+        if choice is None:
+            self.notify("not locked")
+            return
+        if self.locker is None:
+            self.notify("locking is not available in this view", severity="error")
+            return
+        duration, flatten = choice
+        try:
+            answer = self.locker(account, duration, flatten)
+        except Exception as exc:
+            self.notify(f"NOT locked: {describe_failure(exc)}", severity="error", timeout=10)
+            return
+        locks = (answer or {}).get("locks") or []
+        self.lock_message = "; ".join(f"{x.get('account')} locked until {x.get('until')}" for x in locks)
+        self.notify(self.lock_message or "locked", severity="warning", timeout=10)
+        self.call_later(self.poll)
+
     def age(self) -> float | None:
         return None if self.received_at is None else max(0.0, self.monotonic() - self.received_at)
 
@@ -187,4 +214,10 @@ class DashboardApp(App[None]):
 
 def run_dashboard(url: str, refresh: float = 1.0) -> None:
     """Open the dashboard against the control API at ``url`` (blocks until the trader presses q)."""
-    DashboardApp(client_provider(url), refresh).run()
+    from risk_manager.control.client import ControlClient
+
+    def locker(account: str | None, duration: str, flatten: bool) -> Any:
+        with ControlClient(url) as client:
+            return client.self_lock(duration, flatten, account)
+
+    DashboardApp(client_provider(url), refresh, locker=locker).run()

@@ -139,6 +139,13 @@ def pnl(account: Json) -> Table:
         if not isinstance(putil, int | float):
             putil = max(0.0, total or 0.0) / abs(target)
         _limit_row(table, "Target", target, float(putil))
+    mll = p.get("mll")
+    if isinstance(mll, dict):  # rule 014: the distance to the MLL floor and to floor + buffer
+        above = Text(f"{money(mll.get('to_floor'))} above", "dim")
+        table.add_row("MLL floor", money(mll.get("floor")), above)
+        util = mll.get("utilization")
+        _limit_row(table, "Floor+buffer", mll.get("line"), util if isinstance(util, int | float) else None)
+        table.add_row("", "", Text(f"{money(mll.get('to_line'))} above", "dim"))
     return table
 
 

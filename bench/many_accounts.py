@@ -1,0 +1,175 @@
+"""One daemon protecting 20 accounts under one login, against the simulator at ~1,000 quotes/s.
+
+    uv run python bench/many_accounts.py [--accounts 20] [--samples 3] [--rate 1000] [--gap 0.8]
+
+The simulator runs in this process; the daemon is `risk-manager run` in its own process, unchanged (its
+shared request budget of 180 / 60 s included). The first account holds 1 contract of every other root, so
+the daemon is subscribed to all of them and the feed pushes ~1,000 quotes/s at it; every account holds
+1 ES and 1 MNQ.
+
+1. user path, per account: the trader buys 1 MNQ over its per-instrument limit of 1; stamped before the
+   fill is emitted and when `Position/partialCloseContract` for that account reaches the simulator.
+2. a market gap (the quote path, all accounts at once), after the budget window has emptied: one ES quote
+   takes every account through its daily loss limit. Each account is flattened and locked; reported: when
+   each account's first close request reached the simulator, and when every account was flat, against the
+   budget's theoretical minimum: every close request needed, sent at once when they fit the budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from latency import _drain, pct, poll, subscribed
+
+from risk_manager.domain.contracts import PRODUCTS, catalogue_contract
+from risk_manager.domain.enums import OrderType, Side
+from risk_manager.sim import SimOptions, SimServer
+
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+MNQ, M2K, ES = (catalogue_contract(r).id for r in ("MNQ", "M2K", "ES"))
+RULES = """
+  max_contracts_per_instrument: {enabled: true, limits: {MNQ: 1}, default_limit: 100}
+  daily_unrealized_loss: {enabled: true, limit: -5000}
+  daily_realized_loss: {enabled: true, limit: -20000, include_unrealized: true}
+"""
+
+
+def config_text(sim: SimServer, names: list[str]) -> str:
+    accounts = ", ".join(f"{{name: {n}}}" for n in names)
+    return f"""accounts: [{accounts}]
+gateway: {{api_url: {sim.api_url}, user_hub_url: {sim.user_hub_url}, market_hub_url: {sim.market_hub_url}}}
+schedule:
+  session: {{start: "00:01", end: "23:59", days: [mon, tue, wed, thu, fri, sat, sun]}}
+  calendar: none
+rules:{RULES}"""
+
+
+def request_for(sim: SimServer, endpoint: str, account: int, after: int) -> int | None:
+    for rec in sim.log.records(endpoint, after):
+        if isinstance(rec.body, dict) and rec.body.get("accountId") == account:
+            return rec.perf_ns
+    return None
+
+
+async def wait_for(sim: SimServer, endpoint: str, account: int, after: int,
+                   within: float = 5.0) -> int | None:
+    for _ in range(int(within / 0.0005)):
+        t = request_for(sim, endpoint, account, after)
+        if t is not None:
+            return t
+        await asyncio.sleep(0.0005)
+    return None
+
+
+def holds(sim: SimServer, acct: int, cid: str) -> int:
+    return next((p.size for p in sim.broker.positions(acct) if p.contract_id == cid), 0)
+
+
+async def user_path(sim: SimServer, accts: dict[str, int], samples: int,
+                    gap: float) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {n: [] for n in accts}
+    for _ in range(samples):
+        for name, acct in accts.items():
+            seq = sim.log.last_seq
+            t0 = time.perf_counter_ns()
+            sim.broker.place_order(acct, MNQ, OrderType.MARKET, Side.BUY, 1)  # 2 MNQ, limit 1
+            t1 = await wait_for(sim, "Position/partialCloseContract", acct, seq)
+            if t1 is not None:
+                out[name].append((t1 - t0) / 1e6)
+            await asyncio.sleep(gap)
+    return out
+
+
+async def gap_down(sim: SimServer, accts: dict[str, int]) -> tuple[list[float], float | None, int]:
+    """One ES quote breaches every account's daily loss at once: each account's first close request (ms
+    after the quote), the time until every account is flat in ES (ms), and how many closes were sent."""
+    seq = sim.log.last_seq
+    t0 = time.perf_counter_ns()
+    sim.feed.set_price(ES, 5500.0, 5500.25, 5500.0)  # -25,000 on the 1 ES each account holds
+    flat = await poll(lambda: all(holds(sim, a, ES) == 0 for a in accts.values()), within=60.0)
+    t_flat = (time.perf_counter_ns() - t0) / 1e6 if flat else None
+    closes = [request_for(sim, "Position/closeContract", a, seq) for a in accts.values()]
+    sent = len(sim.log.records("Position/closeContract", seq))
+    return sorted((t - t0) / 1e6 for t in closes if t is not None), t_flat, sent
+
+
+def table(title: str, res: dict[str, list[float]]) -> None:
+    xs = [x for v in res.values() for x in v]
+    if not xs:
+        print(f"{title}: no samples")
+        return
+    print(f"\n{title}: all accounts n={len(xs)} p50 {pct(xs, 50):.2f} ms, p99 {pct(xs, 99):.2f} ms, "
+          f"max {max(xs):.2f} ms, mean {statistics.fmean(xs):.2f} ms\n")
+    print("| account | n | p50 | max |")
+    print("|---|---|---|---|")
+    for name, v in res.items():
+        if v:
+            print(f"| {name} | {len(v)} | {pct(v, 50):.2f} | {max(v):.2f} |")
+
+
+async def main(args: argparse.Namespace) -> int:
+    names = [f"ACC-{i + 1:02d}" for i in range(args.accounts)]
+    contracts = list(PRODUCTS)
+    sim = SimServer(SimOptions(port=0, accounts=names, quote_rate=args.rate / len(contracts), rate_limit=0,
+                               seed=1))
+    await sim.start()
+    sim.feed.walk = False
+    accts = {n: sim.account_id(n) for n in names}
+    sim.feed.set_price(ES, 6000.0, 6000.25, 6000.0)
+    for i, acct in enumerate(accts.values()):
+        for root in contracts if i == 0 else ["ES", "MNQ"]:
+            sim.broker.place_order(acct, catalogue_contract(root).id, OrderType.MARKET, Side.BUY, 1)
+    tmp = Path(tempfile.mkdtemp(prefix="rm-many-"))
+    (tmp / "cfg.yaml").write_text(config_text(sim, names))
+    env = {**os.environ, "PROJECT_X_USERNAME": "bench", "PROJECT_X_API_KEY": "bench-api-key-0123456789"}
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "risk_manager.cli.main", "run", "-c",
+                                                str(tmp / "cfg.yaml"), "--data-dir", str(tmp / "data"), "-q",
+                                                env=env, stderr=asyncio.subprocess.PIPE)
+    assert proc.stderr is not None
+    try:
+        async with asyncio.timeout(90):
+            while b"PROTECTED" not in (line := await proc.stderr.readline()):
+                if not line:
+                    raise SystemExit(f"the daemon exited with {await proc.wait()}")
+        asyncio.get_running_loop().create_task(_drain(proc.stderr))
+        await poll(lambda: subscribed(sim, MNQ), within=10.0)
+        await asyncio.sleep(2.0)
+        q0, t0 = sim.feed.stats["deliveries"], time.monotonic()
+        user = await user_path(sim, accts, args.samples, args.gap)
+        rate = (sim.feed.stats["deliveries"] - q0) / (time.monotonic() - t0)
+        await asyncio.sleep(args.settle)  # let the daemon's 60 s request window empty
+        closes, t_flat, sent = await gap_down(sim, accts)
+    finally:
+        proc.terminate()
+        await proc.wait()
+        await sim.stop()
+    print(f"\n{args.accounts} accounts, quotes delivered to the daemon {rate:,.0f}/s; Python "
+          f"{sys.version.split()[0]}, {os.cpu_count()} cores")
+    table("user event (fill) -> partialCloseContract", user)
+    print(f"\nmarket gap, all {args.accounts} accounts breach at once (daily loss, flatten + lock):")
+    if closes:
+        print(f"  each account's first close request at the simulator: first {closes[0]:.1f} ms, p50 "
+              f"{pct(closes, 50):.1f} ms, p99 {pct(closes, 99):.1f} ms, last {closes[-1]:.1f} ms "
+              f"({len(closes)} of {args.accounts} accounts)")
+    print(f"  every account flat in ES after: {t_flat:.1f} ms" if t_flat is not None else
+          "  NOT all flat within 60 s")
+    print(f"  close requests sent: {sent}; the budget (180 / 60 s, empty before the gap) lets all "
+          f"{sent} go at once, so the theoretical minimum is one close's latency (bench/latency.py: ~2-3 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--accounts", type=int, default=20)
+    p.add_argument("--samples", type=int, default=3, help="breaches per account and path")
+    p.add_argument("--rate", type=float, default=1000.0, help="quotes/s published (all contracts)")
+    p.add_argument("--gap", type=float, default=0.7, help="pause between breaches (s); 2 requests each")
+    p.add_argument("--settle", type=float, default=60.0, help="pause before the market gap (s)")
+    sys.exit(asyncio.run(main(p.parse_args())))
