@@ -149,7 +149,9 @@ def _install(b: Box) -> None:
     cache = subprocess.run([uv, "cache", "dir"], capture_output=True, text=True, check=True).stdout.strip()
     # 1. the project where the service user can read it: an interpreter for all users, a locked venv
     b.run("mkdir", "-p", f"{OPT}/source")
-    b.sh(f"tar -C {REPO} -c pyproject.toml uv.lock README.md src | tar -x -C {OPT}/source")
+    # copied from the host side: the sandbox has its own /tmp, where a fresh clone may live
+    subprocess.run(f"tar -C {REPO} -c pyproject.toml uv.lock README.md src | "
+                   f"tar -x -C /proc/{b.pid1}/root{OPT}/source", shell=True, check=True, timeout=120)
     b.run("cp", "-a", sys.base_prefix, f"{OPT}/python")
     # a shared-libpython build (pyenv) finds its library through an RPATH under the builder's home:
     # give it to every user, as a system-wide Python install would
