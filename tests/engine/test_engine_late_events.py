@@ -247,3 +247,20 @@ def test_12_4_what_was_held_when_a_no_flatten_cooldown_started_stays_after_a_res
     assert sorted(store.spared_fills()) == [("PRAC-1", es, -2), ("PRAC-1", MES, 3)]
     assert eng.handle(PositionEvent(now, 1, es, PositionType.SHORT, 2, 6000.0), now) == []
     assert eng.handle(long_mes(now, 3), now) == []
+
+
+def test_a_cooldown_judged_late_and_already_over_still_covers_the_late_events_inside_it() -> None:
+    """Chaos run (seed 12): the 22nd entry of a minute, first seen at a restart after its 5 s cooldown had
+    ended, was journaled but not started; the 23rd, 1 s later and inside that cooldown, then started a new
+    one (the crash-free run sat it out). A lockout that is over by the time it is judged still ran then."""
+    journal, eng = engine(FREQ)
+    restart = T0 + timedelta(seconds=12, milliseconds=500)
+    for i in range(3):  # the 3rd entry starts a 10 s cooldown that ended 0.5 s before the restart
+        eng.handle(entry(i, T0 + timedelta(seconds=i)), now=restart)
+    assert not eng.locks.is_locked("PRAC-1")
+    acts = eng.handle(entry(3, T0 + timedelta(seconds=3)), now=restart)  # inside it: sits out
+    assert acts == [] and not eng.locks.is_locked("PRAC-1")
+    assert [r["until"] for r in journal.records if r["type"] == "lockout"] == ["2026-11-20T09:00:12-06:00"]
+    # after it ended the rule judges again (5 entries in the minute: a new cooldown, running now)
+    eng.handle(entry(4, T0 + timedelta(seconds=12, milliseconds=100)), now=restart)
+    assert eng.locks.is_locked("PRAC-1")

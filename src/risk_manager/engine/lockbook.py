@@ -109,6 +109,12 @@ class LockBook:
                 self._store.delete_lockout(account, rule, scope)
         return rec
 
+    def ran(self, rec: LockoutRecord) -> None:
+        """A lockout judged so late that it was over before it was decided (a reconcile): never active,
+        but it ran from its start to its ``until``, so the late events inside that span sit it out."""
+        if rec.until is not None:
+            self._ended_add(rec, rec.until)
+
     def _ended_add(self, rec: LockoutRecord, end: datetime) -> None:
         if rec.scope != ACCOUNT_SCOPE:
             return
