@@ -139,6 +139,11 @@ class LiveExecutor:
         def goal(t: tuple[list[Position], list[Order]]) -> bool:
             return not _sizes(t[0]) and not t[1]
 
+        covered: set[str] = set()  # contracts the last send closed (or left to their own close/reduce)
+
+        def uncovered(t: tuple[list[Position], list[Order]]) -> bool:
+            return any(cid not in covered and (aid, cid) not in self._busy for cid in _sizes(t[0]))
+
         async def send(t: tuple[list[Position], list[Order]] | None) -> bool | None:
             sizes = self._engine_sizes(aid) if t is None else _sizes(t[0])
             if not self._locked(aid) and await self._settle(aid, list(sizes)):
@@ -150,13 +155,16 @@ class LiveExecutor:
             # Cancels leave first so a resting entry cannot fill behind the close; nothing waits on them.
             calls = [c.mutate(job, "cancel_order", partial(b.cancel_order, aid, oid), order_id=oid)
                      for oid in order_ids]
-            calls += [self._close_contract(job, cid) for cid in sizes if (aid, cid) not in self._busy]
+            closing = [cid for cid in sizes if (aid, cid) not in self._busy]
+            covered.clear()
+            covered.update(closing)
+            calls += [self._close_contract(job, cid) for cid in closing]
             if not calls:
                 return None
             results = await asyncio.gather(*calls)
             return all(r.ok for r in results)
 
-        return await self.converge.run(job, read, goal, send, "flatten")
+        return await self.converge.run(job, read, goal, send, "flatten", uncovered=uncovered)
 
     async def _settle(self, aid: int, cids: list[str]) -> bool:
         """Wait for unanswered requests on these contracts; True if there were any (the caller's view of
