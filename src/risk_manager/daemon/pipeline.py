@@ -36,14 +36,17 @@ from risk_manager.engine.engine import Engine
 
 log = logging.getLogger(__name__)
 MARKET = -1  # the quote queue's key
+HOLD_WITHIN = 5.0  # longest a hold keeps the hub's events waiting for a snapshot that does not come
 
 
 @dataclass(slots=True)
 class Batch:
-    """Events that must be judged back to back (a reconcile snapshot)."""
+    """Events that must be judged back to back (a reconcile snapshot). A held batch (``hold``) takes its
+    place in the queue before the snapshot is read: what the hub delivers meanwhile waits behind it."""
 
     events: list[Event]
     done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    ready: asyncio.Future[None] | None = None  # a hold: set once ``events`` are in (or the read failed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class Pipeline:
         self._tasks: list[asyncio.Task[None]] = []
         self.lookups = ContractLookups(engine, journal, clock, lookup, self._requote, sleep)
         self._quotes_off: set[str] = set()  # contracts whose quotes are ignored (unsubscribed)
+        self._holds: dict[int, Batch] = {}  # account -> its open hold (a snapshot being read)
         self.processed = 0
 
     def add_account(self, account_id: int) -> None:
@@ -110,10 +114,32 @@ class Pipeline:
         if q is not None:
             q.put_nowait(event)
 
-    async def feed(self, account_id: int, events: list[Event]) -> None:
-        """Queue a reconcile snapshot behind what is already queued and wait until it has been judged."""
-        batch = Batch(events)
+    def hold(self, account_id: int) -> None:
+        """A snapshot of the account is about to be read: the hub's events from now on are judged after it
+        (the snapshot's trades, older, first; each at its own time), not before. Released by ``feed`` or
+        ``release``, or after ``HOLD_WITHIN`` seconds (a hung read never stalls enforcement for long)."""
+        if account_id in self._holds or account_id not in self.queues:
+            return
+        batch = Batch([], ready=asyncio.get_running_loop().create_future())
+        self._holds[account_id] = batch
         self.queues[account_id].put_nowait(batch)
+
+    def release(self, account_id: int) -> None:
+        """The snapshot will not come (its read failed): let the held events through."""
+        batch = self._holds.pop(account_id, None)
+        if batch is not None and batch.ready is not None and not batch.ready.done():
+            batch.ready.set_result(None)
+
+    async def feed(self, account_id: int, events: list[Event]) -> None:
+        """Judge a reconcile snapshot: in the account's open hold if there is one, else queued behind what
+        is already queued; wait until it has been judged."""
+        batch = self._holds.pop(account_id, None)
+        if batch is not None and batch.ready is not None and not batch.ready.done():
+            batch.events = events
+            batch.ready.set_result(None)
+        else:
+            batch = Batch(events)
+            self.queues[account_id].put_nowait(batch)
         await batch.done
 
     async def idle(self) -> None:
@@ -132,6 +158,7 @@ class Pipeline:
                     self._poke()
                 elif isinstance(item, Batch):
                     try:
+                        await self._wait_hold(item)
                         for ev in item.events:
                             await self._resolve(ev)
                         for ev in item.events:
@@ -149,6 +176,18 @@ class Pipeline:
                 self._reconcile(f"pipeline error on {type(item).__name__}")
             finally:
                 q.task_done()
+
+    async def _wait_hold(self, batch: Batch) -> None:
+        if batch.ready is None or batch.ready.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(batch.ready), HOLD_WITHIN)
+        except TimeoutError:
+            log.warning("the REST snapshot did not come within %.0f s: judging the hub's events without it",
+                        HOLD_WITHIN)
+            for aid, held in list(self._holds.items()):
+                if held is batch:
+                    del self._holds[aid]  # its snapshot, when it comes, is queued as a batch of its own
 
     async def _resolve(self, event: Event) -> None:
         cid = getattr(event, "contract_id", None)

@@ -119,6 +119,8 @@ class Daemon:
         await steps.seed_weeks()
         self.pipeline.start()
         self.timer.start(first_daily=steps.first_backup_due(now))
+        for a in self.accounts:  # the hub's first events wait for the start-up snapshot (older trades first)
+            self.pipeline.hold(a.id)
         await conn.stream.start(self.accounts, self.pipeline.on_event, self.link.on_state, self._reconnected)
         quiet_sdk()  # the SDK creates more stdout loggers as its modules load: route them through ours
         await warm

@@ -120,11 +120,18 @@ class Steps:
         d = self.d
         assert d.engine is not None and d.pipeline is not None and d.quotes is not None
         engine, pipeline = d.engine, d.pipeline
-        infos = {a.id: a for a in await self.reconciler.accounts()}
-        now = d.clock.now()
-        day_start = engine.td.start(now)
-        snaps = await asyncio.gather(*(self.reconciler.snapshot(st, day_start, now, infos.get(aid))
-                                       for aid, st in engine.states.items()))
+        for aid in engine.states:
+            pipeline.hold(aid)  # the hub's events from now on are judged after the snapshot (older trades)
+        try:
+            infos = {a.id: a for a in await self.reconciler.accounts()}
+            now = d.clock.now()
+            day_start = engine.td.start(now)
+            snaps = await asyncio.gather(*(self.reconciler.snapshot(st, day_start, now, infos.get(aid))
+                                           for aid, st in engine.states.items()))
+        except BaseException:
+            for aid in engine.states:
+                pipeline.release(aid)
+            raise
         await asyncio.gather(*(pipeline.feed(aid, events)
                                for aid, events in zip(engine.states, snaps, strict=True)))
         d.quotes.changed()
