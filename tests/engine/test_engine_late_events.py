@@ -264,3 +264,22 @@ def test_a_cooldown_judged_late_and_already_over_still_covers_the_late_events_in
     # after it ended the rule judges again (5 entries in the minute: a new cooldown, running now)
     eng.handle(entry(4, T0 + timedelta(seconds=12, milliseconds=100)), now=restart)
     assert eng.locks.is_locked("PRAC-1")
+
+
+def test_a_no_flatten_cooldown_started_by_a_gap_trade_spares_what_was_held_at_its_own_time() -> None:
+    """Chaos run (seed 12): a frequency cooldown first judged at a restart (started by a trade of the gap)
+    closed 2 NQ bought before it started: the fresh engine knew no position when it started (the snapshot's
+    positions follow its trades), so what it held then looked opened while locked. Held at the lockout's
+    own time = the position read now minus the fills after it; only what came after is taken back."""
+    _, eng = engine(FREQ)
+    now = T0 + timedelta(seconds=5)
+    gap = [TradeEvent(T0, 1, 1, MNQ, 21000.0, None, 0.0, Side.BUY, 1, 201),
+           TradeEvent(T0 + timedelta(seconds=1), 1, 2, MES, 6000.0, None, 0.0, Side.BUY, 1, 202),
+           TradeEvent(T0 + timedelta(seconds=2), 1, 3, MES, 6000.0, None, 0.0, Side.BUY, 1, 203),  # 3/3
+           TradeEvent(T0 + timedelta(seconds=3), 1, 4, MNQ, 21000.0, None, 0.0, Side.BUY, 1, 204)]  # inside
+    for t in gap:
+        assert eng.handle(t, now, late=True) == []
+    assert eng.locks.is_locked("PRAC-1")
+    assert eng.handle(long_mes(now, 2), now, late=True) == []  # held when it started: spared
+    acts = eng.handle(PositionEvent(now, 1, MNQ, PositionType.LONG, 2, 21000.0), now, late=True)
+    assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 2, 1)]

@@ -162,7 +162,7 @@ class Pipeline:
                         for ev in item.events:
                             await self._resolve(ev)
                         for ev in item.events:
-                            self.process(ev)
+                            self.process(ev, late=True)
                     finally:
                         if not item.done.done():
                             item.done.set_result(None)
@@ -200,7 +200,7 @@ class Pipeline:
         if quotes and contract_id not in self._quotes_off:
             self.queues[MARKET].put_nowait(max(quotes, key=lambda q: q.at))
 
-    def process(self, event: Event) -> None:
+    def process(self, event: Event, *, late: bool = False) -> None:
         if isinstance(event, QuoteEvent) and event.contract_id in self._quotes_off:
             return  # left over from a dropped subscription: never values a position
         now = self.clock.now()
@@ -208,7 +208,7 @@ class Pipeline:
         # commit each, at the end of the block, before any of its actions is submitted
         with self.journal.batch(), self.engine.locks.batch():
             try:
-                actions = self.engine.handle(event, now)
+                actions = self.engine.handle(event, now, late=late)
             except Exception as e:
                 log.exception("the engine failed on %r", event)
                 self.bad.engine_failed(event, e)
