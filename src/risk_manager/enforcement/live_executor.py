@@ -188,8 +188,23 @@ class LiveExecutor:
 
     async def _close(self, job: Job) -> bool:
         a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
+        st = self._state_of(aid)
+        decided_on = None if st is None else st.positions.get(cid)
+
+        def superseded() -> bool:
+            """The position decided on was closed and a new one opened since (the engine has seen both):
+            without a lockout the close's reason ended with it; the engine judges the new one itself."""
+            now = self._state_of(aid)
+            cur = None if now is None else now.positions.get(cid)
+            if decided_on is None or cur is None or cur is decided_on or self._locked(aid):
+                return False
+            log.warning("%s %s: the position this close was decided on is gone and a new one is open; "
+                        "not closing the new one", job.account, a.symbol or cid)
+            return True
 
         async def send(t: list[Position] | None) -> bool | None:
+            if t is not None and superseded():
+                return None
             if not self._locked(aid) and await self._settle(aid, [cid]):
                 t = await self.calls.positions(aid)  # the unanswered close may have landed: read again
                 if t is None:
@@ -204,7 +219,8 @@ class LiveExecutor:
             return r.ok
 
         return await self.converge.run(job, lambda: self.calls.positions(aid),
-                                       lambda t: cid not in _sizes(t), send, f"close {a.symbol or cid}")
+                                       lambda t: cid not in _sizes(t) or superseded(), send,
+                                       f"close {a.symbol or cid}")
 
     async def _reduce(self, job: Job) -> bool:
         a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
