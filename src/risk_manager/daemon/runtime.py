@@ -109,7 +109,7 @@ class Daemon:
         self.quotes = QuoteWatch(engine, lambda: conn.stream, lambda: self.pipeline)
         self.executor = LiveExecutor(conn.broker, engine.decider.complete, self.journal, engine.make,
                                      self.clock, engine.states.get, policy=self.opts.policy,
-                                     budget=self.budget, locked=self._locked)
+                                     budget=self.budget, locked=self._locked, unknown=self._unknown_fate)
         self.timer = DeadlineDriver(engine, self.clock, self.journal, self.executor.submit, health,
                                     daily=steps.daily_backup, hold=self._close_unanswered)
         self.pipeline = Pipeline(engine, self.executor, self.journal, self.writer, self.clock,
@@ -155,6 +155,13 @@ class Daemon:
         (the lockout is held until that one is answered, see ``_close_unanswered``)."""
         st = self.engine.states.get(account_id) if self.engine is not None else None
         return st is not None and self.engine is not None and bool(self.engine.locks.active(st.name))
+
+    def _unknown_fate(self, account: str, what: str) -> None:
+        """A request never answered (the adapter's bound): DEGRADED (critical alert) until a REST reconcile
+        has read the positions again; the engine acts on what it finds."""
+        if self.health is not None and self._steps is not None:
+            self.health.fail(f"reconcile: unknown fate ({account})", f"{account}: {what}", account)
+            self._steps.request_reconcile(f"unknown fate of a request of {account}")
 
     def _close_unanswered(self, account: str) -> bool:
         aid = self.engine.account_id(account) if self.engine is not None else None

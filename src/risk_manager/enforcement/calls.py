@@ -56,6 +56,8 @@ class BrokerCalls:
         self.broker, self.budget, self.policy = broker, budget, policy
         self.journal, self.make, self.clock = journal, make, clock
         self.inflight = InFlight()
+        # a request still unanswered at the adapter's own bound: (account, what) -> the daemon reconciles
+        self.on_unknown: Callable[[str, str], None] | None = None
 
     async def mutate(self, job: Job, call: str, fn: Callable[[], Awaitable[BrokerResult]],
                      **fields: Any) -> BrokerResult:
@@ -100,6 +102,9 @@ class BrokerCalls:
         self.journal.write(rec)
         log.warning("%s %s %s -> late answer after %.1f ms: %s", job.account, call, _describe(fields), ms,
                     "ok" if r.ok else r.error)
+        if r.uncertain and self.on_unknown is not None:  # no answer at all: its fate is unknown for good
+            self.on_unknown(job.account, f"{call} {_describe(fields)}: no answer within {ms / 1000:.1f} s, "
+                                         "its fate is unknown; positions are read again (REST reconcile)")
 
     def _result(self, job: Job, call: str, r: BrokerResult, ms: float,
                 fields: dict[str, Any]) -> dict[str, Any]:

@@ -43,10 +43,11 @@ class LiveExecutor:
     def __init__(self, broker: BrokerPort, complete: Complete, journal: JournalWriter, make: RecordMaker,
                  clock: Clock, state_of: StateOf, *, policy: ExecutorPolicy | None = None,
                  budget: RateBudget | None = None, locked: Locked | None = None,
-                 sleep: Sleep = asyncio.sleep) -> None:
+                 sleep: Sleep = asyncio.sleep, unknown: Callable[[str, str], None] | None = None) -> None:
         self.broker = broker
         self.policy = policy or ExecutorPolicy()
         self.calls = BrokerCalls(broker, budget or RateBudget(sleep=sleep), self.policy, journal, make, clock)
+        self.calls.on_unknown = unknown  # (account, what): a request never answered (see ``inflight``)
         self.converge = Converger(self.calls, self.policy, sleep)
         self._locked: Locked = locked or (lambda _aid: False)
         self._complete = complete
