@@ -56,6 +56,7 @@ class BrokerCalls:
         self.broker, self.budget, self.policy = broker, budget, policy
         self.journal, self.make, self.clock = journal, make, clock
         self.inflight = InFlight()
+        self._asking: dict[tuple[int, str], int] = {}  # (account, contract) -> requests awaiting an answer
         # a request still unanswered at the adapter's own bound: (account, what) -> the daemon reconciles
         self.on_unknown: Callable[[str, str], None] | None = None
 
@@ -68,11 +69,18 @@ class BrokerCalls:
         # eager: the request leaves before this coroutine yields; the task outlives the timeout below
         task = asyncio.eager_task_factory(asyncio.get_running_loop(), _answer(fn()), name=f"call-{call}")
         if not task.done():
+            cid = fields.get("contract_id")
+            key = None if cid is None else (job.action.account_id, str(cid))
+            if key is not None:
+                self._asking[key] = self._asking.get(key, 0) + 1
             try:
                 await asyncio.wait({task}, timeout=self.policy.mutation_timeout)
             except asyncio.CancelledError:
                 task.cancel()
                 raise
+            finally:
+                if key is not None:
+                    self._answered(key)
         ms = round((time.perf_counter() - t0) * 1000, 3)
         job.calls += 1
         if task.done():
@@ -89,6 +97,16 @@ class BrokerCalls:
             log.warning("%s %s %s -> %s%s (%.1f ms)", job.account, call, _describe(fields),
                         "uncertain: " if result.uncertain else "", result.error, ms)
         return result
+
+    def asking(self, account_id: int, contract_id: str) -> bool:
+        """A request on this contract is being sent: neither answered nor yet reported uncertain (one
+        reported uncertain is in ``inflight``; under a lockout a close is re-sent beside it)."""
+        return (account_id, contract_id) in self._asking
+
+    def _answered(self, key: tuple[int, str]) -> None:
+        left = self._asking.pop(key, 1) - 1
+        if left > 0:
+            self._asking[key] = left
 
     def _late(self, job: Job, call: str, task: asyncio.Task[BrokerResult], t0: float,
               fields: dict[str, Any]) -> None:

@@ -4,8 +4,8 @@
 - Each action runs in its own task, started eagerly so its first broker call leaves at once.
 - flatten = cancel every working order, close every open position (every contract), re-query until flat.
 - close / reduce / cancel / modify each converge by re-query (``converge.Converger``); at most one action per
-  key is in flight (the engine's decider) and flatten never sends a second close for a contract whose own
-  close is in flight.
+  key is in flight (the engine's decider) and flatten never sends a close beside a request on the same
+  contract that still awaits its answer (beside a close or reduce that is only verifying, it does).
 - A close or partial close without an answer stays tracked (``inflight``) until the gateway answers: see
   there for why a partial close waits for it, and a full close is re-sent at once only under a lockout.
 - ``complete(account_id, key)`` is called when an action is done or given up, so it can be decided again.
@@ -53,7 +53,6 @@ class LiveExecutor:
         self._complete = complete
         self._state_of = state_of
         self._tasks: set[asyncio.Task[None]] = set()
-        self._busy: set[tuple[int, str]] = set()  # (account, contract) with a close/reduce in flight
 
     @property
     def in_flight(self) -> int:
@@ -98,17 +97,12 @@ class LiveExecutor:
                 held = list(self._engine_sizes(a.account_id))
                 if await self._flatten(job):
                     verified = dict.fromkeys(held, 0)
-            elif a.kind in ("close_position", "reduce_position") and a.contract_id:
-                key = (a.account_id, a.contract_id)
-                self._busy.add(key)
-                try:
-                    if a.kind == "close_position":
-                        if await self._close(job):
-                            verified = {a.contract_id: 0}
-                    elif await self._reduce(job):
-                        verified = {a.contract_id: a.to_size or 0}
-                finally:
-                    self._busy.discard(key)
+            elif a.kind == "close_position" and a.contract_id:
+                if await self._close(job):
+                    verified = {a.contract_id: 0}
+            elif a.kind == "reduce_position" and a.contract_id:
+                if await self._reduce(job):
+                    verified = {a.contract_id: a.to_size or 0}
             elif a.kind in ("cancel_order", "cancel_entry_orders"):
                 await cancel_orders(self.calls, self.converge, job)
             elif a.kind == "modify_stop" and a.order_ids and a.stop_price is not None:
@@ -140,10 +134,10 @@ class LiveExecutor:
         def goal(t: tuple[list[Position], list[Order]]) -> bool:
             return not _sizes(t[0]) and not t[1]
 
-        covered: set[str] = set()  # contracts the last send closed (or left to their own close/reduce)
+        covered: set[str] = set()  # contracts the last send closed
 
         def uncovered(t: tuple[list[Position], list[Order]]) -> bool:
-            return any(cid not in covered and (aid, cid) not in self._busy for cid in _sizes(t[0]))
+            return any(cid not in covered and not self.calls.asking(aid, cid) for cid in _sizes(t[0]))
 
         async def send(t: tuple[list[Position], list[Order]] | None) -> bool | None:
             sizes = self._engine_sizes(aid) if t is None else _sizes(t[0])
@@ -156,7 +150,9 @@ class LiveExecutor:
             # Cancels leave first so a resting entry cannot fill behind the close; nothing waits on them.
             calls = [c.mutate(job, "cancel_order", partial(b.cancel_order, aid, oid), order_id=oid)
                      for oid in order_ids]
-            closing = [cid for cid in sizes if (aid, cid) not in self._busy]
+            # not beside a request on the contract still awaiting its answer; beside a close or reduce that
+            # is only verifying, yes: under a lockout two closes cannot close more than the position
+            closing = [cid for cid in sizes if not self.calls.asking(aid, cid)]
             covered.clear()
             covered.update(closing)
             calls += [self._close_contract(job, cid) for cid in closing]
@@ -179,13 +175,9 @@ class LiveExecutor:
         return True
 
     async def _close_contract(self, job: Job, cid: str) -> BrokerResult:
-        key = (job.action.account_id, cid)
-        self._busy.add(key)
-        try:
-            return await self.calls.mutate(job, "close_position",
-                                           lambda: self.broker.close_position(key[0], cid), contract_id=cid)
-        finally:
-            self._busy.discard(key)
+        aid = job.action.account_id
+        return await self.calls.mutate(job, "close_position", lambda: self.broker.close_position(aid, cid),
+                                       contract_id=cid)
 
     async def _close(self, job: Job) -> bool:
         a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
