@@ -139,7 +139,7 @@ def check_locked_flat(t: Tally, account: str, ref: list[Lock], positions: dict[s
 
 def since_flat(fills: list[Fill], symbol: str) -> list[Fill]:
     """The fills of the current position in ``symbol`` (since it was last flat)."""
-    pos, out = 0, []
+    pos, out = 0, list[Fill]()
     for f in fills:
         if f.symbol != symbol:
             continue
