@@ -4,12 +4,12 @@ new one (no lockout: the engine judges the new position on its own events)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from daemon_helpers import MNQ, FaultyPort, paper_setup
 from test_daemon_inflight import QUICK, Sleeps
 
+from risk_manager.broker.paper import PaperBroker
 from risk_manager.broker.port import BrokerResult
 from risk_manager.clock.clock import SystemClock
 from risk_manager.domain.contracts import ContractBook
@@ -25,8 +25,8 @@ class TraderReopens(FaultyPort):
     """The close is refused (the trader's own exit got there first); the trader then opens a new protected
     position, which the engine sees (flat, then new) before the executor reads again."""
 
-    def __init__(self, *args: object, state: AccountState) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
+    def __init__(self, paper: PaperBroker, state: AccountState) -> None:
+        super().__init__(paper)
         self.state = state
 
     async def close_position(self, account_id: int, contract_id: str) -> BrokerResult:
@@ -47,9 +47,9 @@ async def test_a_re_send_never_closes_the_new_position_the_trader_opened_meanwhi
     st = AccountState(1, "PRAC-1", ContractBook.builtin())
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
     st.apply(PositionEvent(SystemClock().now(), 1, MNQ, PositionType.LONG, 1, 21000.25))
-    port = TraderReopens(paper, state=st)
+    port = TraderReopens(paper, st)
     ex = LiveExecutor(port, lambda *_: None, ListJournal(), RecordMaker(ZoneInfo("America/Chicago")),
-                      SystemClock(), lambda _: st, policy=replace(QUICK), locked=lambda _: False,
+                      SystemClock(), lambda _: st, policy=QUICK, locked=lambda _: False,
                       sleep=Sleeps())
     ex.submit([Action("close_position", "daily_unrealized_loss", 1, MNQ, "MNQ", 1, 0)])
     assert await ex.drain(2.0)
@@ -62,9 +62,9 @@ async def test_under_a_lockout_the_re_send_still_closes_whatever_is_open() -> No
     st = AccountState(1, "PRAC-1", ContractBook.builtin())
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
     st.apply(PositionEvent(SystemClock().now(), 1, MNQ, PositionType.LONG, 1, 21000.25))
-    port = TraderReopens(paper, state=st)
+    port = TraderReopens(paper, st)
     ex = LiveExecutor(port, lambda *_: None, ListJournal(), RecordMaker(ZoneInfo("America/Chicago")),
-                      SystemClock(), lambda _: st, policy=replace(QUICK), locked=lambda _: True,
+                      SystemClock(), lambda _: st, policy=QUICK, locked=lambda _: True,
                       sleep=Sleeps())
     ex.submit([Action("close_position", "cooldown_after_loss", 1, MNQ, "MNQ", 1, 0)])
     assert await ex.drain(2.0)
