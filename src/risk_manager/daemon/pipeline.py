@@ -10,6 +10,11 @@ Quotes of a contract whose subscription is being dropped are ignored from that m
 a marker queued when it is subscribed again is reached (``quotes_on``): a position is valued only on a quote
 received after its contract was (re)subscribed, never on one left over from an earlier subscription.
 
+A REST snapshot (reconcile) is judged in order with the hub: a hold takes its place in the account's queue
+before the snapshot is read, and what the hub delivers meanwhile waits behind it, so the gap's older trades
+are judged before newer live ones, each at its own time (the snapshot's events are marked late for the
+engine). A hold lets the hub's events through after ``HOLD_WITHIN`` seconds at most.
+
 Nothing fails silently here (SPEC §14): a payload the adapter rejected is journaled (``bad_event``, see
 ``health.BadEvents``), and an engine error on an event makes the daemon DEGRADED (critical alert); both ask
 for a REST reconcile of the account, whose success clears the problem.
