@@ -283,3 +283,33 @@ def test_a_no_flatten_cooldown_started_by_a_gap_trade_spares_what_was_held_at_it
     assert eng.handle(long_mes(now, 2), now, late=True) == []  # held when it started: spared
     acts = eng.handle(PositionEvent(now, 1, MNQ, PositionType.LONG, 2, 21000.0), now, late=True)
     assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 2, 1)]
+
+
+def test_a_cooldown_that_ended_before_a_crash_still_covers_a_late_entry_after_the_restart() -> None:
+    """Chaos run (CI, seed 12): a frequency cooldown ended live (its timer fired, the store row went), the
+    daemon was killed, and an entry made just before that end, never seen live, was judged at the restart:
+    the ended cooldown was forgotten, so it started a lockout of its own and the lockouts drifted from the
+    crash-free run. The day's ended lockouts are kept in the store and known again after a restart."""
+    from risk_manager.daemon.startup import restore_lockouts
+    from risk_manager.store import Store
+
+    cfg = load_config_text(config(FREQ))
+    store = Store.open(":memory:")
+    live = build_engine(cfg, ListJournal(), store=store)
+    live.start(T0)
+    live.add_account(1, "PRAC-1")
+    for i in range(3):  # the 3rd entry starts a 10 s cooldown, which ends live at +12 s
+        live.handle(entry(i, T0 + timedelta(seconds=i)), T0 + timedelta(seconds=i))
+    while (d := live.pop_due(T0 + timedelta(seconds=13))) is not None:
+        live.fire(d)
+    assert not live.locks.is_locked("PRAC-1")
+    now = T0 + timedelta(seconds=20)  # killed, restarted
+    journal = ListJournal()
+    eng = build_engine(cfg, journal, store=store)
+    eng.start(now)
+    restore_lockouts(eng, store, now, cfg)
+    eng.add_account(1, "PRAC-1")
+    for i in range(3):
+        eng.states[1].apply(entry(i, T0 + timedelta(seconds=i)), True)  # seeded from the store
+    assert eng.handle(entry(3, T0 + timedelta(seconds=11)), now, late=True) == []  # inside it: sits out
+    assert [r["type"] for r in journal.records] == []

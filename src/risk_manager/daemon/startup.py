@@ -50,6 +50,7 @@ def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config
     """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled)
     but stay known to the engine, ended at their own time, to judge the reconcile's late events.
     A symbol block lasts while it is configured: one whose root is no longer blocked is released."""
+    engine.locks.restore_ended(store.ended_lockouts())  # those that ended before the restart, today
     recs = []
     for rec in store.active_lockouts():
         blocks = config.rules_for(rec.account).symbol_blocks
