@@ -313,3 +313,29 @@ def test_a_cooldown_that_ended_before_a_crash_still_covers_a_late_entry_after_th
         eng.states[1].apply(entry(i, T0 + timedelta(seconds=i)), True)  # seeded from the store
     assert eng.handle(entry(3, T0 + timedelta(seconds=11)), now, late=True) == []  # inside it: sits out
     assert [r["type"] for r in journal.records] == []
+
+
+def test_a_lockout_stored_but_not_journaled_before_a_kill_is_journaled_at_the_restart() -> None:
+    """Chaos run: the lockout is stored before anything acts; its journal record is committed after the
+    first broker calls. A kill in between (seen 0-15 ms after a fill) left a lockout the journal never
+    showed. The restart journals it, marked recovered, once."""
+    from risk_manager.daemon.startup import restore_lockouts
+    from risk_manager.store import Store
+    from risk_manager.store.records import LockoutRecord
+
+    cfg = load_config_text(config(FREQ))
+    store = Store.open(":memory:")
+    lost = LockoutRecord("PRAC-1", "trade_frequency_limit", "account", "cooldown", T0 + timedelta(seconds=12),
+                         "3/3 trades this minute", T0 + timedelta(seconds=2))
+    store.put_lockout(lost)
+    now = T0 + timedelta(seconds=5)
+    for _ in range(2):
+        journal = ListJournal()
+        eng = build_engine(cfg, journal, store=store)
+        eng.start(now)
+        restore_lockouts(eng, store, now, cfg)
+        for r in journal.records:
+            store.append_journal(r)
+    locks = store.journaled_lockouts("PRAC-1")
+    assert len(locks) == 1 and locks[0]["recovered"] is True
+    assert locks[0]["until"] == "2026-11-20T09:00:12-06:00"
