@@ -69,3 +69,20 @@ async def test_under_a_lockout_the_re_send_still_closes_whatever_is_open() -> No
     ex.submit([Action("close_position", "cooldown_after_loss", 1, MNQ, "MNQ", 1, 0)])
     assert await ex.drain(2.0)
     assert [p.size for p in paper.positions(1) if p.size] == []  # locked: nothing may stay open
+
+
+async def test_a_close_whose_own_lockout_ended_does_not_close_the_new_position_under_another() -> None:
+    """CI chaos run (seed 12): a loss cooldown's close of a position opened while it ran was verifying when
+    the cooldown ended and the trader bought again, the 21st entry of the minute: a frequency cooldown that
+    spares that fill. The re-send closed it 2 s later (no reason: its own lockout was over)."""
+    paper, _, _ = paper_setup()
+    st = AccountState(1, "PRAC-1", ContractBook.builtin())
+    paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
+    st.apply(PositionEvent(SystemClock().now(), 1, MNQ, PositionType.LONG, 1, 21000.25))
+    port = TraderReopens(paper, st)
+    ex = LiveExecutor(port, lambda *_: None, ListJournal(), RecordMaker(ZoneInfo("America/Chicago")),
+                      SystemClock(), lambda _: st, policy=QUICK, locked=lambda _: True,
+                      holds=lambda _aid, rule: rule != "cooldown_after_loss", sleep=Sleeps())
+    ex.submit([Action("close_position", "cooldown_after_loss", 1, MNQ, "MNQ", 1, 0)])
+    assert await ex.drain(2.0)
+    assert [p.size for p in paper.positions(1) if p.size] == [1]  # another lockout's to judge, not this one's

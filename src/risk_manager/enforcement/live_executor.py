@@ -43,13 +43,16 @@ class LiveExecutor:
     def __init__(self, broker: BrokerPort, complete: Complete, journal: JournalWriter, make: RecordMaker,
                  clock: Clock, state_of: StateOf, *, policy: ExecutorPolicy | None = None,
                  budget: RateBudget | None = None, locked: Locked | None = None,
-                 sleep: Sleep = asyncio.sleep, unknown: Callable[[str, str], None] | None = None) -> None:
+                 sleep: Sleep = asyncio.sleep, unknown: Callable[[str, str], None] | None = None,
+                 holds: Callable[[int, str], bool] | None = None) -> None:
         self.broker = broker
         self.policy = policy or ExecutorPolicy()
         self.calls = BrokerCalls(broker, budget or RateBudget(sleep=sleep), self.policy, journal, make, clock)
         self.calls.on_unknown = unknown  # (account, what): a request never answered (see ``inflight``)
         self.converge = Converger(self.calls, self.policy, sleep)
         self._locked: Locked = locked or (lambda _aid: False)
+        # a lockout of this rule still runs on the account (the reason of a close it decided); default: any
+        self._holds: Callable[[int, str], bool] = holds or (lambda aid, _rule: self._locked(aid))
         self._complete = complete
         self._state_of = state_of
         self._tasks: set[asyncio.Task[None]] = set()
@@ -186,10 +189,11 @@ class LiveExecutor:
 
         def superseded() -> bool:
             """The position decided on was closed and a new one opened since (the engine has seen both):
-            without a lockout the close's reason ended with it; the engine judges the new one itself."""
+            unless the lockout of the rule that decided the close still runs, its reason ended with it; the
+            engine judges the new one itself (a lockout that spares it, or one that flattens)."""
             now = self._state_of(aid)
             cur = None if now is None else now.positions.get(cid)
-            if decided_on is None or cur is None or cur is decided_on or self._locked(aid):
+            if decided_on is None or cur is None or cur is decided_on or self._holds(aid, a.rule):
                 return False
             log.warning("%s %s: the position this close was decided on is gone and a new one is open; "
                         "not closing the new one", job.account, a.symbol or cid)
