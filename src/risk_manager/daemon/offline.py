@@ -27,6 +27,7 @@ from risk_manager.daemon.warmup import warm_calendar
 from risk_manager.engine.actions import Action
 from risk_manager.engine.engine import Engine
 from risk_manager.engine.factory import build_engine
+from risk_manager.engine.record_types import DaemonStoppedRecord
 from risk_manager.notify import Notifier
 from risk_manager.store import Store
 
@@ -41,7 +42,7 @@ async def _nothing() -> None:
 
 
 def _stopped(journal: DaemonJournal, engine: Engine, clock: Clock) -> None:
-    journal.write({"at": engine.make.ts(clock.now()), "type": "daemon_stopped"})
+    journal.write(DaemonStoppedRecord(at=engine.make.local(clock.now())))
     journal.dispatch(force=True)
 
 

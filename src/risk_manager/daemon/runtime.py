@@ -33,6 +33,7 @@ from risk_manager.daemon.warmup import quiet_sdk
 from risk_manager.enforcement.budget import RateBudget
 from risk_manager.enforcement.live_executor import LiveExecutor
 from risk_manager.engine.engine import Engine
+from risk_manager.engine.record_types import DaemonStartedRecord
 
 log = logging.getLogger("risk_manager.daemon")
 
@@ -148,8 +149,9 @@ class RunningDaemon:
         self.protected.set()
         names = [a.name for a in self.accounts]
         rules = self.config.rules.enabled_names()
-        self.journal.write({"at": self.engine.make.ts(self.clock.now()), "type": "daemon_started",
-                            "accounts": names, "rules": rules, "startup_ms": self.startup_ms})
+        at = self.engine.make.local(self.clock.now())
+        self.journal.write(DaemonStartedRecord(at=at, accounts=tuple(names), rules=tuple(rules),
+                                               startup_ms=self.startup_ms))
         self.journal.dispatch()
         log.warning("PROTECTED: %s monitored, %d rule(s) live (start-up took %.0f ms)", ", ".join(names),
                     len(rules), self.startup_ms)
