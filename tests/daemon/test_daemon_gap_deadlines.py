@@ -14,34 +14,32 @@ from daemon_helpers import FAST, MNQ, FaultyPort, PaperStream, config, connector
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.clock.clock import VirtualClock
 from risk_manager.daemon.options import DaemonOptions
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.domain.contracts import ContractBook
 from risk_manager.domain.enums import OrderType, Side
 
 T0 = datetime(2026, 11, 20, 22, 59, 50, tzinfo=UTC)  # 16:59:50 CT, 10 s before the 17:00 daily reset
 
 
-def rig(tmp_path: Path, rules: str) -> tuple[VirtualClock, PaperBroker, PaperStream, Daemon]:
+async def rig(tmp_path: Path, rules: str) -> tuple[VirtualClock, PaperBroker, PaperStream, RunningDaemon]:
     clock = VirtualClock(T0)
     paper = PaperBroker(ContractBook.builtin(), clock.now)
     paper.add_account("PRAC-1")
     paper.on_quote(MNQ, 21000.0, 21000.25, 21000.0)
     stream = PaperStream(paper)
     opts = DaemonOptions(data_dir=tmp_path, policy=FAST, reconcile_every=60, clock=clock)
-    return clock, paper, stream, Daemon(config(rules), connector(FaultyPort(paper), stream), opts)
+    return clock, paper, stream, await build_daemon(config(rules), connector(FaultyPort(paper), stream), opts)
 
 
-async def at(d: Daemon, clock: VirtualClock, seconds: float) -> None:
+async def at(d: RunningDaemon, clock: VirtualClock, seconds: float) -> None:
     """Move the clock to T0 + ``seconds``; the timer fires what fell due, at its own time (the real one
     wakes when its real sleep ends: that is what a virtual clock cannot do for it)."""
     clock.set(T0 + timedelta(seconds=seconds))
-    assert d.timer is not None
     d.timer.fire_due()
     await asyncio.sleep(0.05)
 
 
-def lockouts(d: Daemon) -> list[str]:
-    assert d.store is not None and d.writer is not None
+def lockouts(d: RunningDaemon) -> list[str]:
     d.journal.dispatch(force=True)
     d.writer.flush()
     return [str(r["until"]) for r in d.store.journal_tail(200) if r["type"] == "lockout"]
@@ -53,12 +51,10 @@ def size(paper: PaperBroker) -> int:
 
 async def test_a_cooldown_that_ends_inside_a_gap_covers_the_gaps_fills_before_its_end_only(
         tmp_path: Path) -> None:
-    clock, paper, stream, d = rig(tmp_path, "  trade_frequency_limit: {enabled: true, per_minute: 3,"
+    clock, paper, stream, d = await rig(tmp_path, "  trade_frequency_limit: {enabled: true, per_minute: 3,"
                                             " cooldown: {per_minute: 5s}}\n")
-    await d.start()
     try:
         eng = d.engine
-        assert eng is not None
         for s in range(3):  # the 3rd entry starts a 5 s cooldown (no flatten: its fill is allowed)
             await at(d, clock, s)
             paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
@@ -84,9 +80,8 @@ async def test_a_cooldown_that_ends_inside_a_gap_covers_the_gaps_fills_before_it
 
 
 async def test_a_daily_reset_inside_a_gap_splits_the_gaps_trades_between_the_two_days(tmp_path: Path) -> None:
-    clock, paper, stream, d = rig(tmp_path, "  daily_realized_loss: {enabled: true, limit: -100,"
+    clock, paper, stream, d = await rig(tmp_path, "  daily_realized_loss: {enabled: true, limit: -100,"
                                             " include_unrealized: false}\n")
-    await d.start()
     try:
         stream.drop()
         await at(d, clock, 2)
@@ -99,7 +94,6 @@ async def test_a_daily_reset_inside_a_gap_splits_the_gaps_trades_between_the_two
         paper.place_order(1, MNQ, OrderType.MARKET, Side.SELL, 1)  # -50.50, the new trading day
         await at(d, clock, 13)
         await stream.restore()
-        assert d.engine is not None
         st = d.engine.states[1]
         assert round(st.realized, 2) == -50.50  # only the new day's trade counts today: no daily lockout
         assert not d.engine.locks.is_locked("PRAC-1") and lockouts(d) == []

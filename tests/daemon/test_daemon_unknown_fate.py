@@ -9,24 +9,22 @@ from pathlib import Path
 from daemon_helpers import FAST, MNQ, config, connector, paper_setup, until
 
 from risk_manager.daemon.options import DaemonOptions
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import build_daemon
 from risk_manager.domain.enums import OrderType, Side
 
 
 async def test_a_close_never_answered_is_critical_degraded_and_reconciled(tmp_path: Path) -> None:
     paper, port, stream = paper_setup(hang=0.3)
     opts = DaemonOptions(data_dir=tmp_path, policy=replace(FAST, mutation_timeout=0.05), reconcile_every=60)
-    d = Daemon(config("  symbol_blocks: {enabled: true, blocked: [MNQ]}\n"), connector(port, stream), opts)
-    await d.start()
+    cfg = config("  symbol_blocks: {enabled: true, blocked: [MNQ]}\n")
+    d = await build_daemon(cfg, connector(port, stream), opts)
     try:
-        assert d.health is not None
         port.faults = ["unknown"]
         paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)  # blocked: closed (re-sent at once: locked)
         assert await until(lambda: not [p for p in paper.positions(1) if p.size])
-        assert await until(lambda: d.health.failures > 0, within=2.0)  # type: ignore[union-attr]
-        assert await until(lambda: not d.health.degraded)  # type: ignore[union-attr]  # reconciled
+        assert await until(lambda: d.health.failures > 0, within=2.0)
+        assert await until(lambda: not d.health.degraded)  # reconciled
         d.journal.dispatch(force=True)
-        assert d.writer is not None and d.store is not None
         d.writer.flush()
         alerts = [r for r in d.store.journal_tail(100) if r["type"] == "alert"]
         unknown = [a for a in alerts if "fate is unknown" in a["message"]]

@@ -318,8 +318,8 @@ def test_a_cooldown_that_ended_before_a_crash_still_covers_a_late_entry_after_th
 def test_a_lockout_stored_but_not_journaled_before_a_kill_is_journaled_at_the_restart() -> None:
     """Chaos run: the lockout is stored before anything acts; its journal record is committed after the
     first broker calls. A kill in between (seen 0-15 ms after a fill) left a lockout the journal never
-    showed. The restart journals it, marked recovered, once."""
-    from risk_manager.daemon.startup import restore_lockouts
+    showed. The restart journals it, once, its reason saying so."""
+    from risk_manager.daemon.startup import RECOVERED, restore_lockouts
     from risk_manager.store import Store
     from risk_manager.store.records import LockoutRecord
 
@@ -337,5 +337,5 @@ def test_a_lockout_stored_but_not_journaled_before_a_kill_is_journaled_at_the_re
         for r in journal.records:
             store.append_journal(r)
     locks = store.journaled_lockouts("PRAC-1")
-    assert len(locks) == 1 and locks[0]["recovered"] is True
+    assert len(locks) == 1 and locks[0]["reason"] == f"3/3 trades this minute {RECOVERED}"
     assert locks[0]["until"] == "2026-11-20T09:00:12-06:00"

@@ -19,6 +19,7 @@ from risk_manager.store import Store
 from risk_manager.store.records import LockoutRecord
 
 log = logging.getLogger(__name__)
+RECOVERED = "(journaled at the restart: the daemon was killed before its record was)"
 
 
 def open_store(data: Path, now: datetime) -> tuple[Store, bool]:
@@ -75,15 +76,13 @@ def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config
 def _journal_if_lost(engine: Engine, store: Store, rec: LockoutRecord) -> None:
     """A lockout is stored before anything acts on it, its journal record is committed a moment later
     (after the first broker calls): a kill in between leaves a lockout the journal never shows. Journal it
-    now, marked ``recovered``."""
+    now, its reason marked ``RECOVERED``."""
     for r in store.journaled_lockouts(rec.account):
         until = r.get("until")
         if r.get("rule") == rec.rule and (None if until is None else parse_time(str(until))) == rec.until:
             return
-    record = engine.make.lockout(rec.created_at, rec.account, rec.rule, rec.kind, rec.symbol, rec.until,
-                                 rec.reason)
-    record["recovered"] = True
-    engine.journal.write(record)
+    engine.journal.write(engine.make.lockout(rec.created_at, rec.account, rec.rule, rec.kind, rec.symbol,
+                                             rec.until, f"{rec.reason} {RECOVERED}"))
     log.warning("lockout %s %s was stored but not journaled (killed in between): journaled now",
                 rec.account, rec.rule)
 
