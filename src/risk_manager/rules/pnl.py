@@ -6,7 +6,13 @@ from __future__ import annotations
 from risk_manager.domain.events import PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.rules.base import EngineEvent, RuleContext
 
-EPS = 1e-6  # dollars; far below a cent, far above float noise on any account-sized figure
+# P&L stays in floats; limits are compared with this margin so a breach exactly at the limit counts. Every
+# real figure is a whole number of tenths of a cent (ticks x tick value, half ticks for mid marks, fees and
+# limits in cents), so no figure lies within EPS of a limit without being on it, and the float noise of
+# sums of up to millions of dollars stays far below EPS. tests/rules/test_money_exact_limits.py checks over
+# every catalogue contract, fees, several days and both mark modes that the rules decide as exact decimal
+# arithmetic does: an exact hit fires, a limit a cent beyond the figure does not.
+EPS = 1e-6  # dollars
 
 
 def daily_pnl(event: EngineEvent | None, ctx: RuleContext, include_unrealized: bool) -> float:
