@@ -7,7 +7,7 @@ start-up self-test and the dashboard's value lines. Adding a rule: docs/adding-a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, create_model
 
@@ -32,7 +32,7 @@ from risk_manager.rules import (
 )
 from risk_manager.rules.base import Rule
 from risk_manager.rules.spec import RuleSpec
-from risk_manager.schema.section import RuleConfig, RuleSections
+from risk_manager.schema.section import RuleSections
 
 type AnySpec = RuleSpec[Any, Any]
 
@@ -78,16 +78,12 @@ else:
     RulesConfig = rules_model(RULES)
 
 
-class HasSections(Protocol):
-    def rule(self, name: str) -> RuleConfig: ...
-
-
 def rule_class(key: str) -> Any:
     """The Rule class registered under ``key`` (KeyError for an unknown key)."""
     return SPECS[key].rule
 
 
-def build_rules(cfg: HasSections, specs: tuple[AnySpec, ...] = RULES) -> list[Rule]:
+def build_rules(cfg: RuleSections, specs: tuple[AnySpec, ...] = RULES) -> list[Rule]:
     """Enabled rules in SPEC order (001..017): the order violations are journaled in."""
     rules: list[Rule] = []
     for spec in specs:
