@@ -1,4 +1,4 @@
-"""Small value types the config models are written in: Duration, "HH:MM" clock times, weekdays, roots, money."""
+"""Small value types config models are written in: Duration, "HH:MM" clock times, weekdays, roots, money."""
 
 from __future__ import annotations
 
