@@ -87,13 +87,24 @@ def group_id(name: str) -> int:
 
 
 def in_group(peer: Peer, gid: int) -> bool:
-    """The peer's primary gid, or the group's member list / the user's group list (the account database,
-    which only root can change) names the peer's user."""
+    """Is the peer a member of group ``gid``? Its primary gid at connect time (the kernel's word) suffices.
+    Otherwise BOTH must say so: the account database (the group's member list or the user's group list,
+    which only root can change: removing a user takes effect at once, even for a session that still holds
+    the group) AND, where the kernel shows it, the peer process's own supplementary groups
+    (``/proc/<pid>/status``, read at connect time: a process that dropped the group is not an admin).
+    When that process cannot be seen (gone, ``hidepid``, another system) the database decides alone."""
+    if peer.gid == gid:
+        return True
+    if not _listed_member(peer, gid):
+        return False
+    held = process_groups(peer.pid, peer.uid)
+    return held is None or gid in held
+
+
+def _listed_member(peer: Peer, gid: int) -> bool:
     import grp
     import pwd
 
-    if peer.gid == gid:
-        return True
     try:
         name = pwd.getpwuid(peer.uid).pw_name
     except KeyError:
@@ -107,6 +118,37 @@ def in_group(peer: Peer, gid: int) -> bool:
         return gid in os.getgrouplist(name, peer.gid)
     except OSError:
         return False
+
+
+def parse_proc_status(text: str) -> tuple[set[int], set[int]] | None:
+    """(uids, groups) from the text of ``/proc/<pid>/status``: ``Uid:`` (real, effective, saved, fs) and
+    ``Groups:`` (supplementary) plus ``Gid:`` (the same four for the primary group). None if malformed."""
+    fields: dict[str, list[int]] = {}
+    try:
+        for line in text.splitlines():
+            key, _, value = line.partition(":")
+            if key in ("Uid", "Gid", "Groups"):
+                fields[key] = [int(v) for v in value.split()]
+    except ValueError:
+        return None
+    if "Uid" not in fields or "Gid" not in fields or "Groups" not in fields:
+        return None
+    return set(fields["Uid"]), set(fields["Groups"]) | set(fields["Gid"])
+
+
+def process_groups(pid: int | None, uid: int) -> set[int] | None:
+    """The groups process ``pid`` holds now, if it is visible and still runs as ``uid`` only (a pid
+    reused by another user's process tells nothing about the peer); None when unknown."""
+    if pid is None or not sys.platform.startswith("linux"):
+        return None
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            parsed = parse_proc_status(f.read())
+    except OSError:
+        return None
+    if parsed is None or parsed[0] != {uid}:
+        return None
+    return parsed[1]
 
 
 @dataclass(frozen=True, slots=True)
