@@ -39,14 +39,18 @@ def data_dir(explicit: Path | None, config: Config | None, record: InstallRecord
 
 
 def control_socket(explicit: Path | None, config: Config | None, data: Path | None = None) -> Path:
-    """--socket; else daemon.control_socket of --config; else the installed service's socket; else
-    ``control.sock`` in the data directory (the foreground daemon's default)."""
+    """--socket; else daemon.control_socket of --config; else (Windows) the service's pipe; else the
+    installed service's socket; else ``control.sock`` in the data directory (the foreground default)."""
     from risk_manager.control.endpoint import SOCKET_NAME
 
     if explicit is not None:
         return explicit
     if config is not None and config.daemon.control_socket:
         return Path(config.daemon.control_socket)
+    if sys.platform == "win32":  # the service's named pipe (control/windows_pipe.py)
+        from risk_manager.control.windows_pipe import pipe_name
+
+        return Path(pipe_name())
     record = read_record()
     if record is not None and (config is None or not config.daemon.data_dir):
         return Path(record.socket)

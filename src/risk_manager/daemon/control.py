@@ -21,6 +21,7 @@ from risk_manager.daemon.selftest import run_self_test
 if TYPE_CHECKING:
     from risk_manager.control.endpoint import BoundSocket
     from risk_manager.control.peer import AdminPolicy
+    from risk_manager.control.pipe_transport import PipeEndpoint
     from risk_manager.control.server import ControlServer
     from risk_manager.daemon.runtime import Daemon
     from risk_manager.engine.actions import Action
@@ -34,19 +35,26 @@ class SelfTestFailed(ValueError):
 
 
 def socket_path(d: Daemon) -> Path:
+    """The control socket (Windows: the pipe name, ``\\\\.\\pipe\\RiskManager`` by default)."""
     from risk_manager.control.endpoint import default_socket
 
     if d.opts.control_socket is not None:
         return d.opts.control_socket
     configured = d.config.daemon.control_socket
-    return Path(configured) if configured else default_socket(d.opts.data_dir)
+    if configured:
+        return Path(configured)
+    if sys.platform == "win32":
+        from risk_manager.control.windows_pipe import pipe_name
+
+        return Path(pipe_name())
+    return default_socket(d.opts.data_dir)
 
 
-def claim(d: Daemon) -> tuple[DataDirLock, BoundSocket | None]:
-    """Take the data-directory lock, then own the control socket; StartupError(EXIT_ENDPOINT) naming why
-    (another daemon's pid, a path someone else owns or serves) when either cannot be had."""
-    if sys.platform != "win32":
-        admin_policy(d.config)  # an unknown admin group refuses the start (exit 2) before anything else
+def claim(d: Daemon) -> tuple[DataDirLock, BoundSocket | PipeEndpoint | None]:
+    """Take the data-directory lock, then own the control socket (Windows: the pipe's first instance);
+    StartupError(EXIT_ENDPOINT) naming why (another daemon's pid, a path someone else owns or serves, a
+    pipe name someone holds) when either cannot be had."""
+    admin_policy(d.config)  # an unknown admin group refuses the start (exit 2) before anything else
     prepare_data_dir(d.opts.data_dir)
     if sys.platform != "win32":  # a data directory someone else owns or may write could hold their hash
         from risk_manager.control.endpoint import check_directory
@@ -58,8 +66,16 @@ def claim(d: Daemon) -> tuple[DataDirLock, BoundSocket | None]:
     lock = DataDirLock(d.opts.data_dir)
     lock.acquire()
     raise_fd_limit()
-    if not d.opts.control or sys.platform == "win32":
+    if not d.opts.control:
         return lock, None
+    if sys.platform == "win32":  # pragma: no cover - Windows only (control/win32_pipe.py)
+        from risk_manager.control.win32_pipe import claim_pipe
+
+        try:
+            return lock, claim_pipe(str(socket_path(d)))
+        except OSError as e:
+            lock.release()
+            raise StartupError(EXIT_ENDPOINT, f"cannot own the control pipe {socket_path(d)}: {e}") from None
     from risk_manager.control.endpoint import bind_socket
 
     path = socket_path(d)
@@ -103,14 +119,19 @@ def admin_policy(config: Config) -> AdminPolicy:
     if not name:
         return AdminPolicy()
     try:
+        if sys.platform == "win32":  # pragma: no cover - Windows only
+            from risk_manager.control.win32_pipe import group_sid
+
+            return AdminPolicy(admin_sid=group_sid(name))
         return AdminPolicy(group_id(name))
     except KeyError:
         raise StartupError(2, f"daemon.admin_group: no group {name!r} on this machine") from None
 
 
-async def start_control(d: Daemon, bound: BoundSocket) -> ControlServer:
-    """Serve the control API on the socket claimed at start-up."""
+async def start_control(d: Daemon, bound: BoundSocket | PipeEndpoint) -> ControlServer:
+    """Serve the control API on the socket (Windows: pipe) claimed at start-up."""
     from risk_manager.control import ControlServer, DaemonBackend, admin_hash_path
+    from risk_manager.control.pipe_transport import PipeEndpoint
 
     assert d.engine is not None and d.store is not None
     backend = DaemonBackend(d.engine, d.config, d.store, clock=d.clock,
@@ -120,7 +141,8 @@ async def start_control(d: Daemon, bound: BoundSocket) -> ControlServer:
                             started_at=d.clock.now(),
                             problems=lambda: d.health.problems() if d.health is not None else [],
                             after_lock=lambda actions: after_self_lock(d, actions))
-    server = ControlServer(backend, bound.path, admin_hash_path(d.opts.data_dir),
+    where = bound.name if isinstance(bound, PipeEndpoint) else bound.path
+    server = ControlServer(backend, where, admin_hash_path(d.opts.data_dir),
                            policy=admin_policy(d.config), bound=bound)
     await server.start()
     return server

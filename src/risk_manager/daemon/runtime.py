@@ -37,6 +37,7 @@ from risk_manager.store import Store
 
 if TYPE_CHECKING:
     from risk_manager.control.endpoint import BoundSocket
+    from risk_manager.control.pipe_transport import PipeEndpoint
     from risk_manager.control.server import ControlServer
     from risk_manager.daemon.lock import DataDirLock
 
@@ -51,7 +52,7 @@ class Daemon:
         self.stop_requested = asyncio.Event()  # the admin's "stop" over the control API
         self.control: ControlServer | None = None
         self._lock: DataDirLock | None = None
-        self._endpoint: BoundSocket | None = None
+        self._endpoint: BoundSocket | PipeEndpoint | None = None
         self.budget = RateBudget(options.rate_limit, options.rate_window)
         self.store: Store | None = None
         self.writer: DbWriter | None = None
@@ -236,8 +237,7 @@ class Daemon:
         if self.store is not None:
             self.store.close()
         if self._endpoint is not None:  # claimed but never served (start-up stopped before that)
-            self._endpoint.sock.close()
-            self._endpoint.remove()
+            self._endpoint.release()
         if self._lock is not None:
             self._lock.release()
         self._gc_pauses.close()
