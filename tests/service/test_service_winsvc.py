@@ -35,7 +35,7 @@ def test_registration_is_refused_off_windows() -> None:
     from risk_manager.service.windows_host import register_service
 
     with pytest.raises(RuntimeError, match="only be registered on Windows"):
-        register_service(None)  # type: ignore[arg-type]
+        register_service(None, None)  # type: ignore[arg-type]
 
 
 def test_svcstop_reports_stop_pending_and_requests_the_stop() -> None:
