@@ -114,3 +114,44 @@ async def test_paused_reading_holds_bytes_back_until_resumed() -> None:
     transport.close()
     await asyncio.wait_for(proto.lost, 10)
     theirs.close()
+
+
+async def test_an_accept_failure_is_reported_and_serving_goes_on() -> None:
+    from pipe_fakes import QueueAcceptor, trader
+
+    from risk_manager.control.pipe_serving import PipeServing
+
+    class Flaky(QueueAcceptor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.failed = 0
+
+        def accept(self):  # type: ignore[no-untyped-def]
+            if self.failed < 2:
+                self.failed += 1
+                raise OSError(231, "all pipe instances are busy")
+            return super().accept()
+
+    loop = asyncio.get_running_loop()
+    acceptor, warned, made = Flaky(), [], []
+    ours, theirs = socket.socketpair()
+    acceptor.pending.put((SocketChannel(ours), trader()))
+
+    def factory() -> asyncio.Protocol:
+        proto = Recorder()
+        made.append(proto)
+        return proto
+
+    serving = PipeServing(loop, acceptor, factory, lambda key, message: warned.append((key, message)))
+    serving.start()
+    for _ in range(200):
+        if made:
+            break
+        await asyncio.sleep(0.02)
+    assert len(made) == 1 and made[0].transport is not None
+    assert made[0].transport.get_extra_info("peer") == trader()
+    assert warned and warned[0][0] == "pipe-accept" and "busy" in warned[0][1]
+    await asyncio.to_thread(serving.close)
+    assert acceptor.closed
+    theirs.close()
+    await asyncio.wait_for(made[0].lost, 10)

@@ -113,6 +113,9 @@ def test_uninstall_removes_only_this_instance() -> None:
 def test_control_and_status_address_the_instance() -> None:
     runner, machine = RecordingRunner({("systemctl", "status"): CommandResult(3, "inactive")}), FakeMachine()
     host = linux_host(runner, machine)
+    assert linux.status(host, ACCT) == 4  # no drop-in: not installed (systemd alone would say inactive)
+    assert runner.calls == [] and "not installed" in machine.output
+    machine.existing.add(DROPIN)
     linux.control(host, "restart", ACCT)
     assert linux.status(host, ACCT) == 3
     assert runner.calls == [["systemctl", "restart", "risk-manager@acct2.service"],
@@ -122,6 +125,7 @@ def test_control_and_status_address_the_instance() -> None:
 def test_the_cli_passes_the_name_and_refuses_a_bad_one(monkeypatch: pytest.MonkeyPatch,
                                                        tmp_path: Path) -> None:
     runner, machine = RecordingRunner(), FakeMachine()
+    machine.existing.add(DROPIN)
     monkeypatch.setattr(service_cmd, "make_host", lambda: linux_host(runner, machine))
     cli = CliRunner()
     assert cli.invoke(service_cmd.service_app, ["status", "--name", "acct2"]).exit_code == 0

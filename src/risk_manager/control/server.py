@@ -28,7 +28,8 @@ from risk_manager.control.endpoint import BoundSocket, bind_socket
 from risk_manager.control.http_guard import PEER, error, make_guard
 from risk_manager.control.loop_errors import QuietAcceptErrors
 from risk_manager.control.peer import AdminPolicy, Peer
-from risk_manager.control.pipe_transport import PipeEndpoint, PipeServing
+from risk_manager.control.pipe_serving import PipeServing
+from risk_manager.control.pipe_transport import PipeEndpoint
 from risk_manager.control.ratelimit import FailureLimiter
 
 log = logging.getLogger("risk_manager.control")

@@ -5,12 +5,8 @@ pipe_transport.py / pipe_client.py: the byte streams). This module only carries 
 by the test suite: there is no Windows here. It is imported on Windows only (pywin32 is a dependency
 there); every pywin32 import is inside a function.
 
-- Server: every instance is created with the explicit DACL of ``pipe_sddl`` and PIPE_REJECT_REMOTE_CLIENTS,
-  the first with FILE_FLAG_FIRST_PIPE_INSTANCE (someone holding the name = the daemon refuses to start).
-  The next instance is created before a connected one is handed over, so the name never goes free while
-  the daemon runs. I/O is overlapped, so a read and a write may wait at the same time on one handle.
-- Identity: GetNamedPipeClientProcessId -> the process token's user SID and groups; a process created
-  after the connection was seen has reused the pid and is not the client (the connection is refused).
+- The channel: an overlapped handle, so a read and a write may wait at the same time on one handle.
+- The server (creating the pipe, accepting, the client's token): win32_pipe_server.py.
 - Client: opened at SECURITY_IDENTIFICATION (a fake server cannot act as the admin), then the SID of the
   process serving the pipe (GetNamedPipeServerProcessId) for pipe_client's trust check.
 """
@@ -18,38 +14,21 @@ there); every pywin32 import is inside a function.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import time
 from typing import Any
 
-from risk_manager.control.endpoint import UnsafeEndpoint
-from risk_manager.control.peer import Peer
 from risk_manager.control.pipe_client import OpenedPipe
-from risk_manager.control.pipe_transport import PipeEndpoint
-from risk_manager.control.windows_pipe import (
-    CLIENT_ACCESS,
-    CLIENT_FLAGS,
-    FILE_FLAG_FIRST_PIPE_INSTANCE,
-    PIPE_REJECT_REMOTE_CLIENTS,
-    SERVER_OPEN_MODE,
-    peer_from_token,
-    pid_reused,
-    pipe_sddl,
-)
+from risk_manager.control.windows_pipe import CLIENT_ACCESS, CLIENT_FLAGS
 
 INFINITE, WAIT_OBJECT_0, WAIT_TIMEOUT = 0xFFFFFFFF, 0, 0x102
 ERROR_FILE_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_PIPE_BUSY = 2, 5, 231
 ERROR_BROKEN_PIPE, ERROR_NO_DATA, ERROR_PIPE_NOT_CONNECTED = 109, 232, 233
 ERROR_PIPE_CONNECTED, ERROR_OPERATION_ABORTED, ERROR_IO_PENDING = 535, 995, 997
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
-PIPE_TYPE_BYTE = PIPE_READMODE_BYTE = PIPE_WAIT = 0
-PIPE_UNLIMITED_INSTANCES = 255
-BUFFER = 64 * 1024
-SERVER_WRITE_TIMEOUT = 10.0  # a client that never reads its answer cannot hold a writer thread for ever
 _GONE = (ERROR_BROKEN_PIPE, ERROR_NO_DATA, ERROR_PIPE_NOT_CONNECTED, ERROR_OPERATION_ABORTED)
 
 
-def _overlapped() -> Any:
+def overlapped() -> Any:
     import pywintypes
     import win32event
 
@@ -58,7 +37,7 @@ def _overlapped() -> Any:
     return ov
 
 
-def _os_error(e: Any) -> OSError:
+def os_error(e: Any) -> OSError:
     return OSError(e.winerror, e.strerror)
 
 
@@ -95,7 +74,7 @@ class Win32Channel:
         import pywintypes
         import win32file
 
-        ov = _overlapped()
+        ov = overlapped()
         buf = win32file.AllocateReadBuffer(size)
         try:
             win32file.ReadFile(self._h, buf, ov)
@@ -103,7 +82,7 @@ class Win32Channel:
         except pywintypes.error as e:
             if e.winerror in _GONE:
                 return b""
-            raise _os_error(e) from None
+            raise os_error(e) from None
         except ConnectionAbortedError:
             return b""
         return bytes(buf[:n])
@@ -114,12 +93,12 @@ class Win32Channel:
 
         view = memoryview(data)
         while view:
-            ov = _overlapped()
+            ov = overlapped()
             try:
                 win32file.WriteFile(self._h, bytes(view), ov)
                 n = self._wait(ov, self._write_ms)
             except pywintypes.error as e:
-                raise _os_error(e) from None
+                raise os_error(e) from None
             if n <= 0:
                 raise BrokenPipeError("the control pipe accepted nothing")
             view = view[n:]
@@ -140,29 +119,13 @@ class Win32Channel:
             win32file.CloseHandle(self._h)
 
 
-def _filetime_now() -> int:
-    ft = ctypes.c_ulonglong()
-    ctypes.windll.kernel32.GetSystemTimeAsFileTime(ctypes.byref(ft))  # type: ignore[attr-defined]
-    return int(ft.value)
-
-
-def _process_created(process: Any) -> int:
-    created, exited, kernel, user = (ctypes.c_ulonglong() for _ in range(4))
-    ok = ctypes.windll.kernel32.GetProcessTimes(  # type: ignore[attr-defined]
-        ctypes.c_void_p(int(process)), ctypes.byref(created), ctypes.byref(exited), ctypes.byref(kernel),
-        ctypes.byref(user))
-    if not ok:
-        raise OSError("GetProcessTimes failed")
-    return int(created.value)
-
-
-def _sid_text(sid: Any) -> str:
+def sid_text(sid: Any) -> str:
     import win32security
 
     return str(win32security.ConvertSidToStringSid(sid))
 
 
-def _token_of(pid: int) -> tuple[Any, Any]:
+def token_of(pid: int) -> tuple[Any, Any]:
     import win32api
     import win32security
 
@@ -170,34 +133,12 @@ def _token_of(pid: int) -> tuple[Any, Any]:
     return process, win32security.OpenProcessToken(process, win32security.TOKEN_QUERY)
 
 
-def client_peer(handle: Any, seen: int) -> Peer | None:
-    """The connected client's Peer from its process token; None when it cannot be told for sure."""
-    import pywintypes
-    import win32pipe
-    import win32security
-
-    try:
-        pid = int(win32pipe.GetNamedPipeClientProcessId(handle))
-        process, token = _token_of(pid)
-        if pid_reused(_process_created(process), seen):
-            return None
-        user = win32security.GetTokenInformation(token, win32security.TokenUser)[0]
-        groups = win32security.GetTokenInformation(token, win32security.TokenGroups)
-        account = None
-        with contextlib.suppress(pywintypes.error):
-            name, domain, _kind = win32security.LookupAccountSid(None, user)
-            account = f"{domain}\\{name}"
-        return peer_from_token(_sid_text(user), account, [(_sid_text(s), int(a)) for s, a in groups], pid)
-    except (pywintypes.error, OSError):
-        return None
-
-
 def own_sid() -> str:
     import win32api
     import win32security
 
     token = win32security.OpenProcessToken(win32api.GetCurrentProcess(), win32security.TOKEN_QUERY)
-    return _sid_text(win32security.GetTokenInformation(token, win32security.TokenUser)[0])
+    return sid_text(win32security.GetTokenInformation(token, win32security.TokenUser)[0])
 
 
 def group_sid(name: str) -> str:
@@ -208,91 +149,9 @@ def group_sid(name: str) -> str:
     if name.upper().startswith("S-1-"):
         return name.upper()
     try:
-        return _sid_text(win32security.LookupAccountName(None, name)[0])
+        return sid_text(win32security.LookupAccountName(None, name)[0])
     except pywintypes.error:
         raise KeyError(name) from None
-
-
-class Win32Acceptor:
-    """pipe_transport.Acceptor over the pipe ``name``; its first instance is created here (or
-    UnsafeEndpoint when someone holds the name)."""
-
-    def __init__(self, name: str) -> None:
-        import pywintypes
-        import win32event
-        import win32security
-
-        self._name = name
-        self._sa = win32security.SECURITY_ATTRIBUTES()
-        self._sa.SECURITY_DESCRIPTOR = win32security.ConvertStringSecurityDescriptorToSecurityDescriptor(
-            pipe_sddl(own_sid()), win32security.SDDL_REVISION_1)
-        self._sa.bInheritHandle = False
-        self._stop = win32event.CreateEvent(None, True, False, None)
-        self._closed = False
-        try:
-            self._next: Any = self._create(first=True)
-        except pywintypes.error as e:
-            if e.winerror in (ERROR_ACCESS_DENIED, ERROR_PIPE_BUSY):
-                raise UnsafeEndpoint(f"another process already holds the pipe {name}") from None
-            raise _os_error(e) from None
-
-    def _create(self, first: bool) -> Any:
-        import win32pipe
-
-        mode = SERVER_OPEN_MODE | (FILE_FLAG_FIRST_PIPE_INSTANCE if first else 0)
-        kind = PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS
-        return win32pipe.CreateNamedPipe(self._name, mode, kind, PIPE_UNLIMITED_INSTANCES, BUFFER, BUFFER, 0,
-                                         self._sa)
-
-    def accept(self) -> tuple[Win32Channel, Peer | None] | None:
-        import pywintypes
-        import win32event
-        import win32file
-        import win32pipe
-
-        if self._closed:
-            return None
-        handle, ov = self._next, _overlapped()
-        try:
-            rc = win32pipe.ConnectNamedPipe(handle, ov)
-            if rc == ERROR_IO_PENDING:
-                got = win32event.WaitForMultipleObjects([ov.hEvent, self._stop], False, INFINITE)
-                if got != WAIT_OBJECT_0:
-                    win32file.CancelIo(handle)
-                    with contextlib.suppress(pywintypes.error):
-                        win32file.GetOverlappedResult(handle, ov, True)
-                    return None
-                win32file.GetOverlappedResult(handle, ov, False)
-            seen = _filetime_now()
-            self._next = self._create(first=False)  # before this one is handed over: the name stays ours
-        except pywintypes.error as e:  # e.g. the client came and went: a fresh instance, then retry
-            self._next = self._create(first=False)
-            with contextlib.suppress(pywintypes.error):
-                win32file.CloseHandle(handle)
-            raise _os_error(e) from None
-        channel = Win32Channel(handle, None, SERVER_WRITE_TIMEOUT, server=True)
-        return channel, client_peer(handle, seen)
-
-    def stop(self) -> None:
-        import win32event
-
-        win32event.SetEvent(self._stop)
-
-    def close(self) -> None:
-        import pywintypes
-        import win32file
-
-        if self._closed:
-            return
-        self._closed = True
-        self.stop()
-        with contextlib.suppress(pywintypes.error):
-            win32file.CloseHandle(self._next)
-
-
-def claim_pipe(name: str) -> PipeEndpoint:
-    """Create the first instance of ``name`` (UnsafeEndpoint if anyone holds it)."""
-    return PipeEndpoint(name, Win32Acceptor(name))
 
 
 def open_client(name: str, timeout: float) -> OpenedPipe:
@@ -317,11 +176,11 @@ def open_client(name: str, timeout: float) -> OpenedPipe:
                 raise FileNotFoundError(e.winerror, "no such pipe", name) from None
             if e.winerror == ERROR_ACCESS_DENIED:
                 raise PermissionError(e.winerror, e.strerror, name) from None
-            raise _os_error(e) from None
+            raise os_error(e) from None
     server: str | None = None
     with contextlib.suppress(pywintypes.error, OSError):
-        _process, token = _token_of(int(win32pipe.GetNamedPipeServerProcessId(handle)))
+        _process, token = token_of(int(win32pipe.GetNamedPipeServerProcessId(handle)))
         import win32security
 
-        server = _sid_text(win32security.GetTokenInformation(token, win32security.TokenUser)[0])
+        server = sid_text(win32security.GetTokenInformation(token, win32security.TokenUser)[0])
     return OpenedPipe(Win32Channel(handle, timeout, timeout, server=False), server, own_sid())

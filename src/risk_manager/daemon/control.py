@@ -68,8 +68,8 @@ def claim(d: Daemon) -> tuple[DataDirLock, BoundSocket | PipeEndpoint | None]:
     raise_fd_limit()
     if not d.opts.control:
         return lock, None
-    if sys.platform == "win32":  # pragma: no cover - Windows only (control/win32_pipe.py)
-        from risk_manager.control.win32_pipe import claim_pipe
+    if sys.platform == "win32":  # pragma: no cover - Windows only (control/win32_pipe_server.py)
+        from risk_manager.control.win32_pipe_server import claim_pipe
 
         try:
             return lock, claim_pipe(str(socket_path(d)))

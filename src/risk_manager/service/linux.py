@@ -150,6 +150,9 @@ def control(host: LinuxHost, action: str, inst: Instance = UNNAMED) -> None:
 
 def status(host: LinuxHost, inst: Instance = UNNAMED) -> int:
     """Print `systemctl status`; returns its exit code (0 running, 3 stopped, 4 not installed)."""
+    if inst.dropin is not None and not host.exists(inst.dropin):  # systemd would load the bare template
+        host.out(f"{inst.unit} is not installed (no {inst.dropin})")
+        return 4
     result = host.run(["systemctl", "status", "--no-pager", "--lines=20", inst.unit])
     text = (result.stdout or result.stderr).rstrip()
     if text:
