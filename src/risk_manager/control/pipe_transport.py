@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -20,7 +19,6 @@ from typing import Any, Protocol
 
 from risk_manager.control.peer import Peer
 
-log = logging.getLogger("risk_manager.control")
 READ_SIZE = 64 * 1024
 HIGH_WATER, LOW_WATER = 64 * 1024, 16 * 1024
 
