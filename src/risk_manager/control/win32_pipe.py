@@ -93,9 +93,9 @@ class Win32Channel:
 
         view = memoryview(data)
         while view:
-            ov = overlapped()
+            ov, chunk = overlapped(), bytes(view)  # ``chunk`` stays alive until the write completes
             try:
-                win32file.WriteFile(self._h, bytes(view), ov)
+                win32file.WriteFile(self._h, chunk, ov)
                 n = self._wait(ov, self._write_ms)
             except pywintypes.error as e:
                 raise os_error(e) from None
