@@ -16,7 +16,15 @@ import typer
 
 from risk_manager.cli import config_cmd
 from risk_manager.cli.config_cmd import NO_RULES
-from risk_manager.cli.trader_cmd import ConfigOpt, JsonOpt, SocketOpt, call, resolve_socket
+from risk_manager.cli.trader_cmd import (
+    ConfigOpt,
+    JsonOpt,
+    NameOpt,
+    SocketOpt,
+    call,
+    choose_instance,
+    resolve_socket,
+)
 
 if TYPE_CHECKING:
     from risk_manager.store import Store
@@ -27,6 +35,13 @@ admin_config_app = typer.Typer(name="config", help="Validate or edit risk_manage
                                no_args_is_help=True)
 admin_app.add_typer(admin_config_app, name="config")
 admin_config_app.command("validate")(config_cmd.validate)
+
+
+@admin_app.callback()
+def _admin(name: NameOpt = None) -> None:
+    """Admin commands (the daemon checks the admin password). `admin --name NAME ...` addresses the
+    service instance installed under that name."""
+    choose_instance(name)
 
 DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="The daemon's data directory.",
                                                  show_default="daemon.data_dir of --config, else the "

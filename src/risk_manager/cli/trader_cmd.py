@@ -26,6 +26,9 @@ SocketOpt = Annotated[Path | None, typer.Option(
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="risk_manager.yaml (its "
                                                 "daemon settings say where the socket is).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text (for scripts).")]
+NameOpt = Annotated[str | None, typer.Option(
+    "--name", envvar="RISK_MANAGER_NAME", show_default=False,
+    help="The service instance installed with `service install --name NAME` \\[default: the unnamed one].")]
 EXIT_UNREACHABLE = 1
 EXIT_UNTRUSTED = 6  # the socket is not the service's: no password was sent
 
@@ -81,10 +84,23 @@ def call(url: str, fn: str, *args: Any, as_json: bool = False, trusted: set[int]
             daemon_error(e)
 
 
+def choose_instance(name: str | None) -> None:
+    """`--name NAME` (before the sub-command): address that service instance; a bad name exits 2."""
+    from risk_manager.control.cli_support import select_instance
+
+    try:
+        select_instance(name)
+    except ValueError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from None
+
+
 @trader_app.callback(invoke_without_command=True)
-def _default(ctx: typer.Context, socket: SocketOpt = None, config: ConfigOpt = None) -> None:
-    """`risk-manager trader` alone opens the dashboard (SPEC §11); `trader -c FILE` / `--socket` work here too
-    and apply to a sub-command that follows."""
+def _default(ctx: typer.Context, socket: SocketOpt = None, config: ConfigOpt = None,
+             name: NameOpt = None) -> None:
+    """`risk-manager trader` alone opens the dashboard (SPEC §11); `trader -c FILE` / `--socket` / `--name`
+    work here too and apply to a sub-command that follows."""
+    choose_instance(name)
     if ctx.invoked_subcommand is None:
         from risk_manager.tui.app import run_dashboard
 
