@@ -49,10 +49,11 @@ def resolve_socket(socket: Path | None, config: Path | None, ctx: typer.Context 
         raise typer.Exit(2) from None
 
 
-def not_monitored(url: str, as_json: bool = False) -> NoReturn:
+def not_monitored(endpoint: str, as_json: bool = False) -> NoReturn:
     if as_json:
-        typer.echo(json.dumps({"daemon": {"state": "NOT_MONITORED"}, "reachable": False, "endpoint": url}))
-    typer.secho(f"NOT MONITORED: the risk daemon is not reachable at {url}", fg="red", bold=True,
+        down = {"daemon": {"state": "NOT_MONITORED"}, "reachable": False, "endpoint": endpoint}
+        typer.echo(json.dumps(down))
+    typer.secho(f"NOT MONITORED: the risk daemon is not reachable at {endpoint}", fg="red", bold=True,
                 err=as_json)
     raise typer.Exit(EXIT_UNREACHABLE)
 
@@ -67,14 +68,14 @@ def untrusted(e: UntrustedEndpoint) -> NoReturn:
     raise typer.Exit(EXIT_UNTRUSTED)
 
 
-def call(url: str, fn: str, *args: Any, as_json: bool = False, trusted: set[int] | None = None) -> Any:
+def call(endpoint: str, fn: str, *args: Any, as_json: bool = False, trusted: set[int] | None = None) -> Any:
     """Call one client method; unreachable -> NOT MONITORED (exit 1), daemon error -> message (exit 1),
     an endpoint not served by the service (password calls) -> refused (exit 6)."""
-    with ControlClient(url, trusted=trusted) as client:
+    with ControlClient(endpoint, trusted=trusted) as client:
         try:
             return getattr(client, fn)(*args)
         except DaemonUnreachable:
-            not_monitored(url, as_json)
+            not_monitored(endpoint, as_json)
         except UntrustedEndpoint as e:
             untrusted(e)
         except ControlError as e:

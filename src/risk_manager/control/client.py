@@ -29,7 +29,7 @@ class DaemonUnreachable(ConnectionError):
 
     def __init__(self, endpoint: str, reason: str) -> None:
         super().__init__(f"the risk daemon is not reachable at {endpoint} ({reason})")
-        self.url = self.endpoint = endpoint
+        self.endpoint = endpoint
         self.reason = reason
 
 
@@ -91,7 +91,7 @@ class ControlClient:
     def __init__(self, endpoint: str | os.PathLike[str], timeout: float = 5.0,
                  trusted: Collection[int] | None = None) -> None:
         self.path = Path(endpoint)
-        self.url = str(self.path)  # what messages name
+        self.endpoint = str(self.path)  # what messages name
         self.timeout = timeout
         self.trusted = set(trusted) if trusted is not None else {0, _euid()}
 
@@ -117,9 +117,9 @@ class ControlClient:
         except UntrustedEndpoint:
             raise
         except TimeoutError:
-            raise DaemonUnreachable(self.url, "no answer in time") from None
+            raise DaemonUnreachable(self.endpoint, "no answer in time") from None
         except (OSError, http.client.HTTPException) as e:
-            raise DaemonUnreachable(self.url, _why(e)) from None
+            raise DaemonUnreachable(self.endpoint, _why(e)) from None
         finally:
             conn.close()
         try:
@@ -141,7 +141,7 @@ class ControlClient:
         except UntrustedEndpoint:
             raise
         except OSError as e:
-            raise DaemonUnreachable(self.url, _why(e)) from None
+            raise DaemonUnreachable(self.endpoint, _why(e)) from None
         finally:
             conn.close()
         assert conn.server_uid is not None

@@ -212,12 +212,12 @@ class DashboardApp(App[None]):
         return self.error is None and age is not None and age <= self.stale_after
 
 
-def run_dashboard(url: str, refresh: float = 1.0) -> None:
-    """Open the dashboard against the control API at ``url`` (blocks until the trader presses q)."""
+def run_dashboard(endpoint: str, refresh: float = 1.0) -> None:
+    """Open the dashboard against the control socket ``endpoint`` (blocks until the trader presses q)."""
     from risk_manager.control.client import ControlClient
 
     def locker(account: str | None, duration: str, flatten: bool) -> Any:
-        with ControlClient(url) as client:
+        with ControlClient(endpoint) as client:
             return client.self_lock(duration, flatten, account)
 
-    DashboardApp(client_provider(url), refresh, locker=locker).run()
+    DashboardApp(client_provider(endpoint), refresh, locker=locker).run()
