@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Static, Tab, Tabs
 
-from risk_manager.tui import render
+from risk_manager.tui import header, render
 from risk_manager.tui.lock_screen import Locker, LockScreen
 from risk_manager.tui.model import Json, monitoring_problem
 from risk_manager.tui.panels import fill_account
@@ -200,7 +200,7 @@ class DashboardApp(App[None]):
             self.query_one("#header", Static).update("RISK MANAGER — waiting for the daemon…")
         else:
             self.query_one("#header", Static).update(
-                render.header(self.status, elapsed, self.age(), live=self.live()))
+                header.header(self.status, elapsed, self.age(), live=self.live()))
         self.query_one("#body").set_class(problem is not None, "stale")
         stale_for = None if self.live() else self.age()
         fill_account(self, self.status, self.account(), elapsed, problem, stale_for)
