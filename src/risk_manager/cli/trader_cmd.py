@@ -87,18 +87,24 @@ def _default(ctx: typer.Context, socket: SocketOpt = None, config: ConfigOpt = N
     """`risk-manager trader` alone opens the dashboard (SPEC §11); `trader -c FILE` / `--socket` work here too
     and apply to a sub-command that follows."""
     if ctx.invoked_subcommand is None:
-        from risk_manager.tui.app import run_dashboard
-
-        run_dashboard(resolve_socket(socket, config), 1.0)
+        _open_dashboard(resolve_socket(socket, config), 1.0)
 
 
 @trader_app.command("dashboard")
 def dashboard(ctx: typer.Context, socket: SocketOpt = None, config: ConfigOpt = None,
               refresh: Annotated[float, typer.Option(help="Seconds between polls.", min=0.2)] = 1.0) -> None:
     """The live dashboard (Textual, view-only; q quits). Says NOT MONITORED in red when the daemon is down."""
-    from risk_manager.tui.app import run_dashboard
+    _open_dashboard(resolve_socket(socket, config, ctx), refresh)
 
-    run_dashboard(resolve_socket(socket, config, ctx), refresh)
+
+def _open_dashboard(target: str, refresh: float) -> None:
+    from risk_manager.tui.app import NotATerminal, run_dashboard
+
+    try:
+        run_dashboard(target, refresh)
+    except NotATerminal as e:
+        typer.secho(f"risk-manager trader: {e}", fg="red", err=True)
+        raise typer.Exit(2) from None
 
 
 @trader_app.command("status")

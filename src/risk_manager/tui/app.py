@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar
@@ -212,9 +213,17 @@ class DashboardApp(App[None]):
         return self.error is None and age is not None and age <= self.stale_after
 
 
+class NotATerminal(RuntimeError):
+    """The dashboard draws on a terminal; stdin or stdout is a pipe or a file here."""
+
+
 def run_dashboard(endpoint: str, refresh: float = 1.0) -> None:
     """Open the dashboard against the control socket ``endpoint`` (blocks until the trader presses q)."""
     from risk_manager.control.client import ControlClient
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise NotATerminal("the dashboard needs a terminal (stdin and stdout are not one here); for one "
+                           "screen of text use `risk-manager trader status`")
 
     def locker(account: str | None, duration: str, flatten: bool) -> Any:
         with ControlClient(endpoint) as client:
