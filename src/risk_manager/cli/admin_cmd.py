@@ -14,7 +14,7 @@ import typer
 from risk_manager.cli import admin_records, config_cmd
 from risk_manager.cli.admin_records import DataDirOpt, data_dir_of
 from risk_manager.cli.config_cmd import NO_RULES
-from risk_manager.cli.trader_cmd import ConfigOpt, SocketOpt, call, resolve_socket
+from risk_manager.cli.control_cli import ConfigOpt, SocketOpt, call, resolve_socket
 
 admin_app = typer.Typer(name="admin", help="Admin commands (the daemon checks the admin password).",
                         no_args_is_help=True)
@@ -65,7 +65,7 @@ def set_password(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
 
 def _password(target: str) -> tuple[str, set[int]]:
     """Make sure the service serves ``target`` (else exit 6, nothing asked), then ask for the password."""
-    from risk_manager.cli.trader_cmd import not_monitored, untrusted
+    from risk_manager.cli.control_cli import not_monitored, untrusted
     from risk_manager.control.cli_support import trusted_uids
     from risk_manager.control.client import ControlClient, DaemonUnreachable, UntrustedEndpoint
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from risk_manager.cli.trader_cmd import ConfigOpt, JsonOpt, SocketOpt, call, resolve_socket
+from risk_manager.cli.control_cli import ConfigOpt, JsonOpt, SocketOpt, call, resolve_socket
 
 if TYPE_CHECKING:
     from risk_manager.store import Store
@@ -53,7 +53,7 @@ def journal(ctx: typer.Context, n: CountOpt = 50,
     hash chain."""
     if ctx.invoked_subcommand is not None:
         return
-    from risk_manager.cli.trader_cmd import print_lines, schedule_zone
+    from risk_manager.cli.control_cli import print_lines, schedule_zone
 
     if data_dir is not None:
         with readonly(data_dir) as store:
