@@ -30,7 +30,7 @@ def import_sdk_lean() -> None:
     """Register the SDK's top-level package without running its ``__init__`` (a no-op once imported).
 
     project-x-py's ``__init__`` imports all of the SDK -- indicators, order book, TradingSuite, and
-    ``project_x_py.data``, which loads numpy -- about 0.4 s of CPU at every daemon start for nothing the
+    ``project_x_py.data``, which loads numpy -- ~0.35 s of CPU at every daemon start for nothing the
     adapter uses: it imports only submodules (client, realtime, models, exceptions), which do not need the
     package's own code. The first name asked of the package itself (``from project_x_py import
     TradingSuite`` anywhere, e.g. in a test) runs the real ``__init__`` then, so other code sees no change.
