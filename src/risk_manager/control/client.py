@@ -34,7 +34,7 @@ class DaemonUnreachable(ConnectionError):
 
     def __init__(self, endpoint: str, reason: str) -> None:
         super().__init__(f"the risk daemon is not reachable at {endpoint} ({reason})")
-        self.url = self.endpoint = endpoint
+        self.endpoint = endpoint
         self.reason = reason
 
 
@@ -99,7 +99,7 @@ class ControlClient:
         text = os.fspath(endpoint)
         self.pipe = text if is_pipe_name(text) else None
         self.path = Path(endpoint)
-        self.url = self.pipe or str(self.path)  # what messages name
+        self.endpoint = self.pipe or str(self.path)  # what messages name
         self.timeout = timeout
         self.trusted = set(trusted) if trusted is not None else {0, _euid()}
         self._pipe_opener = pipe_opener
@@ -133,9 +133,9 @@ class ControlClient:
         except UntrustedEndpoint:
             raise
         except TimeoutError:
-            raise DaemonUnreachable(self.url, "no answer in time") from None
+            raise DaemonUnreachable(self.endpoint, "no answer in time") from None
         except (OSError, http.client.HTTPException) as e:
-            raise DaemonUnreachable(self.url, _why(e)) from None
+            raise DaemonUnreachable(self.endpoint, _why(e)) from None
         finally:
             conn.close()
         try:
@@ -157,7 +157,7 @@ class ControlClient:
         except UntrustedEndpoint:
             raise
         except OSError as e:
-            raise DaemonUnreachable(self.url, _why(e)) from None
+            raise DaemonUnreachable(self.endpoint, _why(e)) from None
         finally:
             conn.close()
         server = conn.server_uid if isinstance(conn, _UnixConnection) else getattr(conn, "server_sid", None)
