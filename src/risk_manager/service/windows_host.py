@@ -40,7 +40,13 @@ def register_service(plan: InstallPlan) -> bool:
     import win32serviceutil
     import winerror
 
-    from risk_manager.service.windows import DESCRIPTION, DISPLAY_NAME, OPT_CONFIG, OPT_DATA_DIR, SERVICE_NAME
+    from risk_manager.service.windows_names import (
+        DESCRIPTION,
+        DISPLAY_NAME,
+        OPT_CONFIG,
+        OPT_DATA_DIR,
+        SERVICE_NAME,
+    )
     from risk_manager.service.windows_service import RiskManagerService
 
     klass = win32serviceutil.GetServiceClassString(RiskManagerService)
