@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +18,6 @@ from risk_manager.enforcement.calls import ExecutorPolicy
 from risk_manager.sim import SimServer
 
 CREDS = Credentials("e2e-daemon", "e2e-api-key-0123456789", "test")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def config_yaml(sim: SimServer, rules: str, account: str = "PRAC-1") -> str:
@@ -113,11 +105,3 @@ class Rig:
                 and all(r.get(k) == v for k, v in match.items())]
 
 
-async def until(pred: Callable[[], bool], within: float = 10.0, step: float = 0.02) -> bool:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + within
-    while loop.time() < end:
-        if pred():
-            return True
-        await asyncio.sleep(step)
-    return pred()

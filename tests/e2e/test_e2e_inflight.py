@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from e2e_helpers import Rig, until
+from e2e_helpers import Rig
 
 from risk_manager.enforcement.calls import ExecutorPolicy
+from support import until
 
 pytestmark = pytest.mark.e2e
 SHORT = ExecutorPolicy(mutation_timeout=0.5)  # "uncertain" after 0.5 s instead of 3 s: a shorter test

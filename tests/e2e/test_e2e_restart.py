@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CREDS, Rig, config_yaml, until
+from e2e_helpers import CREDS, Rig, config_yaml
 
 from risk_manager.store import Store
+from support import until
 
 pytestmark = pytest.mark.e2e
 RULES = "  daily_realized_loss: {enabled: true, limit: -100, include_unrealized: true}\n"

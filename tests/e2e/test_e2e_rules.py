@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import Rig, until
+from e2e_helpers import Rig
 
 from risk_manager.domain.enums import OrderType
+from support import until
 
 pytestmark = pytest.mark.e2e
 

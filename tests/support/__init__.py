@@ -1,0 +1,11 @@
+"""What many test packages share: bounded polling, a free local port, a recorder of what callbacks got, and
+the daemon-in-a-subprocess set-up the e2e and security tests both use (``support.daemon_proc``).
+
+On the import path through ``pythonpath = ["tests"]`` (pyproject.toml): ``from support import until``.
+"""
+
+from support.net import free_port
+from support.recorder import Recorder
+from support.waiting import until, wait_until
+
+__all__ = ["Recorder", "free_port", "until", "wait_until"]
