@@ -1,5 +1,6 @@
 """What many test packages share: bounded polling, a free local port, a recorder of what callbacks got, and
-the daemon-in-a-subprocess set-up the e2e and security tests both use (``support.daemon_proc``).
+the daemon rig the e2e and security tests share (``support.daemon_rig``) and an in-process control
+server (``support.control_server``).
 
 On the import path through ``pythonpath = ["tests"]`` (pyproject.toml): ``from support import until``.
 """
