@@ -43,12 +43,13 @@ class Child:
 
 async def spawn_daemon(cfg: Path, data: Path, env: Mapping[str, str] | None = None,
                        within: float = SPAWN_TIMEOUT, echo: bool = False) -> Child:
-    """``risk-manager run -c cfg --data-dir data -q`` with the bench credentials (plus ``env``), returned
-    once it is protected; its stderr is drained from then on (``echo``: show what it said before)."""
+    """``risk-manager run -c cfg --data-dir data -q`` in ``env`` (default: this process's environment) with
+    the bench credentials, returned once it is protected; its stderr is drained from then on (``echo``: show
+    what it said before that)."""
     t0 = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "risk_manager.cli.main", "run", "-c", str(cfg), "--data-dir", str(data), "-q",
-        env={**os.environ, **CREDENTIALS, **(env or {})}, stderr=asyncio.subprocess.PIPE)
+        env={**(os.environ if env is None else env), **CREDENTIALS}, stderr=asyncio.subprocess.PIPE)
     assert proc.stderr is not None
     try:
         async with asyncio.timeout(within):

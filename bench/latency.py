@@ -146,7 +146,7 @@ async def main(args: argparse.Namespace) -> int:
             sim.broker.place_order(acct, c.id, OrderType.STOP, Side.SELL, 1, stop_price=c.tick_size)
     tmp = Path(tempfile.mkdtemp(prefix="rm-latency-"))
     (tmp / "cfg.yaml").write_text(config_text(sim))
-    env = {"RISK_MANAGER_GC_REPORT": str(tmp / "gc.json"),
+    env = {**os.environ, "RISK_MANAGER_GC_REPORT": str(tmp / "gc.json"),
            "RISK_MANAGER_GC_TUNING": "1" if args.gc_tuning == "on" else "0"}
     daemon = None
     try:

@@ -33,6 +33,8 @@ from risk_manager.sim import SimOptions, SimServer
 
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo.yaml"
+SPAWN_TIMEOUT = 300  # s: on a machine loaded far beyond its cores a start-up takes tens of seconds
+ENV = {**os.environ, "PROJECT_X_USERNAME": "bench", "PROJECT_X_API_KEY": "bench-api-key-0123456789"}
 
 
 def config_for(sim: SimServer, calendar: str, load: bool = False) -> str:
@@ -64,7 +66,7 @@ async def main(args: argparse.Namespace) -> int:
             cfg.write_text(config_for(sim, calendar))
             walls, owns, cpus = [], [], []
             for _ in range(args.runs):
-                daemon = await spawn_daemon(cfg, tmp / calendar)
+                daemon = await spawn_daemon(cfg, tmp / calendar, ENV, SPAWN_TIMEOUT)
                 cpus.append(cpu_ms(daemon.pid))  # what reaching PROTECTED cost
                 walls.append(daemon.wall * 1000)
                 owns.append(daemon.own_ms)
@@ -72,7 +74,7 @@ async def main(args: argparse.Namespace) -> int:
             rows.append((calendar, walls, owns, cpus))
         cfg = tmp / "load.yaml"
         cfg.write_text(config_for(sim, "none", load=True))
-        proc = (await spawn_daemon(cfg, tmp / "load")).proc
+        proc = (await spawn_daemon(cfg, tmp / "load", ENV, SPAWN_TIMEOUT)).proc
         acct = sim.account_id("PRAC-1")
         for root in PRODUCTS:  # a protected position in every contract: quotes for all of them flow
             if root != "CL":  # blocked by the demo config
