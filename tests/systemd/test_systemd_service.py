@@ -220,6 +220,9 @@ def test_a_wedged_daemon_is_restarted_by_the_watchdog(box: Box) -> None:
     if watchdog in ("0", "infinity", ""):
         pytest.skip("the unit has no WatchdogSec= yet")
     pid = box.show("MainPID")
+    # "0" = no main process (an earlier test left the unit down): `kill -STOP 0` would stop this test run's
+    # own process group (pytest included), not the daemon
+    assert pid.isdigit() and int(pid) > 1, f"the service has no main process (MainPID={pid!r})"
     box.run("kill", "-STOP", pid)
     t0 = time.monotonic()
     took = box.wait_protected(90, not_pid=pid)
