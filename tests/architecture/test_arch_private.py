@@ -1,7 +1,8 @@
 """No module reaches into another object's ``_private`` names: no ``x._name`` where ``x`` is not ``self`` /
 ``cls`` (dunders are public protocol), no ``getattr(x, "_name")``, no ``from m import _name``, and no import
-of a ``_private`` module from outside its own package. A class may read its own private fields on another
-instance of itself (``other._seconds`` in ``Duration.__eq__``): that is still inside the one class."""
+of a ``_private`` module from outside its own package. Privacy is per module: code may use the private names
+of the classes its own module defines (``other._seconds`` in ``Duration.__eq__``, a factory function that
+finishes the object it built), never those of another module's objects."""
 
 from __future__ import annotations
 
@@ -54,14 +55,12 @@ def _is_self(node: ast.expr) -> bool:
 
 def violations_in(mod: g.Module, source: ast.Module) -> Iterator[tuple[str, int]]:
     """(private name or private module, line) for every reach into another's internals."""
-    owner: dict[ast.AST, set[str]] = {}
+    own: set[str] = set()
     for cls in (n for n in ast.walk(source) if isinstance(n, ast.ClassDef)):
-        own = _own_names(cls)
-        for node in ast.walk(cls):
-            owner.setdefault(node, set()).update(own)
+        own |= _own_names(cls)
     for node in ast.walk(source):
         if isinstance(node, ast.Attribute) and _private(node.attr) and not _is_self(node.value):
-            if node.attr not in owner.get(node, set()):
+            if node.attr not in own:
                 yield node.attr, node.lineno
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _REFLECT:
             args = node.args
@@ -126,6 +125,8 @@ def f(engine, obj):
 """
     assert _check(src) == {"_helper", "risk_manager.rules._common", "risk_manager.store._codec", "_unlock",
                            "_hook", "_run_task"}
-    assert _check("x._cents") == {"_cents"}  # outside the class that owns it
+    assert _check("x._cents") == {"_cents"}  # no class of this module owns it
+    factory = "class D:\n    async def _go(self): ...\nasync def build():\n    d = D()\n    await d._go()"
+    assert _check(factory) == set()  # the module that defines D finishes what it built
     # a package's private module is open to the package itself
     assert _check("from risk_manager.rules._common import clean", "risk_manager.rules.fake") == set()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from risk_manager.domain.events import Event, OrderEvent, PositionEvent
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.actions import Action, merge
+from risk_manager.engine.record_types import ActionRecord
 from risk_manager.rules._week import next_week_start
 from risk_manager.rules.base import LockoutSpec, Violation
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
@@ -138,7 +139,7 @@ class Decider:
             self.e.journal.write(self._action_record(st, at, a))
         return [] if self.e.make.dry_run else fresh
 
-    def _action_record(self, st: AccountState, at: datetime, a: Action) -> dict[str, object]:
+    def _action_record(self, st: AccountState, at: datetime, a: Action) -> ActionRecord:
         m = self.e.make
         if a.kind == "reduce_position":
             return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, **{
