@@ -29,7 +29,7 @@ LAYERS: dict[str, frozenset[str]] = {
                          "engine", "notify", "replay", "rules", "store"}),
     "control": frozenset({"clock", "config", "daemon", "domain", "engine", "rules", "service", "store"}),
     "tui": frozenset({"clock", "config", "control", "domain"}),
-    "service": frozenset({"clock", "config", "daemon"}),
+    "service": frozenset({"clock", "config", "control", "daemon"}),  # control: the endpoint it secures
     "demo": frozenset({"broker", "clock", "config", "daemon", "domain", "engine", "replay", "sim", "tui"}),
     "cli": ANY,
     "": ANY,  # risk_manager/__init__.py
