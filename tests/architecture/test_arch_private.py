@@ -24,9 +24,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("risk_manager.engine.decide", "_arm_unlock"): "engine public API (item 1)",
     ("risk_manager.engine.reconfigure", "_unlock"): "engine public API (item 1)",
     ("risk_manager.engine.reconfigure", "_arm_rule_deadlines"): "engine public API (item 1)",
-    ("risk_manager.engine.decide", "risk_manager.rules._week"): "rules' grab-bag modules renamed (item 10)",
-    ("risk_manager.control.rule_text", "risk_manager.rules._common"): "rule text calls the rule (item 6)",
-    ("risk_manager.control.rule_text_guard", "risk_manager.rules._common"): "rule text calls the rule (6)",
 }
 _REFLECT = {"getattr", "setattr", "hasattr", "delattr"}
 
@@ -109,8 +106,7 @@ def _check(source: str, name: str = "risk_manager.engine.fake") -> set[str]:
 def test_each_kind_of_reach_is_caught_and_own_fields_are_not() -> None:
     src = """
 from risk_manager.engine.engine import _helper
-from risk_manager.rules._common import clean
-import risk_manager.store._codec
+from risk_manager.store._codec import clean
 class Money:
     def __init__(self, cents):
         self._cents = cents
@@ -123,10 +119,10 @@ def f(engine, obj):
     getattr(obj, "__name__", None)
     return obj.__dict__
 """
-    assert _check(src) == {"_helper", "risk_manager.rules._common", "risk_manager.store._codec", "_unlock",
-                           "_hook", "_run_task"}
+    assert _check(src) == {"_helper", "risk_manager.store._codec", "_unlock", "_hook", "_run_task"}
+    assert _check("import risk_manager.store._codec") == {"risk_manager.store._codec"}
     assert _check("x._cents") == {"_cents"}  # no class of this module owns it
     factory = "class D:\n    async def _go(self): ...\nasync def build():\n    d = D()\n    await d._go()"
     assert _check(factory) == set()  # the module that defines D finishes what it built
     # a package's private module is open to the package itself
-    assert _check("from risk_manager.rules._common import clean", "risk_manager.rules.fake") == set()
+    assert _check("from risk_manager.store._codec import clean", "risk_manager.store.fake") == set()
