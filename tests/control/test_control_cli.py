@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from control_helpers import T0, FakeBackend, config, engine, later, open_long, server_thread
+from control_helpers import T0, config, engine, later, open_long
 from typer.testing import CliRunner
 
 from risk_manager.cli.main import app
@@ -17,6 +17,7 @@ from risk_manager.config import load_config
 from risk_manager.control.password import read_hash, set_password, verify_password
 from risk_manager.control.snapshot import build_snapshot
 from risk_manager.store import Store
+from support.control_server import FakeBackend, server_thread
 
 runner = CliRunner()
 PASSWORD = "correct horse battery"
@@ -110,6 +111,13 @@ def test_trader_alone_opens_the_dashboard(monkeypatch: pytest.MonkeyPatch) -> No
     res = runner.invoke(app, ["trader", "dashboard", "--socket", "/run/x/c.sock", "--refresh", "2"])
     assert res.exit_code == 0 and opened[1] == ("/run/x/c.sock", 2.0)
     assert opened[0][0].endswith("/risk-manager/control.sock") and opened[0][1] == 1.0
+
+
+def test_the_dashboard_without_a_terminal_says_so_instead_of_drawing_into_a_pipe() -> None:
+    for args in (["trader"], ["trader", "dashboard", "--socket", "/run/x/c.sock"]):
+        res = runner.invoke(app, args)  # the runner's stdin/stdout are not terminals
+        assert res.exit_code == 2, res.output
+        assert "the dashboard needs a terminal" in res.stderr and "trader status" in res.stderr
 
 
 def test_trader_log_and_clock(tmp_path: Path) -> None:

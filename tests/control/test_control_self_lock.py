@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from control_helpers import T0, FakeBackend, config, engine, later, open_long, server_thread
+from control_helpers import T0, config, engine, later, open_long
 from typer.testing import CliRunner
 
 from risk_manager.cli.main import app
@@ -13,6 +13,7 @@ from risk_manager.clock.clock import VirtualClock
 from risk_manager.control.daemon_backend import DaemonBackend
 from risk_manager.engine.actions import Action
 from risk_manager.store import Store
+from support.control_server import FakeBackend, server_thread
 
 MAXC = "  max_contracts: {enabled: true, limit: 5}\n"
 
@@ -61,7 +62,7 @@ def test_cli_lock_asks_first_and_reports(tmp_path: Path) -> None:
         ok = runner.invoke(app, ["trader", "lock", "30m", "--flatten", "--socket", server.endpoint],
                            input="y\n")
         assert ok.exit_code == 0, ok.output
-        assert "PRAC-1: locked (cooldown) until 2026-11-20T09:30:00-06:00 — flattening" in ok.stdout
+        assert "PRAC-1: locked (cooldown) until 2026-11-20 09:30:00 UTC-06:00 — flattening" in ok.stdout
         yes = runner.invoke(app, ["trader", "lock", "until_reset", "-y", "--account", "PRAC-2",
                                   "--socket", server.endpoint])
         assert yes.exit_code == 0, yes.output

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from daemon_helpers import ES, FAST, MNQ, FaultyPort, paper_setup, until
+from daemon_helpers import ES, FAST, MNQ, FaultyPort, paper_setup
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.broker.port import BrokerResult
@@ -18,6 +18,7 @@ from risk_manager.enforcement.calls import ExecutorPolicy
 from risk_manager.enforcement.live_executor import LiveExecutor
 from risk_manager.engine.actions import Action
 from risk_manager.engine.records import ListJournal, RecordMaker
+from support import until
 
 Made = tuple[PaperBroker, FaultyPort, ListJournal, list[tuple[int, str]], LiveExecutor]
 

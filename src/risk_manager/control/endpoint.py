@@ -25,6 +25,10 @@ SOCKET_MODE = 0o666  # connect needs write permission; identity is checked per r
 _MAX_PATH = 100
 
 
+class UntrustedEndpoint(ConnectionError):
+    """The endpoint is not the service's: the password is not sent."""
+
+
 class UnsafeEndpoint(OSError):
     """The endpoint path cannot be owned safely (foreign owner, writable by others, someone serving it)."""
 
@@ -101,6 +105,11 @@ class BoundSocket:
         with contextlib.suppress(OSError):
             if os.lstat(self.path).st_ino == self.inode:
                 self.path.unlink()
+
+    def release(self) -> None:
+        """Close and remove a socket claimed but never served."""
+        self.sock.close()
+        self.remove()
 
 
 def bind_socket(path: Path, backlog: int = 128) -> BoundSocket:

@@ -9,8 +9,8 @@ from risk_manager.domain.events import Event, OrderEvent, PositionEvent
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.actions import Action, merge
 from risk_manager.engine.record_types import ActionRecord
-from risk_manager.rules._week import next_week_start
 from risk_manager.rules.base import LockoutSpec, Violation
+from risk_manager.rules.trading_week import next_week_start
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
 
 if TYPE_CHECKING:
