@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from daemon_helpers import ES, MNQ, FaultyPort, paper_setup, until
+from daemon_helpers import ES, MNQ, FaultyPort, paper_setup
 from test_daemon_inflight import QUICK, Sleeps
 
 from risk_manager.broker.port import Position
@@ -17,6 +17,7 @@ from risk_manager.domain.enums import OrderType, Side
 from risk_manager.enforcement.live_executor import LiveExecutor
 from risk_manager.engine.actions import Action
 from risk_manager.engine.records import ListJournal, RecordMaker
+from support import until
 
 LONG = 9.0  # a verify delay the flatten must not sit out here
 

@@ -9,7 +9,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from daemon_helpers import FAST, MNQ, FaultyPort, PaperStream, config, connector, until
+from daemon_helpers import FAST, MNQ, FaultyPort, PaperStream, config, connector
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.clock.clock import VirtualClock
@@ -17,6 +17,7 @@ from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.domain.contracts import ContractBook
 from risk_manager.domain.enums import OrderType, Side
+from support import until
 
 T0 = datetime(2026, 11, 20, 22, 59, 50, tzinfo=UTC)  # 16:59:50 CT, 10 s before the 17:00 daily reset
 

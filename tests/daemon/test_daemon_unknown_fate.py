@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from daemon_helpers import FAST, MNQ, config, connector, paper_setup, until
+from daemon_helpers import FAST, MNQ, config, connector, paper_setup
 
 from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.runtime import build_daemon
 from risk_manager.domain.enums import OrderType, Side
+from support import until
 
 
 async def test_a_close_never_answered_is_critical_degraded_and_reconciled(tmp_path: Path) -> None:
