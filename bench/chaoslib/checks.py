@@ -127,19 +127,32 @@ def lock_covers(lock: Lock, account: str, symbol: str, at: datetime, opened: lis
 
 def check_locked_flat(t: Tally, account: str, ref: list[Lock], positions: dict[str, int],
                       fills: list[Fill], at: datetime) -> None:
+    """No position a running lockout must close: none under a flattening one; under one that spares (the
+    fill that started it and what was held then stay), nothing beyond what was held when it started."""
     active = [x for x in ref if x.account == account and x.active(at) and _judgeable(x, at)]
     if not active:
         return
     for symbol in sorted({*positions, *[f.symbol for f in fills]}):
         opened = since_flat(fills, symbol)
-        bad = [x for x in active if positions.get(symbol) and lock_covers(x, account, symbol, at, opened)]
+        size = positions.get(symbol, 0)
+        bad = [x for x in active if size and lock_covers(x, account, symbol, at, opened)
+               and not (x.rule in SPARING and _within(size, held_at(fills, symbol, x.start)))]
         t.add(names.LOCKED_FLAT, not bad,
               f"{account} at {at:%H:%M:%S.%f}: {positions.get(symbol)} {symbol} under {bad[:1]}")
 
 
+def held_at(fills: list[Fill], symbol: str, at: datetime) -> int:
+    """Signed position in ``symbol`` right after the fills made at or before ``at``."""
+    return sum(signed(f) for f in fills if f.symbol == symbol and f.at <= at)
+
+
+def _within(size: int, held: int) -> bool:
+    return held != 0 and (size > 0) == (held > 0) and abs(size) <= abs(held)
+
+
 def since_flat(fills: list[Fill], symbol: str) -> list[Fill]:
     """The fills of the current position in ``symbol`` (since it was last flat)."""
-    pos, out = 0, []
+    pos, out = 0, list[Fill]()
     for f in fills:
         if f.symbol != symbol:
             continue

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import Side
 
+from .checks import stored_trades
 from .config import ACCOUNTS, PRICES
 from .gateway import Gateway
 from .run import Chaos
@@ -57,6 +58,11 @@ class Matrix:
             await self.gw.api("Order/cancel", {"accountId": self.gw.account_id, "orderId": o["id"]})
 
         async def calm() -> bool:
+            # the daemon has taken in every fill first: a lockout from the last one (the daemon's own closing
+            # trade, its loss) comes a moment after the position is flat, and a breach inside it is killed
+            assert self.c.daemon is not None
+            if stored_trades(self.c.daemon.db, self.gw.account) != len(await self.gw.fills(self.c.start)):
+                return False
             st = await self.c.status()
             acct = next(a for a in st["accounts"] if a["name"] == self.gw.account)
             return not acct["lockouts"] and not await self.gw.positions()

@@ -138,6 +138,8 @@ class Chaos:
             if ok or attempt == 14:
                 break
             await asyncio.sleep(0.2)
+        if attempt:  # fills the daemon took in only now may have set it acting: let that settle first
+            await self.settle()
         ref = self.reference(fills, at)
         for acct in status["accounts"]:
             name = acct["name"]

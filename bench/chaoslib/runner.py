@@ -14,10 +14,15 @@ async def run_chaos(opts: Options) -> Result:
     t0 = time.monotonic()
     try:
         await c.setup()
-        opts.log(f"chaos: simulator {c.sim.base}, daemon on {c.tmp}; {opts.kills} kills")
+        opts.log(f"chaos: simulator {c.sim.base}, daemon on {c.tmp}; {opts.kills} kills "
+                 f"(set-up {time.monotonic() - t0:.0f} s)")
+        t1 = time.monotonic()
         await kill_phase(c)
+        opts.log(f"  kill phase: {time.monotonic() - t1:.0f} s")
         if opts.faults:
+            t1 = time.monotonic()
             await fault_matrix(c)
+            opts.log(f"  fault matrix: {time.monotonic() - t1:.0f} s")
         await c.final_checks()
     finally:
         await c.close()

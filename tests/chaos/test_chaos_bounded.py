@@ -2,8 +2,7 @@
 then the whole fault matrix; every check of bench/chaos.py must hold (see bench/README.md).
 
 One run (module fixture, real processes and sockets on 127.0.0.1), then one test per check, so a failing
-check names itself. Checks that fail only because of a defect another change is fixing (issue 12) are
-marked xfail(strict=False) with the issue item: they must pass once it lands.
+check names itself. Every check must hold (none is expected to fail).
 """
 
 from __future__ import annotations
@@ -27,32 +26,19 @@ KILLS = 10
 
 @pytest.fixture(scope="module")
 def chaos_run(tmp_path_factory: pytest.TempPathFactory) -> Result:
-    opts = Options(kills=KILLS, seed=12, down_max=3.0, workdir=tmp_path_factory.mktemp("chaos"), log=print)
+    # down 0-1 s after each kill: the restart itself (spawn -> PROTECTED, seconds) adds to the time the
+    # trader trades unseen, so there are trades while down and lockouts ending while down without more
+    opts = Options(kills=KILLS, seed=12, down_max=1.0, workdir=tmp_path_factory.mktemp("chaos"), log=print)
     return asyncio.run(run_chaos(opts))
-
-
-def _known(check: str, item: str) -> pytest.ParameterSet:
-    return pytest.param(check, marks=pytest.mark.xfail(strict=False, reason=f"issue 12 item {item}"))
 
 
 CHECKS = [
     names.RESTART, names.CHAIN, names.PNL, names.FEES, names.COUNT, names.ACTIVE_LOCKS, names.JOURNAL_LOCKS,
     names.LOCKED_FLAT, names.OVER_REDUCTION, names.STALE_CLOSE, *names.FAULTS,
 ]
-# check -> why it still fails: these kept failing after the 12.1-12.5 fixes landed, so the cause is open
-# (a residue of 12.2/12.3 or the harness's replay comparison); strict=False shows a pass as XPASS. The
-# 12.1 and 12.5 fault rows pass since their fixes and are plain checks again.
-LATE = "12.2/12.3: after a restart, a trade judged late ignores the cooldown running at its own time"
-KNOWN: dict[str, str] = {
-    names.ACTIVE_LOCKS: LATE,
-    names.JOURNAL_LOCKS: LATE,
-    names.LOCKED_FLAT: LATE + " (the lockouts it judges by diverge)",
-    names.STALE_CLOSE: "12.1 (a hung close lands after its reason ended), 12.2/12.4 (a restart closes a "
-                       "position no running lockout covers, e.g. the fill a frequency cooldown spares)",
-}
 
 
-@pytest.mark.parametrize("check", [_known(c, KNOWN[c]) if c in KNOWN else c for c in CHECKS])
+@pytest.mark.parametrize("check", CHECKS)
 def test_check_holds(chaos_run: Result, check: str) -> None:
     passed, failed = chaos_run.tally.counts.get(check, [0, 0])
     details = "\n".join(chaos_run.tally.failures.get(check, []))

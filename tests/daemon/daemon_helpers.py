@@ -80,8 +80,9 @@ class PaperStream:
 class FaultyPort(PaperBrokerPort):
     """The paper port with scripted outcomes for the next mutating calls: "500" (uncertain, not executed),
     "hang" (the request reaches the broker only after ``hang`` seconds, whatever the caller does meanwhile;
-    the caller gets "uncertain"), "late" (the gateway answers, and applies the request, only after ``hang``
-    seconds: the real answer then), "refuse" (definite error, not executed)."""
+    the caller gets "uncertain"), "unknown" (no answer: after ``hang`` seconds the adapter's bound says
+    "uncertain" and the request is not executed), "late" (the gateway answers, and applies the request,
+    only after ``hang`` seconds: the real answer then), "refuse" (definite error, not executed)."""
 
     def __init__(self, paper: PaperBroker, faults: list[str] | None = None, hang: float = 0.3) -> None:
         super().__init__(paper)
@@ -99,6 +100,9 @@ class FaultyPort(PaperBrokerPort):
             asyncio.get_running_loop().call_later(self.hang, do)  # like a shielded in-flight request
             await asyncio.sleep(self.hang + 0.01)
             return BrokerResult(ok=False, uncertain=True, error="timed out")
+        if fault == "unknown":  # no answer until the adapter's own bound: its fate is never known
+            await asyncio.sleep(self.hang)
+            return BrokerResult(ok=False, uncertain=True, error=f"timed out after {self.hang:g}s")
         if fault == "late":  # applied and answered after ``hang``, whatever the caller does meanwhile
             loop = asyncio.get_running_loop()
             answer: asyncio.Future[BrokerResult] = loop.create_future()

@@ -9,6 +9,7 @@ from pathlib import Path
 from daemon_helpers import ES, FAST, MNQ, FaultyPort, PaperStream, config, connector, paper_setup
 
 from risk_manager.broker.paper import PaperBroker
+from risk_manager.broker.port import Trade
 from risk_manager.config import Config
 from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.runtime import RunningDaemon, build_daemon
@@ -81,5 +82,41 @@ async def test_12_4_the_fill_that_started_a_frequency_cooldown_stays_open_after_
         assert size(paper, MNQ) == 3  # still spared after the restart
         paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)  # but more is taken back
         assert await until(lambda: size(paper, MNQ) == 3 and len(paper.trades(1)) == 5)
+    finally:
+        await d2.stop()
+
+
+class TraderBuysDuringSnapshot(FaultyPort):
+    """The trader buys 1 MNQ while the start-up snapshot's trades are being read: the hub delivers that fill
+    before the snapshot (with the gap's older trades) is judged."""
+
+    bought = False
+
+    async def trades(self, account_id: int, start_iso: str, end_iso: str | None = None) -> list[Trade]:
+        out = await super().trades(account_id, start_iso, end_iso)
+        if not self.bought and len(out) >= 2:
+            self.bought = True
+            self.paper.place_order(account_id, MNQ, OrderType.MARKET, Side.BUY, 1)
+        return out
+
+
+async def test_a_fill_the_hub_delivers_during_the_start_up_snapshot_meets_the_gaps_lockout(
+        tmp_path: Path) -> None:
+    """Chaos run (seed 12): a 2 MES buy inside a frequency cooldown started by a trade of the gap was judged
+    before that trade (the hub delivered it while the snapshot was read), so it was never taken back. The
+    hub's events now wait behind the snapshot: each trade is judged at its own time, in order."""
+    cfg = config("  cooldown_after_loss: {enabled: true, flatten_on_breach: false,"
+                 " tiers: [{loss: -40, cooldown: 60s}]}\n")
+    paper, port, stream = paper_setup()
+    d1 = await daemon(cfg, tmp_path, port, stream)
+    await d1.stop()  # killed; while down: a losing round turn (a 60 s cooldown, flat)
+    paper.place_order(1, ES, OrderType.MARKET, Side.BUY, 1)
+    paper.on_quote(ES, 5997.0, 5997.25, 5997.0)
+    paper.place_order(1, ES, OrderType.MARKET, Side.SELL, 1)  # -$162.50
+    d2 = await daemon(cfg, tmp_path, TraderBuysDuringSnapshot(paper), type(stream)(paper))
+    try:
+        await settle(d2)
+        assert d2.engine.locks.is_locked("PRAC-1")
+        assert await until(lambda: size(paper, MNQ) == 0)  # opened inside the cooldown: taken back
     finally:
         await d2.stop()

@@ -247,3 +247,95 @@ def test_12_4_what_was_held_when_a_no_flatten_cooldown_started_stays_after_a_res
     assert sorted(store.spared_fills()) == [("PRAC-1", es, -2), ("PRAC-1", MES, 3)]
     assert eng.handle(PositionEvent(now, 1, es, PositionType.SHORT, 2, 6000.0), now) == []
     assert eng.handle(long_mes(now, 3), now) == []
+
+
+def test_a_cooldown_judged_late_and_already_over_still_covers_the_late_events_inside_it() -> None:
+    """Chaos run (seed 12): the 22nd entry of a minute, first seen at a restart after its 5 s cooldown had
+    ended, was journaled but not started; the 23rd, 1 s later and inside that cooldown, then started a new
+    one (the crash-free run sat it out). A lockout that is over by the time it is judged still ran then."""
+    journal, eng = engine(FREQ)
+    restart = T0 + timedelta(seconds=12, milliseconds=500)
+    for i in range(3):  # the 3rd entry starts a 10 s cooldown that ended 0.5 s before the restart
+        eng.handle(entry(i, T0 + timedelta(seconds=i)), now=restart)
+    assert not eng.locks.is_locked("PRAC-1")
+    acts = eng.handle(entry(3, T0 + timedelta(seconds=3)), now=restart)  # inside it: sits out
+    assert acts == [] and not eng.locks.is_locked("PRAC-1")
+    assert [r["until"] for r in journal.records if r["type"] == "lockout"] == ["2026-11-20T09:00:12-06:00"]
+    # after it ended the rule judges again (5 entries in the minute: a new cooldown, running now)
+    eng.handle(entry(4, T0 + timedelta(seconds=12, milliseconds=100)), now=restart)
+    assert eng.locks.is_locked("PRAC-1")
+
+
+def test_a_no_flatten_cooldown_started_by_a_gap_trade_spares_what_was_held_at_its_own_time() -> None:
+    """Chaos run (seed 12): a frequency cooldown first judged at a restart (started by a trade of the gap)
+    closed 2 NQ bought before it started: the fresh engine knew no position when it started (the snapshot's
+    positions follow its trades), so what it held then looked opened while locked. Held at the lockout's
+    own time = the position read now minus the fills after it; only what came after is taken back."""
+    _, eng = engine(FREQ)
+    now = T0 + timedelta(seconds=5)
+    gap = [TradeEvent(T0, 1, 1, MNQ, 21000.0, None, 0.0, Side.BUY, 1, 201),
+           TradeEvent(T0 + timedelta(seconds=1), 1, 2, MES, 6000.0, None, 0.0, Side.BUY, 1, 202),
+           TradeEvent(T0 + timedelta(seconds=2), 1, 3, MES, 6000.0, None, 0.0, Side.BUY, 1, 203),  # 3/3
+           TradeEvent(T0 + timedelta(seconds=3), 1, 4, MNQ, 21000.0, None, 0.0, Side.BUY, 1, 204)]  # inside
+    for t in gap:
+        assert eng.handle(t, now, late=True) == []
+    assert eng.locks.is_locked("PRAC-1")
+    assert eng.handle(long_mes(now, 2), now, late=True) == []  # held when it started: spared
+    acts = eng.handle(PositionEvent(now, 1, MNQ, PositionType.LONG, 2, 21000.0), now, late=True)
+    assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 2, 1)]
+
+
+def test_a_cooldown_that_ended_before_a_crash_still_covers_a_late_entry_after_the_restart() -> None:
+    """Chaos run (CI, seed 12): a frequency cooldown ended live (its timer fired, the store row went), the
+    daemon was killed, and an entry made just before that end, never seen live, was judged at the restart:
+    the ended cooldown was forgotten, so it started a lockout of its own and the lockouts drifted from the
+    crash-free run. The day's ended lockouts are kept in the store and known again after a restart."""
+    from risk_manager.daemon.startup import restore_lockouts
+    from risk_manager.store import Store
+
+    cfg = load_config_text(config(FREQ))
+    store = Store.open(":memory:")
+    live = build_engine(cfg, ListJournal(), store=store)
+    live.start(T0)
+    live.add_account(1, "PRAC-1")
+    for i in range(3):  # the 3rd entry starts a 10 s cooldown, which ends live at +12 s
+        live.handle(entry(i, T0 + timedelta(seconds=i)), T0 + timedelta(seconds=i))
+    while (d := live.pop_due(T0 + timedelta(seconds=13))) is not None:
+        live.fire(d)
+    assert not live.locks.is_locked("PRAC-1")
+    now = T0 + timedelta(seconds=20)  # killed, restarted
+    journal = ListJournal()
+    eng = build_engine(cfg, journal, store=store)
+    eng.start(now)
+    restore_lockouts(eng, store, now, cfg)
+    eng.add_account(1, "PRAC-1")
+    for i in range(3):
+        eng.states[1].apply(entry(i, T0 + timedelta(seconds=i)), True)  # seeded from the store
+    assert eng.handle(entry(3, T0 + timedelta(seconds=11)), now, late=True) == []  # inside it: sits out
+    assert [r["type"] for r in journal.records] == []
+
+
+def test_a_lockout_stored_but_not_journaled_before_a_kill_is_journaled_at_the_restart() -> None:
+    """Chaos run: the lockout is stored before anything acts; its journal record is committed after the
+    first broker calls. A kill in between (seen 0-15 ms after a fill) left a lockout the journal never
+    showed. The restart journals it, once, its reason saying so."""
+    from risk_manager.daemon.startup import RECOVERED, restore_lockouts
+    from risk_manager.store import Store
+    from risk_manager.store.records import LockoutRecord
+
+    cfg = load_config_text(config(FREQ))
+    store = Store.open(":memory:")
+    lost = LockoutRecord("PRAC-1", "trade_frequency_limit", "account", "cooldown", T0 + timedelta(seconds=12),
+                         "3/3 trades this minute", T0 + timedelta(seconds=2))
+    store.put_lockout(lost)
+    now = T0 + timedelta(seconds=5)
+    for _ in range(2):
+        journal = ListJournal()
+        eng = build_engine(cfg, journal, store=store)
+        eng.start(now)
+        restore_lockouts(eng, store, now, cfg)
+        for r in journal.records:
+            store.append_journal(r)
+    locks = store.journaled_lockouts("PRAC-1")
+    assert len(locks) == 1 and locks[0]["reason"] == f"3/3 trades this minute {RECOVERED}"
+    assert locks[0]["until"] == "2026-11-20T09:00:12-06:00"

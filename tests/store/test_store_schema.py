@@ -12,7 +12,7 @@ from risk_manager.store import SCHEMA_VERSION, LockoutRecord, Store, StoreError
 from risk_manager.store import schema as schema_mod
 
 T0 = datetime(2026, 11, 20, 14, 30, tzinfo=UTC)
-TABLES = {"meta", "lockouts", "trades", "resets", "journal", "clock_events", "audit"}
+TABLES = {"meta", "lockouts", "trades", "resets", "journal", "clock_events", "audit", "ended_lockouts"}
 
 
 def _tables(path: Path) -> set[str]:
@@ -39,7 +39,7 @@ def test_a_version_1_database_loses_the_unused_timers_table_and_keeps_its_data(t
         raw.execute("INSERT INTO timers VALUES ('reset', '2026-11-20T23:00:00+00:00', NULL, 'reset', '{}')")
         raw.execute("INSERT INTO resets VALUES ('2026-11-20', '2026-11-19T23:00:00+00:00')")
     with Store.open(db) as store:
-        assert store.pragma("user_version") == SCHEMA_VERSION == 3
+        assert store.pragma("user_version") == SCHEMA_VERSION == 4
         assert store.last_reset() is not None
     assert "timers" not in _tables(db) and _tables(db) >= TABLES
 

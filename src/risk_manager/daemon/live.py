@@ -58,6 +58,12 @@ def _locked(engine: Engine, account_id: int) -> bool:
     return st is not None and bool(engine.locks.active(st.name))
 
 
+def _holds(engine: Engine, account_id: int, rule: str) -> bool:
+    """A lockout of ``rule`` still runs on the account (a close it decided still has its reason)."""
+    st = engine.states.get(account_id)
+    return st is not None and any(r.rule == rule for r in engine.locks.active(st.name))
+
+
 async def wire_live(base: Offline, conn: Connection, budget: RateBudget) -> Live:
     """Find the configured accounts (StartupError 5), then build every connected part, each handed what it
     uses; the control API's relay is attached to the link, the executor and the timer."""
@@ -66,9 +72,17 @@ async def wire_live(base: Offline, conn: Connection, budget: RateBudget) -> Live
     accounts = await resolve_accounts(reconciler, [a.name for a in base.live_config.config.accounts])
     link = LinkWatch(engine, journal, clock)
     quotes = QuoteWatch(engine, lambda: conn.stream, lambda: pipeline)
+
+    def unknown_fate(account: str, what: str) -> None:
+        """A request never answered (the adapter's bound): DEGRADED (critical alert) until a REST
+        reconcile has read the positions again; the engine acts on what it finds."""
+        health.fail(f"reconcile: unknown fate ({account})", f"{account}: {what}", account)
+        reconciling.request_reconcile(f"unknown fate of a request of {account}")
+
     executor = LiveExecutor(conn.broker, engine.decider.complete, journal, engine.make, clock,
                             engine.states.get, policy=opts.policy, budget=budget,
-                            locked=lambda aid: _locked(engine, aid))
+                            locked=lambda aid: _locked(engine, aid), unknown=unknown_fate,
+                            holds=lambda aid, rule: _holds(engine, aid, rule))
 
     def closing(account: str) -> bool:
         aid = engine.account_id(account)

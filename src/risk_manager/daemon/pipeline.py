@@ -10,6 +10,11 @@ Quotes of a contract whose subscription is being dropped are ignored from that m
 a marker queued when it is subscribed again is reached (``quotes_on``): a position is valued only on a quote
 received after its contract was (re)subscribed, never on one left over from an earlier subscription.
 
+A REST snapshot (reconcile) is judged in order with the hub: a hold takes its place in the account's queue
+before the snapshot is read, and what the hub delivers meanwhile waits behind it, so the gap's older trades
+are judged before newer live ones, each at its own time (the snapshot's events are marked late for the
+engine). A hold lets the hub's events through after ``HOLD_WITHIN`` seconds at most.
+
 Nothing fails silently here (SPEC §14): a payload the adapter rejected is journaled (``bad_event``, see
 ``health.BadEvents``), and an engine error on an event makes the daemon DEGRADED (critical alert); both ask
 for a REST reconcile of the account, whose success clears the problem.
@@ -36,14 +41,17 @@ from risk_manager.engine.engine import Engine
 
 log = logging.getLogger(__name__)
 MARKET = -1  # the quote queue's key
+HOLD_WITHIN = 5.0  # longest a hold keeps the hub's events waiting for a snapshot that does not come
 
 
 @dataclass(slots=True)
 class Batch:
-    """Events that must be judged back to back (a reconcile snapshot)."""
+    """Events that must be judged back to back (a reconcile snapshot). A held batch (``hold``) takes its
+    place in the queue before the snapshot is read: what the hub delivers meanwhile waits behind it."""
 
     events: list[Event]
     done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    ready: asyncio.Future[None] | None = None  # a hold: set once ``events`` are in (or the read failed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,7 @@ class Pipeline:
         self._tasks: list[asyncio.Task[None]] = []
         self.lookups = ContractLookups(engine, journal, clock, lookup, self._requote, sleep)
         self._quotes_off: set[str] = set()  # contracts whose quotes are ignored (unsubscribed)
+        self._holds: dict[int, Batch] = {}  # account -> its open hold (a snapshot being read)
         self.processed = 0
 
     def add_account(self, account_id: int) -> None:
@@ -110,10 +119,32 @@ class Pipeline:
         if q is not None:
             q.put_nowait(event)
 
-    async def feed(self, account_id: int, events: list[Event]) -> None:
-        """Queue a reconcile snapshot behind what is already queued and wait until it has been judged."""
-        batch = Batch(events)
+    def hold(self, account_id: int) -> None:
+        """A snapshot of the account is about to be read: the hub's events from now on are judged after it
+        (the snapshot's trades, older, first; each at its own time), not before. Released by ``feed`` or
+        ``release``, or after ``HOLD_WITHIN`` seconds (a hung read never stalls enforcement for long)."""
+        if account_id in self._holds or account_id not in self.queues:
+            return
+        batch = Batch([], ready=asyncio.get_running_loop().create_future())
+        self._holds[account_id] = batch
         self.queues[account_id].put_nowait(batch)
+
+    def release(self, account_id: int) -> None:
+        """The snapshot will not come (its read failed): let the held events through."""
+        batch = self._holds.pop(account_id, None)
+        if batch is not None and batch.ready is not None and not batch.ready.done():
+            batch.ready.set_result(None)
+
+    async def feed(self, account_id: int, events: list[Event]) -> None:
+        """Judge a reconcile snapshot: in the account's open hold if there is one, else queued behind what
+        is already queued; wait until it has been judged."""
+        batch = self._holds.pop(account_id, None)
+        if batch is not None and batch.ready is not None and not batch.ready.done():
+            batch.events = events
+            batch.ready.set_result(None)
+        else:
+            batch = Batch(events)
+            self.queues[account_id].put_nowait(batch)
         await batch.done
 
     async def idle(self) -> None:
@@ -132,10 +163,11 @@ class Pipeline:
                     self._poke()
                 elif isinstance(item, Batch):
                     try:
+                        await self._wait_hold(item)
                         for ev in item.events:
                             await self._resolve(ev)
                         for ev in item.events:
-                            self.process(ev)
+                            self.process(ev, late=True)
                     finally:
                         if not item.done.done():
                             item.done.set_result(None)
@@ -150,6 +182,18 @@ class Pipeline:
             finally:
                 q.task_done()
 
+    async def _wait_hold(self, batch: Batch) -> None:
+        if batch.ready is None or batch.ready.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(batch.ready), HOLD_WITHIN)
+        except TimeoutError:
+            log.warning("the REST snapshot did not come within %.0f s: judging the hub's events without it",
+                        HOLD_WITHIN)
+            for aid, held in list(self._holds.items()):
+                if held is batch:
+                    del self._holds[aid]  # its snapshot, when it comes, is queued as a batch of its own
+
     async def _resolve(self, event: Event) -> None:
         cid = getattr(event, "contract_id", None)
         if cid and not isinstance(event, QuoteEvent) and self.lookups.needed(cid):
@@ -161,7 +205,7 @@ class Pipeline:
         if quotes and contract_id not in self._quotes_off:
             self.queues[MARKET].put_nowait(max(quotes, key=lambda q: q.at))
 
-    def process(self, event: Event) -> None:
+    def process(self, event: Event, *, late: bool = False) -> None:
         if isinstance(event, QuoteEvent) and event.contract_id in self._quotes_off:
             return  # left over from a dropped subscription: never values a position
         now = self.clock.now()
@@ -169,7 +213,7 @@ class Pipeline:
         # commit each, at the end of the block, before any of its actions is submitted
         with self.journal.batch(), self.engine.locks.batch():
             try:
-                actions = self.engine.handle(event, now)
+                actions = self.engine.handle(event, now, late=late)
             except Exception as e:
                 log.exception("the engine failed on %r", event)
                 self.bad.engine_failed(event, e)

@@ -1,7 +1,8 @@
 """REST reconcile (SPEC §4, §5, §10): after start-up and every reconnect, rebuild what the hubs missed.
 
-Open positions, open orders, the account and the trades since the trading day began are turned into
-normalised events and judged by the engine like live ones, in this order: trades (each at its own
+Open positions, open orders, the account and the trades since the trading day began (read before and
+after the positions until no fill came between: the positions then hold exactly those trades) are turned
+into normalised events and judged by the engine like live ones, in this order: trades (each at its own
 timestamp, so a cooldown that has already ended is journaled but not started, and a daily limit crossed
 during the gap still locks), positions, orders, account. Trades the engine has seen are duplicates it
 ignores; so a position opened while the daemon was down meets the kill switch of a restored lockout.
@@ -30,6 +31,7 @@ from risk_manager.domain.state import AccountState
 from risk_manager.enforcement.budget import RateBudget
 
 log = logging.getLogger(__name__)
+SNAPSHOT_TRIES = 3
 
 
 class Reconciler:
@@ -51,10 +53,19 @@ class Reconciler:
                        info: AccountInfo | None) -> list[Event]:
         """Events that bring ``st`` in line with the broker. Raises BrokerError when a read fails."""
         aid = st.account_id
-        trades, positions, orders = await asyncio.gather(
-            self._call(self.broker.trades(aid, day_start.isoformat())),
-            self._call(self.broker.open_positions(aid)),
-            self._call(self.broker.open_orders(aid)))
+        trades = await self._call(self.broker.trades(aid, day_start.isoformat()))
+        for _ in range(SNAPSHOT_TRIES):
+            # the positions must hold exactly the fills of the trades read: no fill between two trade reads
+            positions, orders = await asyncio.gather(self._call(self.broker.open_positions(aid)),
+                                                     self._call(self.broker.open_orders(aid)))
+            again = await self._call(self.broker.trades(aid, day_start.isoformat()))
+            same = _ids(again) == _ids(trades)
+            trades = again
+            if same:
+                break
+        else:
+            log.warning("account %s kept trading while its snapshot was read: positions may be ahead of "
+                        "its trades", st.name)
         events: list[Event] = []
         events.extend(trade_events(trades))
         events.extend(position_events(st, positions, now))
@@ -62,6 +73,10 @@ class Reconciler:
         if info is not None:
             events.append(AccountEvent(now, info.id, info.name, info.balance, info.can_trade))
         return events
+
+
+def _ids(trades: list[Trade]) -> set[tuple[int, bool]]:
+    return {(t.id, t.voided) for t in trades}
 
 
 def trade_events(trades: list[Trade]) -> list[TradeEvent]:

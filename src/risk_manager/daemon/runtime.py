@@ -61,6 +61,8 @@ class RunningDaemon:
         await seed_weeks(base.engine, base.store, live.reconciler, self.clock.now())
         live.pipeline.start()
         live.timer.start(first_daily=live.backups.first_due(base.opened_at))
+        for a in live.accounts:  # the hub's first events wait for the start-up snapshot (older trades first)
+            live.pipeline.hold(a.id)
         await live.connection.stream.start(live.accounts, live.pipeline.on_event, live.link.on_state,
                                            self._reconnected)
         quiet_sdk()  # the SDK creates more stdout loggers as its modules load: route them through ours

@@ -37,6 +37,8 @@ class Feed(Protocol):
     """Where a reconcile snapshot goes (the pipeline: judged back to back, behind the account's queue)."""
 
     def add_account(self, account_id: int) -> None: ...
+    def hold(self, account_id: int) -> None: ...
+    def release(self, account_id: int) -> None: ...
     async def feed(self, account_id: int, events: list[Event]) -> None: ...
 
 
@@ -127,11 +129,18 @@ class Reconciling:
 
     async def _reconcile_once(self) -> None:
         engine = self.engine
-        infos = {a.id: a for a in await self.reconciler.accounts()}
-        now = self.clock.now()
-        day_start = engine.td.start(now)
-        snaps = await asyncio.gather(*(self.reconciler.snapshot(st, day_start, now, infos.get(aid))
-                                       for aid, st in engine.states.items()))
+        for aid in engine.states:
+            self.feed.hold(aid)  # the hub's events from now on are judged after the snapshot (older trades)
+        try:
+            infos = {a.id: a for a in await self.reconciler.accounts()}
+            now = self.clock.now()
+            day_start = engine.td.start(now)
+            snaps = await asyncio.gather(*(self.reconciler.snapshot(st, day_start, now, infos.get(aid))
+                                           for aid, st in engine.states.items()))
+        except BaseException:
+            for aid in engine.states:
+                self.feed.release(aid)
+            raise
         await asyncio.gather(*(self.feed.feed(aid, events)
                                for aid, events in zip(engine.states, snaps, strict=True)))
         self.on_positions()

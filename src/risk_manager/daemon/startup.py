@@ -12,12 +12,14 @@ from risk_manager.config import Config
 from risk_manager.daemon.journal import DaemonJournal, alert_record
 from risk_manager.daemon.paths import backup_dir, db_path
 from risk_manager.domain.enums import Side
-from risk_manager.domain.events import TradeEvent
+from risk_manager.domain.events import TradeEvent, parse_time
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.engine import Engine
 from risk_manager.store import Store
+from risk_manager.store.records import LockoutRecord
 
 log = logging.getLogger(__name__)
+RECOVERED = "(journaled at the restart: the daemon was killed before its record was)"
 
 
 def open_store(data: Path, now: datetime) -> tuple[Store, bool]:
@@ -50,6 +52,7 @@ def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config
     """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled)
     but stay known to the engine, ended at their own time, to judge the reconcile's late events.
     A symbol block lasts while it is configured: one whose root is no longer blocked is released."""
+    engine.locks.restore_ended(store.ended_lockouts())  # those that ended before the restart, today
     recs = []
     for rec in store.active_lockouts():
         blocks = config.rules_for(rec.account).symbol_blocks
@@ -60,6 +63,7 @@ def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config
             log.warning("released %s block of %s: no longer configured", rec.symbol, rec.account)
             continue
         recs.append(rec)
+        _journal_if_lost(engine, store, rec)
         engine.restore_lockout(rec, now)
     active = [r for r in recs if r.until is None or r.until > now]
     for r in active:
@@ -67,6 +71,20 @@ def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config
                     r.until.isoformat() if r.until else "condition clears")
     restore_spared(engine, store)
     return len(active)
+
+
+def _journal_if_lost(engine: Engine, store: Store, rec: LockoutRecord) -> None:
+    """A lockout is stored before anything acts on it, its journal record is committed a moment later
+    (after the first broker calls): a kill in between leaves a lockout the journal never shows. Journal it
+    now, its reason marked ``RECOVERED``."""
+    for r in store.journaled_lockouts(rec.account):
+        until = r.get("until")
+        if r.get("rule") == rec.rule and (None if until is None else parse_time(str(until))) == rec.until:
+            return
+    engine.journal.write(engine.make.lockout(rec.created_at, rec.account, rec.rule, rec.kind, rec.symbol,
+                                             rec.until, f"{rec.reason} {RECOVERED}"))
+    log.warning("lockout %s %s was stored but not journaled (killed in between): journaled now",
+                rec.account, rec.rule)
 
 
 def restore_spared(engine: Engine, store: Store) -> None:

@@ -57,6 +57,9 @@ class BrokerCalls:
         self.broker, self.budget, self.policy = broker, budget, policy
         self.journal, self.make, self.clock = journal, make, clock
         self.inflight = InFlight()
+        self._asking: dict[tuple[int, str], int] = {}  # (account, contract) -> requests awaiting an answer
+        # a request still unanswered at the adapter's own bound: (account, what) -> the daemon reconciles
+        self.on_unknown: Callable[[str, str], None] | None = None
 
     async def mutate(self, job: Job, call: str, fn: Callable[[], Awaitable[BrokerResult]],
                      **fields: Any) -> BrokerResult:
@@ -67,11 +70,18 @@ class BrokerCalls:
         # eager: the request leaves before this coroutine yields; the task outlives the timeout below
         task = asyncio.eager_task_factory(asyncio.get_running_loop(), _answer(fn()), name=f"call-{call}")
         if not task.done():
+            cid = fields.get("contract_id")
+            key = None if cid is None else (job.action.account_id, str(cid))
+            if key is not None:
+                self._asking[key] = self._asking.get(key, 0) + 1
             try:
                 await asyncio.wait({task}, timeout=self.policy.mutation_timeout)
             except asyncio.CancelledError:
                 task.cancel()
                 raise
+            finally:
+                if key is not None:
+                    self._answered(key)
         ms = round((time.perf_counter() - t0) * 1000, 3)
         job.calls += 1
         if task.done():
@@ -89,6 +99,16 @@ class BrokerCalls:
                         "uncertain: " if result.uncertain else "", result.error, ms)
         return result
 
+    def asking(self, account_id: int, contract_id: str) -> bool:
+        """A request on this contract is being sent: neither answered nor yet reported uncertain (one
+        reported uncertain is in ``inflight``; under a lockout a close is re-sent beside it)."""
+        return (account_id, contract_id) in self._asking
+
+    def _answered(self, key: tuple[int, str]) -> None:
+        left = self._asking.pop(key, 1) - 1
+        if left > 0:
+            self._asking[key] = left
+
     def _late(self, job: Job, call: str, task: asyncio.Task[BrokerResult], t0: float,
               fields: dict[str, Any]) -> None:
         """The answer to a request reported uncertain: journal what the gateway finally said."""
@@ -99,6 +119,9 @@ class BrokerCalls:
         self.journal.write(self._result(job, call, r, ms, fields, late=True))
         log.warning("%s %s %s -> late answer after %.1f ms: %s", job.account, call, _describe(fields), ms,
                     "ok" if r.ok else r.error)
+        if r.uncertain and self.on_unknown is not None:  # no answer at all: its fate is unknown for good
+            self.on_unknown(job.account, f"{call} {_describe(fields)}: no answer within {ms / 1000:.1f} s, "
+                                         "its fate is unknown; positions are read again (REST reconcile)")
 
     def _result(self, job: Job, call: str, r: BrokerResult, ms: float, fields: dict[str, Any],
                 late: bool = False) -> CallResultRecord:

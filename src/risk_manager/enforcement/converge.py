@@ -30,9 +30,10 @@ class Converger:
 
     async def run[T](self, job: Job, read: Callable[[], Awaitable[T | None]], goal: Callable[[T], bool],
                      send: Callable[[T | None], Awaitable[Sent]], what: str, *, endless: bool = True,
-                     attempts: int | None = None) -> bool:
+                     attempts: int | None = None, uncovered: Callable[[T], bool] | None = None) -> bool:
         """True once ``goal`` holds on a fresh read. ``endless``: never give up (closes); otherwise give up
-        after the budget (or ``attempts`` sends) with an alert."""
+        after the budget (or ``attempts`` sends) with an alert. ``uncovered``: a read shows work the last
+        send did not cover (a position opened meanwhile): send again at once instead of re-reading on."""
         truth: T | None = None
         alerted = False
         while True:
@@ -46,12 +47,18 @@ class Converger:
                 if truth is not None:
                     accepted = await send(truth)
             # An accepted close may take a moment to fill; anything else is checked once, then backed off.
+            fresh = False
             for delay in self.policy.verify_delays if accepted else (0.0,):
                 if delay:
                     await self.sleep(delay)
                 truth = await read()
                 if truth is not None and goal(truth):
                     return self._done(job, True)
+                if truth is not None and uncovered is not None and uncovered(truth):
+                    fresh = True  # bounded: each re-send covers what this read showed
+                    break
+            if fresh:
+                continue
             job.attempt += 1
             if attempts is not None and job.attempt >= attempts:
                 self._alert(job, "warning", f"{what}: gave up after {job.attempt} attempts")

@@ -13,8 +13,9 @@ request late, so nothing is sized as if it did not exist:
   answered, so a late close cannot meet a position opened after its lockout ended; without a lockout the
   executor waits for the answer before closing again.
 
-A request still unanswered at the adapter's bound has an unknown fate for good: it is journaled, the
-position is read again and acted on (README, "Limits").
+A request still unanswered at the adapter's bound has an unknown fate for good: it is journaled, the daemon
+is DEGRADED (critical alert) until a REST reconcile has read the positions again, and acts on what it
+finds (``BrokerCalls.on_unknown``; README, "Limits").
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@
 - Each action runs in its own task, started eagerly so its first broker call leaves at once.
 - flatten = cancel every working order, close every open position (every contract), re-query until flat.
 - close / reduce / cancel / modify each converge by re-query (``converge.Converger``); at most one action per
-  key is in flight (the engine's decider) and flatten never sends a second close for a contract whose own
-  close is in flight.
+  key is in flight (the engine's decider) and flatten never sends a close beside a request on the same
+  contract that still awaits its answer (beside a close or reduce that is only verifying, it does).
 - A close or partial close without an answer stays tracked (``inflight``) until the gateway answers: see
   there for why a partial close waits for it, and a full close is re-sent at once only under a lockout.
 - ``complete(account_id, key)`` is called when an action is done or given up, so it can be decided again.
@@ -43,16 +43,19 @@ class LiveExecutor:
     def __init__(self, broker: BrokerPort, complete: Complete, journal: JournalWriter, make: RecordMaker,
                  clock: Clock, state_of: StateOf, *, policy: ExecutorPolicy | None = None,
                  budget: RateBudget | None = None, locked: Locked | None = None,
-                 sleep: Sleep = asyncio.sleep) -> None:
+                 sleep: Sleep = asyncio.sleep, unknown: Callable[[str, str], None] | None = None,
+                 holds: Callable[[int, str], bool] | None = None) -> None:
         self.broker = broker
         self.policy = policy or ExecutorPolicy()
         self.calls = BrokerCalls(broker, budget or RateBudget(sleep=sleep), self.policy, journal, make, clock)
+        self.calls.on_unknown = unknown  # (account, what): a request never answered (see ``inflight``)
         self.converge = Converger(self.calls, self.policy, sleep)
         self._locked: Locked = locked or (lambda _aid: False)
+        # a lockout of this rule still runs on the account (the reason of a close it decided); default: any
+        self._holds: Callable[[int, str], bool] = holds or (lambda aid, _rule: self._locked(aid))
         self._complete = complete
         self._state_of = state_of
         self._tasks: set[asyncio.Task[None]] = set()
-        self._busy: set[tuple[int, str]] = set()  # (account, contract) with a close/reduce in flight
 
     @property
     def in_flight(self) -> int:
@@ -97,17 +100,12 @@ class LiveExecutor:
                 held = list(self._engine_sizes(a.account_id))
                 if await self._flatten(job):
                     verified = dict.fromkeys(held, 0)
-            elif a.kind in ("close_position", "reduce_position") and a.contract_id:
-                key = (a.account_id, a.contract_id)
-                self._busy.add(key)
-                try:
-                    if a.kind == "close_position":
-                        if await self._close(job):
-                            verified = {a.contract_id: 0}
-                    elif await self._reduce(job):
-                        verified = {a.contract_id: a.to_size or 0}
-                finally:
-                    self._busy.discard(key)
+            elif a.kind == "close_position" and a.contract_id:
+                if await self._close(job):
+                    verified = {a.contract_id: 0}
+            elif a.kind == "reduce_position" and a.contract_id:
+                if await self._reduce(job):
+                    verified = {a.contract_id: a.to_size or 0}
             elif a.kind in ("cancel_order", "cancel_entry_orders"):
                 await cancel_orders(self.calls, self.converge, job)
             elif a.kind == "modify_stop" and a.order_ids and a.stop_price is not None:
@@ -139,6 +137,11 @@ class LiveExecutor:
         def goal(t: tuple[list[Position], list[Order]]) -> bool:
             return not _sizes(t[0]) and not t[1]
 
+        covered: set[str] = set()  # contracts the last send closed
+
+        def uncovered(t: tuple[list[Position], list[Order]]) -> bool:
+            return any(cid not in covered and not self.calls.asking(aid, cid) for cid in _sizes(t[0]))
+
         async def send(t: tuple[list[Position], list[Order]] | None) -> bool | None:
             sizes = self._engine_sizes(aid) if t is None else _sizes(t[0])
             if not self._locked(aid) and await self._settle(aid, list(sizes)):
@@ -150,13 +153,18 @@ class LiveExecutor:
             # Cancels leave first so a resting entry cannot fill behind the close; nothing waits on them.
             calls = [c.mutate(job, "cancel_order", partial(b.cancel_order, aid, oid), order_id=oid)
                      for oid in order_ids]
-            calls += [self._close_contract(job, cid) for cid in sizes if (aid, cid) not in self._busy]
+            # not beside a request on the contract still awaiting its answer; beside a close or reduce that
+            # is only verifying, yes: under a lockout two closes cannot close more than the position
+            closing = [cid for cid in sizes if not self.calls.asking(aid, cid)]
+            covered.clear()
+            covered.update(closing)
+            calls += [self._close_contract(job, cid) for cid in closing]
             if not calls:
                 return None
             results = await asyncio.gather(*calls)
             return all(r.ok for r in results)
 
-        return await self.converge.run(job, read, goal, send, "flatten")
+        return await self.converge.run(job, read, goal, send, "flatten", uncovered=uncovered)
 
     async def _settle(self, aid: int, cids: list[str]) -> bool:
         """Wait for unanswered requests on these contracts; True if there were any (the caller's view of
@@ -170,18 +178,30 @@ class LiveExecutor:
         return True
 
     async def _close_contract(self, job: Job, cid: str) -> BrokerResult:
-        key = (job.action.account_id, cid)
-        self._busy.add(key)
-        try:
-            return await self.calls.mutate(job, "close_position",
-                                           lambda: self.broker.close_position(key[0], cid), contract_id=cid)
-        finally:
-            self._busy.discard(key)
+        aid = job.action.account_id
+        return await self.calls.mutate(job, "close_position", lambda: self.broker.close_position(aid, cid),
+                                       contract_id=cid)
 
     async def _close(self, job: Job) -> bool:
         a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
+        st = self._state_of(aid)
+        decided_on = None if st is None else st.positions.get(cid)
+
+        def superseded() -> bool:
+            """The position decided on was closed and a new one opened since (the engine has seen both):
+            unless the lockout of the rule that decided the close still runs, its reason ended with it; the
+            engine judges the new one itself (a lockout that spares it, or one that flattens)."""
+            now = self._state_of(aid)
+            cur = None if now is None else now.positions.get(cid)
+            if decided_on is None or cur is None or cur is decided_on or self._holds(aid, a.rule):
+                return False
+            log.warning("%s %s: the position this close was decided on is gone and a new one is open; "
+                        "not closing the new one", job.account, a.symbol or cid)
+            return True
 
         async def send(t: list[Position] | None) -> bool | None:
+            if t is not None and superseded():
+                return None
             if not self._locked(aid) and await self._settle(aid, [cid]):
                 t = await self.calls.positions(aid)  # the unanswered close may have landed: read again
                 if t is None:
@@ -196,7 +216,8 @@ class LiveExecutor:
             return r.ok
 
         return await self.converge.run(job, lambda: self.calls.positions(aid),
-                                       lambda t: cid not in _sizes(t), send, f"close {a.symbol or cid}")
+                                       lambda t: cid not in _sizes(t) or superseded(), send,
+                                       f"close {a.symbol or cid}")
 
     async def _reduce(self, job: Job) -> bool:
         a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""

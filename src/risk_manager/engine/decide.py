@@ -79,11 +79,13 @@ class Decider:
         assert spec is not None
         e = self.e
         record = e.make.lockout(when, st.name, v.rule, spec.kind, spec.symbol, until, v.message)
-        if until is not None and until <= when:
-            e.journal.write(record)  # a late event (reconcile): it would already have ended; start nothing
-            return
         scope = symbol_scope(spec.symbol) if spec.symbol else ACCOUNT_SCOPE
         rec = LockoutRecord(st.name, v.rule, scope, spec.kind, until, v.message, at)
+        if until is not None and until <= when:
+            # a late event (reconcile): it would already have ended, so it starts nothing, but it ran then
+            e.journal.write(record)
+            e.locks.ran(rec)
+            return
         if e.locks.add(rec):
             e.journal.write(record)
             if until is not None:

@@ -97,11 +97,12 @@ class Engine:
         return next((i for i, s in self.states.items() if s.name == name), None)
 
     # ---- events ----------------------------------------------------------------------------------
-    def handle(self, event: Event, now: datetime | None = None) -> list[Action]:
-        """Process one event; ``now`` is the wall clock (defaults to the event time, as in replay)."""
+    def handle(self, event: Event, now: datetime | None = None, *, late: bool = False) -> list[Action]:
+        """Process one event; ``now`` is the wall clock (defaults to the event time, as in replay).
+        ``late``: from a reconcile's snapshot (a gap), judged after the fact (see ``spared``)."""
         if not isinstance(event, QuoteEvent):
             acct = self.states.get(event.account_id)
-            return [] if acct is None else self._on_event(acct, event, now or event.at)
+            return [] if acct is None else self._on_event(acct, event, now or event.at, late)
         # A quote (the hot path): only accounts holding the contract, only rules that watch prices. A price
         # opens nothing (no kill switch), moves no deadline, and the decider's observe() ignores it.
         cid, at, out = event.contract_id, event.at, []
@@ -116,9 +117,11 @@ class Engine:
                 out += self.decider.decide(st, at, now or at, violations, [])
         return out
 
-    def _on_event(self, st: AccountState, event: Event, now: datetime) -> list[Action]:
+    def _on_event(self, st: AccountState, event: Event, now: datetime, late: bool = False) -> list[Action]:
         count = not isinstance(event, TradeEvent) or self.day is None or self.td.label(event.at) == self.day
         delta = st.apply(event, count)
+        if isinstance(event, TradeEvent) and delta.counted:
+            self.spared.on_trade(st.name, event)
         self.decider.observe(st, event)
         ctx = RuleContext(event.at, st, delta, self.session, self.td)
         if isinstance(event, AccountEvent):
@@ -141,7 +144,8 @@ class Engine:
         if not was_locked and self.locks.is_locked(st.name):
             # the fill that started the lockout was allowed (and what was held then): spare its own position
             # update, recognised by the size it leaves (a later fill is never spared if the update came first)
-            self.spared.at_lock(st, projected, self.decider.pending.get(st.account_id, set()))
+            self.spared.at_lock(st, projected, self.decider.pending.get(st.account_id, set()),
+                                event.at if late else None)
         self._arm_rule_deadlines(st, ctx)
         return actions
 

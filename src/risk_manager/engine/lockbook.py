@@ -1,7 +1,8 @@
 """Active lockouts per account: add (never shorten), expire, release; persisted before anything acts.
 
 Lockouts that ended stay known for the rest of the trading day (start, end), so an event delivered late by
-a reconcile is judged against the lockouts that were running at its own timestamp (SPEC §5).
+a reconcile is judged against the lockouts that were running at its own timestamp (SPEC §5); they are
+stored too, so a restart knows those that ended before it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ class LockoutStore(Protocol):
     def put_lockout(self, rec: LockoutRecord) -> LockoutRecord: ...
     def put_lockouts(self, recs: list[LockoutRecord]) -> None: ...
     def delete_lockout(self, account: str, rule: str, scope: str) -> bool: ...
+    def put_ended(self, account: str, rule: str, start: datetime, end: datetime) -> None: ...
+    def forget_ended(self, before: datetime) -> None: ...
 
 
 def _ends_later(a: datetime | None, b: datetime | None) -> bool:
@@ -109,11 +112,27 @@ class LockBook:
                 self._store.delete_lockout(account, rule, scope)
         return rec
 
+    def ran(self, rec: LockoutRecord) -> None:
+        """A lockout judged so late that it was over before it was decided (a reconcile): never active,
+        but it ran from its start to its ``until``, so the late events inside that span sit it out."""
+        if rec.until is not None:
+            self._ended_add(rec, rec.until)
+
     def _ended_add(self, rec: LockoutRecord, end: datetime) -> None:
         if rec.scope != ACCOUNT_SCOPE:
             return
-        key = (rec.account, rec.rule)
-        self._ended.setdefault(key, []).append((rec.created_at, end))
+        self._span(rec.account, rec.rule, rec.created_at, end)
+        if self._store is not None:  # known again after a restart (a late event may fall inside it)
+            self._store.put_ended(rec.account, rec.rule, rec.created_at, end)
+
+    def restore_ended(self, spans: list[tuple[str, str, datetime, datetime]]) -> None:
+        """The day's ended account lockouts, from the store at start-up."""
+        for account, rule, start, end in spans:
+            self._span(account, rule, start, end)
+
+    def _span(self, account: str, rule: str, start: datetime, end: datetime) -> None:
+        key = (account, rule)
+        self._ended.setdefault(key, []).append((start, end))
         last = self._ended_last.get(key)
         if last is None or end > last:
             self._ended_last[key] = end
@@ -134,3 +153,5 @@ class LockBook:
                 self._ended[key] = kept
             else:
                 del self._ended[key], self._ended_last[key]
+        if self._store is not None:
+            self._store.forget_ended(before)

@@ -67,6 +67,13 @@ class JournalMixin(StoreBase):
         ).fetchall()
         return [json.loads(body) for _, body in rows]
 
+    def journaled_lockouts(self, account: str) -> list[dict[str, Any]]:
+        """Every lockout record of ``account``, oldest first."""
+        rows = self._conn.execute(
+            "SELECT body FROM journal WHERE account = ? AND type = 'lockout' ORDER BY seq", (account,)
+        ).fetchall()
+        return [json.loads(body) for (body,) in rows]
+
     def journal_since(self, seq: int, limit: int | None = None) -> list[JournalEntry]:
         """Records with a sequence number greater than ``seq`` (0 = from the start), oldest first."""
         rows = self._conn.execute(

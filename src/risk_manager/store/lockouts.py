@@ -75,6 +75,24 @@ class LockoutsMixin(StoreBase):
             )
         return cur.rowcount > 0
 
+    def put_ended(self, account: str, rule: str, start: datetime, end: datetime) -> None:
+        """An account lockout that ended (kept for the rest of the trading day; the latest end wins)."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO ended_lockouts (account, rule, start, end) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (account, rule, start) DO UPDATE SET end = max(end, excluded.end)",
+                (account, rule, to_iso(start), to_iso(end)),
+            )
+
+    def ended_lockouts(self) -> list[tuple[str, str, datetime, datetime]]:
+        rows = self._conn.execute("SELECT account, rule, start, end FROM ended_lockouts").fetchall()
+        return [(str(a), str(r), from_iso(s), from_iso(e)) for a, r, s, e in rows]
+
+    def forget_ended(self, before: datetime) -> None:
+        """Drop the ended lockouts that ended before ``before`` (the daily reset)."""
+        with self.transaction():
+            self._conn.execute("DELETE FROM ended_lockouts WHERE end < ?", (to_iso(before),))
+
     def active_lockouts(self, account: str | None = None, now: datetime | None = None) -> list[LockoutRecord]:
         """Stored lockouts, of one account or all, ordered by (account, rule, scope).
 

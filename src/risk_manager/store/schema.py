@@ -66,7 +66,15 @@ _V3: tuple[str, ...] = (
     "DROP TABLE IF EXISTS timers",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# v4: account lockouts that ended today, (start, end): a late event after a restart is judged against the
+# lockouts that were running at its own time, also those that ended before the restart (engine.lockbook)
+_V4: tuple[str, ...] = (
+    """CREATE TABLE ended_lockouts (
+        account TEXT NOT NULL, rule TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL,
+        PRIMARY KEY (account, rule, start)) STRICT""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
