@@ -107,7 +107,7 @@ class Daemon:
         self.accounts = await steps.resolve_accounts()
         self.link = LinkWatch(engine, self.journal, self.clock)
         self.quotes = QuoteWatch(engine, lambda: conn.stream, lambda: self.pipeline)
-        self.executor = LiveExecutor(conn.broker, engine.decider.complete, self.journal, engine.make,
+        self.executor = LiveExecutor(conn.broker, engine.complete, self.journal, engine.make,
                                      self.clock, engine.states.get, policy=self.opts.policy,
                                      budget=self.budget, locked=self._locked)
         self.timer = DeadlineDriver(engine, self.clock, self.journal, self.executor.submit, health,

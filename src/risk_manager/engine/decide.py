@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
+from risk_manager.config import Duration
 from risk_manager.domain.events import Event, OrderEvent, PositionEvent
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.actions import Action, merge
+from risk_manager.engine.ports import Deciding
 from risk_manager.rules._week import next_week_start
 from risk_manager.rules.base import LockoutSpec, Violation
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
-
-if TYPE_CHECKING:
-    from risk_manager.engine.engine import Engine
 
 SELF_LOCKOUT = "self_lockout"  # the journal's rule name for the trader's own lockout
 
 
 class Decider:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Deciding) -> None:
         self.e = engine
         self.pending: dict[int, set[str]] = {}  # in-flight action keys per account (exactly-once)
         # Sizes the broker confirmed after an action, until the position update itself arrives: stops a
@@ -34,6 +32,10 @@ class Decider:
         self.pending.get(account_id, set()).discard(key)
         if sizes:
             self.expected.setdefault(account_id, {}).update(sizes)
+
+    def in_flight(self, account_id: int) -> set[str]:
+        """The keys of the account's actions decided and not yet completed (read-only)."""
+        return self.pending.get(account_id, set())
 
     def observe(self, st: AccountState, event: Event) -> None:
         if isinstance(event, PositionEvent):
@@ -83,16 +85,18 @@ class Decider:
             return
         scope = symbol_scope(spec.symbol) if spec.symbol else ACCOUNT_SCOPE
         rec = LockoutRecord(st.name, v.rule, scope, spec.kind, until, v.message, at)
-        if e.locks.add(rec):
-            e.journal.write(record)
-            if until is not None:
-                e._arm_unlock(rec)
+        e.locks.start(rec, record)
 
-    def self_lock(self, st: AccountState, at: datetime, spec: LockoutSpec, message: str,
-                  flatten: bool) -> list[Action]:
-        """The trader's own lockout (SPEC §7b): recorded only when it is new or ends later than the one in
-        force (an extension is a new lockout record; nothing is shortened or lifted); ``flatten`` is
-        honoured either way. No violation record: nothing was violated."""
+    def self_lock(self, st: AccountState, at: datetime, duration: Duration, flatten: bool) -> list[Action]:
+        """The trader's own lockout (SPEC §7b) for ``duration`` (a cooldown) or ``until_reset`` (hard):
+        recorded only when it is new or ends later than the one in force (an extension is a new lockout
+        record; nothing is shortened or lifted); ``flatten`` is honoured either way. No violation record:
+        nothing was violated."""
+        seconds = duration.seconds
+        spec = (LockoutSpec("hard", "reset") if duration.until_reset or seconds is None
+                else LockoutSpec("cooldown", "duration", duration=timedelta(seconds=seconds)))
+        text = "until reset" if spec.until == "reset" else f"for {duration}"
+        message = f"the trader locked himself out {text}" + (" and asked to flatten" if flatten else "")
         self._lockout(st, Violation(SELF_LOCKOUT, message, lockout=spec), at, at, self._until(spec, at))
         if not flatten:
             return []
