@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import assert_never
 
 from risk_manager.config import Duration
 from risk_manager.domain.events import Event, OrderEvent, PositionEvent
 from risk_manager.domain.state import AccountState
-from risk_manager.engine.actions import Action, merge
+from risk_manager.engine.actions import (
+    FLATTEN_KEY,
+    Action,
+    ActionKey,
+    CancelEntryOrders,
+    CancelOrder,
+    ClosePosition,
+    Flatten,
+    ModifyStop,
+    OrdersKey,
+    PositionKey,
+    ReducePosition,
+    StopKey,
+)
+from risk_manager.engine.merge import merge
 from risk_manager.engine.ports import Deciding
 from risk_manager.rules._week import next_week_start
 from risk_manager.rules.base import LockoutSpec, Violation
@@ -19,12 +34,12 @@ SELF_LOCKOUT = "self_lockout"  # the journal's rule name for the trader's own lo
 class Decider:
     def __init__(self, engine: Deciding) -> None:
         self.e = engine
-        self.pending: dict[int, set[str]] = {}  # in-flight action keys per account (exactly-once)
+        self.pending: dict[int, set[ActionKey]] = {}  # in-flight action keys per account (exactly-once)
         # Sizes the broker confirmed after an action, until the position update itself arrives: stops a
         # stale state from deciding the same close twice.
         self.expected: dict[int, dict[str, int]] = {}
 
-    def complete(self, account_id: int, key: str, sizes: dict[str, int] | None = None) -> None:
+    def complete(self, account_id: int, key: ActionKey, sizes: dict[str, int] | None = None) -> None:
         """The executor finished (or gave up on) an action: the same action may be decided again.
 
         ``sizes``: the positions the broker reported when it verified (contract id -> signed size).
@@ -33,7 +48,7 @@ class Decider:
         if sizes:
             self.expected.setdefault(account_id, {}).update(sizes)
 
-    def in_flight(self, account_id: int) -> set[str]:
+    def in_flight(self, account_id: int) -> set[ActionKey]:
         """The keys of the account's actions decided and not yet completed (read-only)."""
         return self.pending.get(account_id, set())
 
@@ -49,10 +64,10 @@ class Decider:
         if not keys:
             return
         if isinstance(event, PositionEvent):
-            keys.discard(f"pos:{event.contract_id}")
-            keys.discard("flatten")
+            keys.discard(PositionKey(event.contract_id))
+            keys.discard(FLATTEN_KEY)
         elif isinstance(event, OrderEvent):
-            keys.difference_update({f"modify:{event.id}", f"cancel_order:{event.id}"})
+            keys.difference_update({StopKey(event.id), OrdersKey((event.id,))})
 
     def _symbol(self, st: AccountState, contract_id: str | None) -> str | None:
         if contract_id is None:
@@ -132,8 +147,8 @@ class Decider:
         if expected:
             projected = {**expected, **(projected or {})}
         plan = merge(st.account_id, st, violations, projected)
-        blocked = "flatten" in pending
-        return [a for a in plan if a.key not in pending and not (blocked and a.kind != "modify_stop")]
+        blocked = FLATTEN_KEY in pending  # a flatten in flight: only a stop may still be tightened
+        return [a for a in plan if a.key not in pending and not (blocked and not isinstance(a, ModifyStop))]
 
     def _act(self, st: AccountState, at: datetime, fresh: list[Action]) -> list[Action]:
         pending = self.pending.setdefault(st.account_id, set())
@@ -144,12 +159,18 @@ class Decider:
 
     def _action_record(self, st: AccountState, at: datetime, a: Action) -> dict[str, object]:
         m = self.e.make
-        if a.kind == "reduce_position":
-            return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, **{
-                "from": abs(a.from_size or 0), "to": abs(a.to_size or 0)})
-        if a.kind == "modify_stop":
-            return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_id=a.order_ids[0],
-                            stop=a.stop_price)
-        if a.kind in ("cancel_order", "cancel_entry_orders"):
-            return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_ids=list(a.order_ids))
-        return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol)
+        match a:
+            case ReducePosition():
+                return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, **{
+                    "from": abs(a.from_size), "to": abs(a.to_size)})
+            case ModifyStop():
+                return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_id=a.order_id,
+                                stop=a.stop_price)
+            case CancelOrder():
+                return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_ids=[a.order_id])
+            case CancelEntryOrders():
+                return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_ids=list(a.order_ids))
+            case Flatten() | ClosePosition():
+                return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol)
+            case _:
+                assert_never(a)

@@ -10,12 +10,14 @@ spared size, as live. It is forgotten when the position changes and when the acc
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from risk_manager.domain.events import PositionEvent
 from risk_manager.domain.positions import Delta
 from risk_manager.domain.state import AccountState
+from risk_manager.engine.actions import FLATTEN_KEY, ActionKey, PositionKey
 
 
 class SparedStore(Protocol):
@@ -36,18 +38,18 @@ class SparedFills:
         self._store = store
         self._by_account: dict[str, dict[str, _Spared]] = {}
 
-    def at_lock(self, st: AccountState, projected: dict[str, int] | None, pending: set[str]) -> None:
+    def at_lock(self, st: AccountState, projected: dict[str, int] | None, pending: Set[ActionKey]) -> None:
         """A lockout just started on ``st``: spare the position update of the fill that started it
         (``projected``: the sizes it leaves) and what the account holds. Only what no flatten or close now
         in flight will take is persisted (else it would outlive a crash before the close and keep the
         position open after the restart)."""
-        closing = "flatten" in pending
+        closing = FLATTEN_KEY in pending
         sizes = {} if closing else {cid: p.size for cid, p in st.positions.items() if p.size}
         sizes.update(projected or {})
         book = self._by_account.setdefault(st.name, {})
         for cid, size in sizes.items():
             book[cid] = _Spared(size, True, False)
-            if size and not closing and f"pos:{cid}" not in pending and self._store is not None:
+            if size and not closing and PositionKey(cid) not in pending and self._store is not None:
                 self._store.put_spared(st.name, cid, size)
 
     def restore(self, account: str, contract_id: str, size: int) -> None:
