@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from datetime import datetime, timedelta
 from typing import assert_never
 
@@ -33,34 +34,34 @@ SELF_LOCKOUT = "self_lockout"  # the journal's rule name for the trader's own lo
 
 class Decider:
     def __init__(self, engine: Deciding) -> None:
-        self.e = engine
-        self.pending: dict[int, set[ActionKey]] = {}  # in-flight action keys per account (exactly-once)
+        self._e = engine
+        self._pending: dict[int, set[ActionKey]] = {}  # in-flight action keys per account (exactly-once)
         # Sizes the broker confirmed after an action, until the position update itself arrives: stops a
         # stale state from deciding the same close twice.
-        self.expected: dict[int, dict[str, int]] = {}
+        self._expected: dict[int, dict[str, int]] = {}
 
     def complete(self, account_id: int, key: ActionKey, sizes: dict[str, int] | None = None) -> None:
         """The executor finished (or gave up on) an action: the same action may be decided again.
 
         ``sizes``: the positions the broker reported when it verified (contract id -> signed size).
         """
-        self.pending.get(account_id, set()).discard(key)
+        self._pending.get(account_id, set()).discard(key)
         if sizes:
-            self.expected.setdefault(account_id, {}).update(sizes)
+            self._expected.setdefault(account_id, {}).update(sizes)
 
-    def in_flight(self, account_id: int) -> set[ActionKey]:
-        """The keys of the account's actions decided and not yet completed (read-only)."""
-        return self.pending.get(account_id, set())
+    def in_flight(self, account_id: int) -> Set[ActionKey]:
+        """The keys of the account's actions decided and not yet completed."""
+        return self._pending.get(account_id, frozenset())
 
     def observe(self, st: AccountState, event: Event) -> None:
         if isinstance(event, PositionEvent):
-            exp = self.expected.get(st.account_id)
+            exp = self._expected.get(st.account_id)
             if exp:
                 exp.pop(event.contract_id, None)
         # In dry run nothing is executed, so nothing completes: re-report once the position changes.
-        if not self.e.make.dry_run:
+        if not self._e.make.dry_run:
             return
-        keys = self.pending.get(st.account_id)
+        keys = self._pending.get(st.account_id)
         if not keys:
             return
         if isinstance(event, PositionEvent):
@@ -82,18 +83,18 @@ class Decider:
         if spec.until == "duration":
             return at + (spec.duration or timedelta(0))
         if spec.until == "reset":
-            return self.e.td.next_reset(at)
-        if spec.until == "session_start" and self.e.session is not None:
-            return self.e.session.next_start(at)
+            return self._e.td.next_reset(at)
+        if spec.until == "session_start" and self._e.session is not None:
+            return self._e.session.next_start(at)
         if spec.until == "week":
-            return next_week_start(self.e.td, at)
+            return next_week_start(self._e.td, at)
         return None  # condition
 
     def _lockout(self, st: AccountState, v: Violation, at: datetime, when: datetime,
                  until: datetime | None) -> None:
         spec = v.lockout
         assert spec is not None
-        e = self.e
+        e = self._e
         record = e.make.lockout(when, st.name, v.rule, spec.kind, spec.symbol, until, v.message)
         if until is not None and until <= when:
             e.journal.write(record)  # a late event (reconcile): it would already have ended; start nothing
@@ -124,7 +125,7 @@ class Decider:
         violation whose lockout would already have ended by now neither starts nor acts (SPEC §5)."""
         if not violations and not kills:
             return []
-        e = self.e
+        e = self._e
         when = max(at, now)
         untils = [None if v.lockout is None else self._until(v.lockout, at) for v in violations]
         acting = [v for v, u in zip(violations, untils, strict=True)
@@ -142,8 +143,8 @@ class Decider:
 
     def _fresh(self, st: AccountState, violations: list[Violation],
                projected: dict[str, int] | None) -> list[Action]:
-        pending = self.pending.setdefault(st.account_id, set())
-        expected = self.expected.get(st.account_id)
+        pending = self._pending.setdefault(st.account_id, set())
+        expected = self._expected.get(st.account_id)
         if expected:
             projected = {**expected, **(projected or {})}
         plan = merge(st.account_id, st, violations, projected)
@@ -151,14 +152,14 @@ class Decider:
         return [a for a in plan if a.key not in pending and not (blocked and not isinstance(a, ModifyStop))]
 
     def _act(self, st: AccountState, at: datetime, fresh: list[Action]) -> list[Action]:
-        pending = self.pending.setdefault(st.account_id, set())
+        pending = self._pending.setdefault(st.account_id, set())
         for a in fresh:
             pending.add(a.key)
-            self.e.journal.write(self._action_record(st, at, a))
-        return [] if self.e.make.dry_run else fresh
+            self._e.journal.write(self._action_record(st, at, a))
+        return [] if self._e.make.dry_run else fresh
 
     def _action_record(self, st: AccountState, at: datetime, a: Action) -> dict[str, object]:
-        m = self.e.make
+        m = self._e.make
         match a:
             case ReducePosition():
                 return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, **{
