@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from risk_manager.cli.main import app
 from risk_manager.daemon.options import DaemonOptions
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import build_daemon
 from risk_manager.rules.max_contracts import MaxContracts
 from risk_manager.store import LockoutRecord, Store, list_backups
 
@@ -71,8 +71,8 @@ async def test_restarts_within_a_day_do_not_rotate_backups_and_stale_symbol_bloc
     cfg = config("  symbol_blocks: {enabled: true, blocked: [GC]}\n")
     for _ in range(2):
         _, port, stream = paper_setup()
-        d = Daemon(cfg, connector(port, stream), DaemonOptions(data_dir=tmp_path, policy=FAST, control=False))
-        await d.start()
+        opts = DaemonOptions(data_dir=tmp_path, policy=FAST, control=False)
+        d = await build_daemon(cfg, connector(port, stream), opts)
         await d.stop()
     assert len(list_backups(tmp_path / "backups", "risk_manager")) == 1
     with Store.open(tmp_path / "risk_manager.db") as store:

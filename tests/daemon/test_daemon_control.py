@@ -11,16 +11,15 @@ from daemon_helpers import FAST, MNQ, config, connector, paper_setup, until
 from risk_manager.control.client import ControlClient
 from risk_manager.daemon.control import SelfTestFailed
 from risk_manager.daemon.options import DaemonOptions
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.rules.max_contracts import MaxContracts
 
 
 async def test_status_reload_and_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paper, port, stream = paper_setup()
-    d = Daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), connector(port, stream),
+    d = await build_daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), connector(port, stream),
                DaemonOptions(data_dir=tmp_path, policy=FAST))
-    await d.start()
     try:
         assert d.control is not None
         status = await asyncio.to_thread(ControlClient(d.control.endpoint).status)

@@ -16,7 +16,7 @@ from risk_manager.control.snapshot import build_snapshot
 from risk_manager.daemon.health import Health
 from risk_manager.daemon.journal import DaemonJournal
 from risk_manager.daemon.options import DaemonOptions
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.daemon.timer import DeadlineDriver
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.engine.actions import Action
@@ -126,19 +126,17 @@ def test_open_problems_turn_a_protected_status_degraded() -> None:
     assert bad["daemon"]["state"] == "DEGRADED" and bad["daemon"]["problems"] == ["deadline reset failed"]
 
 
-def _daemon(data: Path, port: FaultyPort, stream: PaperStream) -> Daemon:
+async def _daemon(data: Path, port: FaultyPort, stream: PaperStream) -> RunningDaemon:
     cfg = config("  max_contracts: {enabled: true, limit: 2}\n")
     opts = DaemonOptions(data_dir=data, policy=FAST, reconcile_every=600)
-    return Daemon(cfg, connector(port, stream), opts)
+    return await build_daemon(cfg, connector(port, stream), opts)
 
 
 async def test_a_rejected_payload_is_journaled_alerted_and_the_account_reconciled(tmp_path: Path) -> None:
     paper, port, stream = paper_setup()
-    d = _daemon(tmp_path, port, stream)
-    await d.start()
+    d = await _daemon(tmp_path, port, stream)
     try:
-        assert d.health is not None and d.pipeline is not None and d.engine is not None
-        reconciles = d._steps.reconciles  # type: ignore[union-attr]
+        reconciles = d.reconciling.reconciles
         assert d.control is not None
         backend = d.control.backend
         seen_states: list[str] = []
@@ -152,13 +150,12 @@ async def test_a_rejected_payload_is_journaled_alerted_and_the_account_reconcile
         assert stream.on_event is not None
         stream.on_event(RejectedPayload(d.clock.now(), "position_update", 1,
                                         "position: averagePrice: Input should be a valid number", raw))
-        assert await until(lambda: d.pipeline.bad.rejected == 1)  # type: ignore[union-attr]
+        assert await until(lambda: d.pipeline.bad.rejected == 1)
         assert seen_states[0] == "DEGRADED"  # what /v1/status said when the alert went out
         # the REST reconcile sees the 4 lots and max_contracts reduces them
         assert await until(lambda: sum(p.size for p in paper.positions(1)) == 2)
-        assert await until(lambda: d._steps.reconciles > reconciles)  # type: ignore[union-attr]
-        assert await until(lambda: not d.health.degraded)  # type: ignore[union-attr]
-        assert d.store is not None and d.writer is not None
+        assert await until(lambda: d.reconciling.reconciles > reconciles)
+        assert await until(lambda: not d.health.degraded)
         d.journal.dispatch(force=True)
         d.writer.flush()
         recs = d.store.journal_tail(100)
@@ -175,10 +172,8 @@ async def test_a_rejected_payload_is_journaled_alerted_and_the_account_reconcile
 async def test_an_engine_error_is_degraded_until_a_reconcile_succeeds(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paper, port, stream = paper_setup()
-    d = _daemon(tmp_path, port, stream)
-    await d.start()
+    d = await _daemon(tmp_path, port, stream)
     try:
-        assert d.engine is not None and d.health is not None
         real = d.engine.handle
         calls = {"n": 0}
 
@@ -192,9 +187,8 @@ async def test_an_engine_error_is_degraded_until_a_reconcile_succeeds(
         paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 4)  # the first of its events breaks
         assert await until(lambda: calls["n"] >= 1)
         assert await until(lambda: sum(p.size for p in paper.positions(1)) == 2)  # still enforced
-        assert await until(lambda: not d.health.degraded)  # type: ignore[union-attr]
+        assert await until(lambda: not d.health.degraded)
         d.journal.dispatch(force=True)
-        assert d.writer is not None and d.store is not None
         d.writer.flush()
         alerts = [r for r in d.store.journal_tail(100) if r["type"] == "alert"]
         assert alerts[0]["level"] == "critical" and "ZeroDivisionError" in alerts[0]["message"]

@@ -15,7 +15,7 @@ from daemon_helpers import ES, FAST, MNQ, config, connector, paper_setup, until
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.clock.clock import SystemClock
 from risk_manager.daemon.options import DaemonOptions
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.enforcement.calls import ExecutorPolicy
 from risk_manager.enforcement.live_executor import LiveExecutor
@@ -100,8 +100,7 @@ async def test_a_late_close_cannot_close_a_position_opened_after_its_lockout_end
     rules = ("  cooldown_after_loss: {enabled: true, flatten_on_breach: true,"
              " tiers: [{loss: -10, cooldown: 1s}]}\n")
     opts = DaemonOptions(data_dir=tmp_path, policy=replace(FAST, mutation_timeout=0.1), reconcile_every=60)
-    d = Daemon(config(rules), connector(port, stream), opts)
-    await d.start()
+    d = await build_daemon(config(rules), connector(port, stream), opts)
     try:
         paper.place_order(1, ES, OrderType.MARKET, Side.BUY, 1)
         paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
@@ -114,15 +113,14 @@ async def test_a_late_close_cannot_close_a_position_opened_after_its_lockout_end
         paper.place_order(1, ES, OrderType.MARKET, Side.BUY, 1)  # allowed again: a new position
         await asyncio.sleep(0.6)  # past the late close's answer on any schedule
         assert size(paper, ES) == 1
-        assert not d.executor.closing(1)  # type: ignore[union-attr]  # answered before the unlock
+        assert not d.executor.closing(1)  # answered before the unlock
         held = [r for r in records(d) if r["type"] == "alert" and "held" in r["message"]]
         assert len(held) == 1
     finally:
         await d.stop()
 
 
-def records(d: Daemon) -> list[dict[str, Any]]:
-    assert d.store is not None and d.writer is not None
+def records(d: RunningDaemon) -> list[dict[str, Any]]:
     d.journal.dispatch(force=True)
     d.writer.flush()
     return d.store.journal_tail(200)

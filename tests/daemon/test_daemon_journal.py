@@ -5,14 +5,25 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from risk_manager.daemon.dbwriter import DbWriter
 from risk_manager.daemon.journal import DaemonJournal
+from risk_manager.engine.record_types import LockRecord, ViolationRecord
 from risk_manager.store import Store
 
 
-def rec(i: int, type_: str = "violation") -> dict[str, object]:
-    return {"at": f"2026-11-20T10:00:{i:02d}+00:00", "type": type_, "account": "PRAC-1", "rule": "r", "n": i}
+def rec(i: int, type_: str = "violation") -> ViolationRecord | LockRecord:
+    """Record number ``i`` (in its message / reason)."""
+    at = datetime(2026, 11, 20, 10, 0, i, tzinfo=UTC)
+    if type_ == "lockout":
+        return LockRecord(at=at, account="PRAC-1", rule="r", kind="hard", scope="account", until=None,
+                          reason=str(i))
+    return ViolationRecord(at=at, account="PRAC-1", rule="r", message=str(i))
+
+
+def n(r: dict[str, Any]) -> int:
+    return int(r["reason"] if r["type"] == "lockout" else r["message"])
 
 
 async def test_records_are_committed_in_order_and_listeners_see_them(tmp_path: Path) -> None:
@@ -22,7 +33,7 @@ async def test_records_are_committed_in_order_and_listeners_see_them(tmp_path: P
     writer.start()
     journal = DaemonJournal(writer)
     seen: list[object] = []
-    journal.add_listener(lambda r: seen.append(r["n"]))
+    journal.add_listener(lambda r: seen.append(n(r)))
     for i in range(5):
         journal.write(rec(i))
     assert seen == []  # dispatched after the worker's turn, not inside the engine call
@@ -31,7 +42,7 @@ async def test_records_are_committed_in_order_and_listeners_see_them(tmp_path: P
     assert writer.flush()
     writer.close()
     with Store.open(db) as store:
-        assert [r["n"] for r in store.journal_tail(10)] == [0, 1, 2, 3, 4]
+        assert [n(r) for r in store.journal_tail(10)] == [0, 1, 2, 3, 4]
         assert store.verify_journal() == (True, None)
 
 
@@ -44,7 +55,7 @@ def test_a_lockout_record_is_durable_before_write_returns(tmp_path: Path) -> Non
     journal.write(rec(1))
     journal.write(rec(2, "lockout"))
     with Store.open(db) as other:  # another connection sees both, in order, with no flush by the caller
-        assert [(r["n"], r["type"]) for r in other.journal_tail(5)] == [(1, "violation"), (2, "lockout")]
+        assert [(n(r), r["type"]) for r in other.journal_tail(5)] == [(1, "violation"), (2, "lockout")]
     writer.close()
 
 
@@ -83,7 +94,7 @@ def test_lockouts_of_one_batch_are_durable_together_when_it_ends(tmp_path: Path)
         assert flushes == []
     assert len(flushes) == 1
     with Store.open(db) as other:  # durable once the batch ends, before any action is submitted
-        assert [r["n"] for r in other.journal_tail(30)] == list(range(20))
+        assert [n(r) for r in other.journal_tail(30)] == list(range(20))
     journal.write(rec(20, "lockout"))  # outside a batch: at once, as before
     assert len(flushes) == 2
     writer.close()

@@ -12,19 +12,20 @@ from daemon_helpers import ES, FAST, MNQ, FaultyPort, PaperStream, config, conne
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.config import Config
+from risk_manager.daemon.lock import DataDirLock
 from risk_manager.daemon.options import DaemonOptions, StartupError
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.rules.max_contracts import MaxContracts
 from risk_manager.store import LockoutRecord, Store
 
 
-def daemon(cfg: Config, data: Path, port: FaultyPort, stream: PaperStream) -> Daemon:
-    return Daemon(cfg, connector(port, stream), DaemonOptions(data_dir=data, policy=FAST, reconcile_every=60))
+async def daemon(cfg: Config, data: Path, port: FaultyPort, stream: PaperStream) -> RunningDaemon:
+    opts = DaemonOptions(data_dir=data, policy=FAST, reconcile_every=60)
+    return await build_daemon(cfg, connector(port, stream), opts)
 
 
-def types(d: Daemon) -> list[str]:
-    assert d.store is not None and d.writer is not None
+def types(d: RunningDaemon) -> list[str]:
     d.journal.dispatch(force=True)
     d.writer.flush()
     return [r["type"] for r in d.store.journal_tail(200)]
@@ -36,13 +37,12 @@ def size(paper: PaperBroker, cid: str) -> int:
 
 async def test_breach_is_journaled_then_reduced_at_the_broker(tmp_path: Path) -> None:
     paper, port, stream = paper_setup()
-    d = daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), tmp_path, port, stream)
-    await d.start()
+    d = await daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), tmp_path, port, stream)
     try:
         assert d.protected.is_set()
         paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 4)
         assert await until(lambda: size(paper, MNQ) == 2)
-        assert await d.executor.drain(2.0)  # type: ignore[union-attr]
+        assert await d.executor.drain(2.0)
         assert stream.watched == {MNQ}  # quotes follow the open position
     finally:
         await d.stop()
@@ -57,9 +57,8 @@ async def test_breach_is_journaled_then_reduced_at_the_broker(tmp_path: Path) ->
 
 async def test_grace_deadline_fires_on_time_through_the_timer_task(tmp_path: Path) -> None:
     paper, port, stream = paper_setup()
-    d = daemon(config("  no_stop_loss_grace: {enabled: true, grace_period_seconds: 0.3}\n"), tmp_path, port,
-               stream)
-    await d.start()
+    d = await daemon(config("  no_stop_loss_grace: {enabled: true, grace_period_seconds: 0.3}\n"), tmp_path,
+                     port, stream)
     try:
         t0 = time.monotonic()
         paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
@@ -72,21 +71,18 @@ async def test_grace_deadline_fires_on_time_through_the_timer_task(tmp_path: Pat
 async def test_lockout_survives_a_restart_and_flattens_what_was_opened_while_down(tmp_path: Path) -> None:
     cfg = config("  daily_realized_loss: {enabled: true, limit: -100, include_unrealized: false}\n")
     paper, port, stream = paper_setup()
-    d1 = daemon(cfg, tmp_path, port, stream)
-    await d1.start()
+    d1 = await daemon(cfg, tmp_path, port, stream)
     paper.place_order(1, ES, OrderType.MARKET, Side.BUY, 1)
     paper.on_quote(ES, 5997.0, 5997.25, 5997.0)
     paper.place_order(1, ES, OrderType.MARKET, Side.SELL, 1)  # realized -162.50: lockout until reset
-    assert await until(lambda: d1.engine is not None and d1.engine.locks.is_locked("PRAC-1"))
+    assert await until(lambda: d1.engine.locks.is_locked("PRAC-1"))
     await d1.stop()
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 2)  # the daemon is down: nobody stops this
     assert size(paper, MNQ) == 2
     paper2, port2, stream2 = paper, type(port)(paper), type(stream)(paper)
-    d2 = daemon(cfg, tmp_path, port2, stream2)
-    await d2.start()
+    d2 = await daemon(cfg, tmp_path, port2, stream2)
     try:
         assert await until(lambda: size(paper2, MNQ) == 0)
-        assert d2.engine is not None and d2.pipeline is not None
         await asyncio.sleep(0.05)
         await d2.pipeline.idle()
         broker_pnl = sum(t.profit_and_loss or 0.0 for t in paper2.trades(1))
@@ -103,8 +99,7 @@ async def test_lockout_survives_a_restart_and_flattens_what_was_opened_while_dow
 
 async def test_breach_during_a_hub_gap_is_enforced_right_after_reconnecting(tmp_path: Path) -> None:
     paper, port, stream = paper_setup()
-    d = daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), tmp_path, port, stream)
-    await d.start()
+    d = await daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), tmp_path, port, stream)
     try:
         stream.drop()
         paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 5)
@@ -126,8 +121,7 @@ async def test_missed_reset_and_lockouts_that_expired_while_down(tmp_path: Path)
         store.put_lockout(LockoutRecord("PRAC-1", "trade_frequency_limit", "account", "cooldown",
                                         now - timedelta(minutes=1), "old", now - timedelta(minutes=2)))
     _paper, port, stream = paper_setup()
-    d = daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), tmp_path, port, stream)
-    await d.start()
+    d = await daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), tmp_path, port, stream)
     await d.stop()
     with Store.open(tmp_path / "risk_manager.db") as store:
         kinds = [r["type"] for r in store.journal_tail(20)]
@@ -138,15 +132,14 @@ async def test_missed_reset_and_lockouts_that_expired_while_down(tmp_path: Path)
 async def test_refuses_to_start_with_a_dead_rule_or_an_unknown_account(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _paper, port, stream = paper_setup(account="OTHER")
-    d = daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), tmp_path, port, stream)
     with pytest.raises(StartupError) as e:
-        await d.start()
+        await daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), tmp_path, port, stream)
     assert e.value.code == 5 and "PRAC-1" in str(e.value) and "OTHER" in str(e.value)
-    await d.stop()
+    lock = DataDirLock(tmp_path)  # the refused start closed what it had opened: the directory is free
+    lock.acquire()
+    lock.release()
     monkeypatch.setattr(MaxContracts, "evaluate", lambda self, event, ctx: [])
-    d = daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), tmp_path / "b", port, stream)
     with pytest.raises(StartupError) as e:
-        await d.start()
+        await daemon(config("  max_contracts: {enabled: true, limit: 2}\n"), tmp_path / "b", port, stream)
     assert e.value.code == 4 and "max_contracts" in str(e.value)
-    await d.stop()
     await asyncio.sleep(0)

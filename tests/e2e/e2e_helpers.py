@@ -13,7 +13,7 @@ from risk_manager.config import Config, load_config_text
 from risk_manager.daemon.connect import projectx_connector
 from risk_manager.daemon.credentials import Credentials
 from risk_manager.daemon.options import DaemonOptions
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.enforcement.calls import ExecutorPolicy
@@ -52,21 +52,21 @@ class Rig:
         self.tmp = tmp
         self.records: list[dict[str, Any]] = []
         self.stamps: dict[int, int] = {}  # id(record) -> perf_counter_ns when it was dispatched
-        self.daemons: list[Daemon] = []
+        self.daemons: list[RunningDaemon] = []
         self.acct = sim.account_id("PRAC-1")
 
     def config(self, rules: str) -> Config:
         return load_config_text(config_yaml(self.sim, rules))
 
-    async def start(self, rules: str, data: str = "data", policy: ExecutorPolicy | None = None) -> Daemon:
+    async def start(self, rules: str, data: str = "data",
+                    policy: ExecutorPolicy | None = None) -> RunningDaemon:
         cfg = self.config(rules)
         opts = DaemonOptions(data_dir=self.tmp / data)
         if policy is not None:
             opts.policy = policy
-        d = Daemon(cfg, projectx_connector(cfg, CREDS), opts)
-        d.journal.add_listener(self._on_record)
+        d = await asyncio.wait_for(build_daemon(cfg, projectx_connector(cfg, CREDS), opts,
+                                                listeners=[self._on_record]), 20)
         self.daemons.append(d)
-        await asyncio.wait_for(d.start(), 20)
         assert d.protected.is_set()
         return d
 

@@ -13,7 +13,7 @@ from risk_manager.config import load_config_text
 from risk_manager.control.client import ControlClient
 from risk_manager.daemon.connect import projectx_connector
 from risk_manager.daemon.options import DaemonOptions
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.sim import SimOptions, SimServer
 
@@ -32,10 +32,10 @@ async def test_each_account_is_held_to_its_own_rules(two: SimServer, tmp_path: P
         "accounts: [{name: PRAC-1}]",
         "accounts: [{name: PRAC-1, rules: {max_contracts: {limit: 2}}}, {name: PRAC-2}]")
     cfg = load_config_text(text)
-    d = Daemon(cfg, projectx_connector(cfg, CREDS), DaemonOptions(data_dir=tmp_path / "d"))
     records: list[dict[str, object]] = []
-    d.journal.add_listener(records.append)
-    await asyncio.wait_for(d.start(), 20)
+    opts = DaemonOptions(data_dir=tmp_path / "d")
+    d = await asyncio.wait_for(build_daemon(cfg, projectx_connector(cfg, CREDS), opts,
+                                            listeners=[records.append]), 20)
     try:
         a1, a2 = two.account_id("PRAC-1"), two.account_id("PRAC-2")
         for acct in (a1, a2):

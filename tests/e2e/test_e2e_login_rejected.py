@@ -12,7 +12,7 @@ from risk_manager.config import load_config_text
 from risk_manager.daemon.connect import projectx_connector
 from risk_manager.daemon.credentials import Credentials
 from risk_manager.daemon.options import DaemonOptions, StartupError
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import build_daemon
 from risk_manager.sim import SimOptions, SimServer
 from risk_manager.store import Store
 
@@ -24,14 +24,10 @@ async def test_a_rejected_key_is_said_once_journaled_and_a_foreground_run_gives_
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     async with SimServer(SimOptions(port=0, accounts=["PRAC-1"], api_key=RIGHT)) as sim:
         cfg = load_config_text(config_yaml(sim, "  max_contracts: {enabled: true, limit: 2}\n"), "t.yaml")
-        daemon = Daemon(cfg, projectx_connector(cfg, Credentials("me", WRONG)),
-                        DaemonOptions(data_dir=tmp_path, login_rejections_allowed=2, control=False))
         caplog.set_level(logging.INFO)
-        try:
-            with pytest.raises(StartupError) as raised:
-                await daemon.start()
-        finally:
-            await daemon.stop()
+        with pytest.raises(StartupError) as raised:  # build_daemon closes what it opened
+            await build_daemon(cfg, projectx_connector(cfg, Credentials("me", WRONG)),
+                               DaemonOptions(data_dir=tmp_path, login_rejections_allowed=2, control=False))
     assert raised.value.code == 3 and "login rejected: check PROJECT_X_API_KEY" in str(raised.value)
     said = [r.getMessage() for r in caplog.records
             if r.name == "risk_manager.daemon" and "login rejected" in r.getMessage()]

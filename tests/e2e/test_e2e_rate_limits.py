@@ -11,7 +11,7 @@ from e2e_helpers import CREDS, cid, config_yaml, until
 from risk_manager.config import load_config_text
 from risk_manager.daemon.connect import projectx_connector
 from risk_manager.daemon.options import DaemonOptions
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.sim import SimOptions, SimServer
 
@@ -28,10 +28,9 @@ async def test_a_breach_on_every_account_stays_inside_the_gateway_limit(tmp_path
         text = text.replace("accounts: [{name: PRAC-1}]", "accounts: [" + ", ".join(
             f"{{name: {n}}}" for n in NAMES) + "]")
         cfg = load_config_text(text)
-        d = Daemon(cfg, projectx_connector(cfg, CREDS),
-                   DaemonOptions(data_dir=tmp_path / "data", rate_limit=16, rate_window=4.0))
+        d = await build_daemon(cfg, projectx_connector(cfg, CREDS),
+                               DaemonOptions(data_dir=tmp_path / "data", rate_limit=16, rate_window=4.0))
         try:
-            await d.start()
             b, mnq = sim.broker, cid("MNQ")
             sim.feed.set_price(mnq, bid=21000.0, ask=21000.25)
             ids = [sim.account_id(n) for n in NAMES]

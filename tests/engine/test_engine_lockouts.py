@@ -13,6 +13,7 @@ from risk_manager.domain.enums import PositionType
 from risk_manager.domain.events import PositionEvent
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.lockouts import Lockouts, Payload, unlock_key
+from risk_manager.engine.record_types import record_dict
 from risk_manager.engine.records import ListJournal, RecordMaker
 from risk_manager.store import Store
 from risk_manager.store.records import LockoutRecord, symbol_scope
@@ -69,7 +70,7 @@ def test_unlock_journals_cancels_the_end_and_forgets_the_spared_fill() -> None:
     locks.unlock("PRAC-1", FREQ, "account", at)
     assert not locks.is_locked("PRAC-1") and store.active_lockouts() == [] and store.spared_fills() == []
     assert queue.get(unlock_key("PRAC-1", FREQ, "account")) is None
-    assert journal.records[-1] == make.unlock(at, "PRAC-1", FREQ, None)
+    assert journal.records[-1] == record_dict(make.unlock(at, "PRAC-1", FREQ, None))
     assert locks.held_at("PRAC-1", FREQ, T0 + timedelta(seconds=10))  # a late event is still judged by it
     assert not locks.held_at("PRAC-1", FREQ, at)
     locks.unlock("PRAC-1", FREQ, "account", at)  # not active: nothing more

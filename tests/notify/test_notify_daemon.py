@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "daemon"))  # reuse the daemo
 from daemon_helpers import FAST, MNQ, config, connector, paper_setup
 
 from risk_manager.daemon.options import DaemonOptions
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import build_daemon
 from risk_manager.domain.enums import OrderType, Side
 
 
@@ -22,8 +22,8 @@ async def test_a_breach_in_the_daemon_is_posted_once(tmp_path: Path) -> None:
         cfg = config("  max_contracts: {enabled: true, limit: 2}\n"
                      f"notifications: {{discord_webhook: '{hook}'}}\n")
         paper, port, stream = paper_setup()
-        d = Daemon(cfg, connector(port, stream), DaemonOptions(data_dir=tmp_path, policy=FAST, control=False))
-        await d.start()
+        opts = DaemonOptions(data_dir=tmp_path, policy=FAST, control=False)
+        d = await build_daemon(cfg, connector(port, stream), opts)
         try:
             paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 4)
             await until(lambda: d.notifier.sent >= 1, within=5.0)

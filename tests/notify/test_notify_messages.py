@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from risk_manager.engine.records import RecordMaker
+from risk_manager.engine.record_types import JournalRecord, record_dict
+from risk_manager.engine.records import Record, RecordMaker
 from risk_manager.notify.messages import MAX_CHARS, describe
 
 CT = ZoneInfo("America/Chicago")
@@ -16,37 +17,42 @@ RESET = datetime(2026, 11, 20, 17, 0, tzinfo=CT)
 MAKE = RecordMaker(CT)
 
 
+def js(rec: JournalRecord) -> Record:
+    """A record as the notifier receives it (a journal listener): its JSON object."""
+    return record_dict(rec)
+
+
 def test_lockout_names_rule_reason_and_until_in_the_schedule_zone() -> None:
-    rec = MAKE.lockout(AT, "PRAC-1", "daily_realized_loss", "hard", None, RESET,
-                       "daily P&L -512.50 <= limit -500.00")
+    rec = js(MAKE.lockout(AT, "PRAC-1", "daily_realized_loss", "hard", None, RESET,
+                       "daily P&L -512.50 <= limit -500.00"))
     assert describe(rec, CT) == ("PRAC-1 LOCKED until 17:00 CT by daily_realized_loss: "
                                  "daily P&L -512.50 <= limit -500.00")
 
 
 def test_lockout_variants() -> None:
-    cooldown = MAKE.lockout(AT, "PRAC-1", "trade_frequency_limit", "cooldown", None,
-                            datetime(2026, 11, 20, 10, 16, tzinfo=CT), "3/3 trades this minute")
+    cooldown = js(MAKE.lockout(AT, "PRAC-1", "trade_frequency_limit", "cooldown", None,
+                            datetime(2026, 11, 20, 10, 16, tzinfo=CT), "3/3 trades this minute"))
     assert describe(cooldown, CT) == ("PRAC-1 COOLDOWN until 10:16 CT by trade_frequency_limit: "
                                       "3/3 trades this minute")
-    block = MAKE.lockout(AT, "PRAC-1", "symbol_blocks", "hard", "CL", None, "CL is blocked")
+    block = js(MAKE.lockout(AT, "PRAC-1", "symbol_blocks", "hard", "CL", None, "CL is blocked"))
     assert describe(block, CT) == (
         "PRAC-1 CL BLOCKED until the condition clears by symbol_blocks: CL is blocked")
-    tomorrow = MAKE.lockout(AT, "PRAC-1", "daily_realized_loss", "hard", None,
-                            datetime(2026, 11, 23, 17, 0, tzinfo=CT), "x")
+    tomorrow = js(MAKE.lockout(AT, "PRAC-1", "daily_realized_loss", "hard", None,
+                            datetime(2026, 11, 23, 17, 0, tzinfo=CT), "x"))
     assert "until Mon 2026-11-23 17:00 CT by" in (describe(tomorrow, CT) or "")
     # without a zone the record's own offset is kept (no guess at a name)
     assert "until 17:00 by daily_realized_loss" in (describe(tomorrow | {"until": RESET.isoformat()}) or "")
 
 
 def test_position_actions() -> None:
-    flat = MAKE.action(AT, "PRAC-1", "daily_realized_loss", "flatten")
+    flat = js(MAKE.action(AT, "PRAC-1", "daily_realized_loss", "flatten"))
     assert describe(flat) == "PRAC-1 FLATTENING all positions (daily_realized_loss)"
-    close = MAKE.action(AT, "PRAC-1", "daily_unrealized_loss", "close_position", symbol="MNQ")
+    close = js(MAKE.action(AT, "PRAC-1", "daily_unrealized_loss", "close_position", symbol="MNQ"))
     assert describe(close) == "PRAC-1 CLOSING MNQ (daily_unrealized_loss)"
-    reduce = MAKE.action(AT, "PRAC-1", "max_contracts", "reduce_position", symbol="MNQ",
-                         **{"from": 4, "to": 2})
+    reduce = js(MAKE.action(AT, "PRAC-1", "max_contracts", "reduce_position", symbol="MNQ",
+                         **{"from": 4, "to": 2}))
     assert describe(reduce) == "PRAC-1 REDUCING MNQ 4 -> 2 (max_contracts)"
-    dry = RecordMaker(CT, dry_run=True).action(AT, "PRAC-1", "daily_realized_loss", "flatten")
+    dry = js(RecordMaker(CT, dry_run=True).action(AT, "PRAC-1", "daily_realized_loss", "flatten"))
     assert describe(dry) == "[dry run] PRAC-1 FLATTENING all positions (daily_realized_loss)"
 
 
@@ -61,20 +67,22 @@ def test_alerts_connection_warning_unlock() -> None:
     assert describe(lost) == "NOT MONITORED: connection to the gateway lost [DOWN] (user hub closed)"
     back = {"type": "connection_restored", "down_seconds": 12.4, "reason": "reconnected"}
     assert describe(back) == "Monitored again: connection to the gateway restored after 12 s"
-    warn = MAKE.warning(AT, "PRAC-1", "daily_realized_loss", 0.8234)
+    warn = js(MAKE.warning(AT, "PRAC-1", "daily_realized_loss", 0.8234))
     assert describe(warn) == "PRAC-1 WARNING: daily_realized_loss at 82% of its limit"
-    assert describe(MAKE.warning(AT, "PRAC-1", "max_contracts", 1.0)) is None  # a breach: its action says it
-    assert describe(MAKE.unlock(AT, "PRAC-1", "trade_frequency_limit", None)) == (
+    breach = js(MAKE.warning(AT, "PRAC-1", "max_contracts", 1.0))
+    assert describe(breach) is None  # a breach: its action says it
+    assert describe(js(MAKE.unlock(AT, "PRAC-1", "trade_frequency_limit", None))) == (
         "PRAC-1 unlocked: trade_frequency_limit")
-    assert describe(MAKE.unlock(AT, "PRAC-1", "symbol_blocks", "CL")) == "PRAC-1 CL unlocked: symbol_blocks"
+    block = js(MAKE.unlock(AT, "PRAC-1", "symbol_blocks", "CL"))
+    assert describe(block) == "PRAC-1 CL unlocked: symbol_blocks"
 
 
 @pytest.mark.parametrize("rec", [
-    MAKE.violation(AT, "PRAC-1", "daily_realized_loss", "daily P&L -512.50", None),
-    MAKE.action(AT, "PRAC-1", "trade_frequency_limit", "cancel_entry_orders", order_ids=[1]),
-    MAKE.action(AT, "PRAC-1", "no_stop_loss_grace", "modify_stop", order_id=1, stop=1.0),
-    MAKE.action(AT, "PRAC-1", "max_contracts", "flatten") | {"type": "result", "ok": True},
-    MAKE.reset(AT, date(2026, 11, 21)),
+    js(MAKE.violation(AT, "PRAC-1", "daily_realized_loss", "daily P&L -512.50", None)),
+    js(MAKE.action(AT, "PRAC-1", "trade_frequency_limit", "cancel_entry_orders", order_ids=[1])),
+    js(MAKE.action(AT, "PRAC-1", "no_stop_loss_grace", "modify_stop", order_id=1, stop=1.0)),
+    js(MAKE.action(AT, "PRAC-1", "max_contracts", "flatten")) | {"type": "result", "ok": True},
+    js(MAKE.reset(AT, date(2026, 11, 21))),
     {"type": "daemon_started", "accounts": ["PRAC-1"]},
     {"type": "daemon_stopped"},
     {"type": "summary"},

@@ -36,7 +36,7 @@ from risk_manager.control.client import ControlClient
 from risk_manager.control.conn_guard import Limits
 from risk_manager.daemon.connect import Connection, projectx_connector
 from risk_manager.daemon.options import EXIT_ENDPOINT, DaemonOptions, StartupError
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import build_daemon
 
 pytestmark = [needs_root, no_fork_warning]
 PASSWORD = "correct horse battery"
@@ -47,13 +47,9 @@ async def never_connect() -> Connection:
 
 
 async def refused(data: Path, sock: Path | None = None) -> StartupError:
-    d = Daemon(load_config_text("accounts: [{name: PRAC-1}]\n"), never_connect,
-               DaemonOptions(data_dir=data, control_socket=sock))
-    try:
-        with pytest.raises(StartupError) as info:
-            await d.start()
-    finally:
-        await d.stop()
+    with pytest.raises(StartupError) as info:
+        await build_daemon(load_config_text("accounts: [{name: PRAC-1}]\n"), never_connect,
+                           DaemonOptions(data_dir=data, control_socket=sock))
     assert info.value.code == EXIT_ENDPOINT
     return info.value
 
@@ -82,9 +78,8 @@ async def test_2000_idle_connections_cannot_delay_enforcement(rig: Rig, shared: 
     cfg = rig.config("  max_contracts: {enabled: true, limit: 2}\n")
     sock = shared / "run" / "control.sock"
     opts = DaemonOptions(data_dir=shared / "data", control_socket=sock)
-    d = Daemon(cfg, projectx_connector(cfg, CREDS), opts)
+    d = await asyncio.wait_for(build_daemon(cfg, projectx_connector(cfg, CREDS), opts), 30)
     rig.daemons.append(d)
-    await asyncio.wait_for(d.start(), 30)
     assert d.control is not None and d.control.conns is not None
     fds_before = len(os.listdir("/proc/self/fd"))
     ready, release = open_dir / "ready", open_dir / "release"

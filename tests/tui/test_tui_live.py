@@ -21,6 +21,7 @@ from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import PositionType, Side
 from risk_manager.domain.events import AccountEvent, PositionEvent, TradeEvent
 from risk_manager.engine.factory import build_engine
+from risk_manager.engine.record_types import JournalRecord, record_dict
 from risk_manager.store import Store
 from risk_manager.tui.app import DashboardApp
 from risk_manager.tui.provider import client_provider, describe_failure
@@ -42,8 +43,8 @@ class StoreJournal:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def write(self, record: dict[str, Any]) -> None:
-        self.store.append_journal(record)
+    def write(self, record: JournalRecord) -> None:
+        self.store.append_journal(record_dict(record))
 
 
 async def until(pilot: Pilot[Any], cond: Callable[[], bool], within: float = 8.0) -> None:

@@ -9,20 +9,26 @@ import logging
 import os
 import stat
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from risk_manager.clock.clock import Clock
 from risk_manager.config import Config
 from risk_manager.daemon import calendar_cache
+from risk_manager.daemon.health import Health
+from risk_manager.daemon.journal import DaemonJournal
 from risk_manager.daemon.lock import DataDirLock, prepare_data_dir
-from risk_manager.daemon.options import EXIT_ENDPOINT, StartupError
+from risk_manager.daemon.options import EXIT_ENDPOINT, DaemonOptions, StartupError
 from risk_manager.daemon.selftest import run_self_test
+from risk_manager.engine.engine import Engine
+from risk_manager.notify import Notifier
+from risk_manager.store import Store
 
 if TYPE_CHECKING:
     from risk_manager.control.endpoint import BoundSocket
     from risk_manager.control.peer import AdminPolicy
     from risk_manager.control.server import ControlServer
-    from risk_manager.daemon.runtime import Daemon
     from risk_manager.engine.actions import Action
 
 log = logging.getLogger("risk_manager.daemon")
@@ -33,37 +39,37 @@ class SelfTestFailed(ValueError):
     answers with the reason, like an invalid file)."""
 
 
-def socket_path(d: Daemon) -> Path:
+def socket_path(config: Config, opts: DaemonOptions) -> Path:
     from risk_manager.control.endpoint import default_socket
 
-    if d.opts.control_socket is not None:
-        return d.opts.control_socket
-    configured = d.config.daemon.control_socket
-    return Path(configured) if configured else default_socket(d.opts.data_dir)
+    if opts.control_socket is not None:
+        return opts.control_socket
+    configured = config.daemon.control_socket
+    return Path(configured) if configured else default_socket(opts.data_dir)
 
 
-def claim(d: Daemon) -> tuple[DataDirLock, BoundSocket | None]:
+def claim(config: Config, opts: DaemonOptions) -> tuple[DataDirLock, BoundSocket | None]:
     """Take the data-directory lock, then own the control socket; StartupError(EXIT_ENDPOINT) naming why
     (another daemon's pid, a path someone else owns or serves) when either cannot be had."""
     if sys.platform != "win32":
-        admin_policy(d.config)  # an unknown admin group refuses the start (exit 2) before anything else
-    prepare_data_dir(d.opts.data_dir)
+        admin_policy(config)  # an unknown admin group refuses the start (exit 2) before anything else
+    prepare_data_dir(opts.data_dir)
     if sys.platform != "win32":  # a data directory someone else owns or may write could hold their hash
         from risk_manager.control.endpoint import check_directory
 
         try:
-            check_directory(d.opts.data_dir)
+            check_directory(opts.data_dir)
         except OSError as e:
             raise StartupError(EXIT_ENDPOINT, f"cannot own the data directory: {e}") from None
-    lock = DataDirLock(d.opts.data_dir)
+    lock = DataDirLock(opts.data_dir)
     lock.acquire()
     raise_fd_limit()
-    if not d.opts.control or sys.platform == "win32":
+    if not opts.control or sys.platform == "win32":
         return lock, None
     from risk_manager.control.endpoint import bind_socket
 
-    path = socket_path(d)
-    data = d.opts.data_dir
+    path = socket_path(config, opts)
+    data = opts.data_dir
     if Path(os.path.abspath(data)) in Path(os.path.abspath(path)).parents:
         allow_traverse(data)
     try:
@@ -108,49 +114,75 @@ def admin_policy(config: Config) -> AdminPolicy:
         raise StartupError(2, f"daemon.admin_group: no group {name!r} on this machine") from None
 
 
-async def start_control(d: Daemon, bound: BoundSocket) -> ControlServer:
+class Connected(Protocol):
+    """What the control API may use of the connected daemon (executor, deadline timer, link); before the
+    login it answers CONNECTING and a self-lock's flatten has nowhere to go (as before)."""
+
+    def link_state(self) -> str: ...
+    def submit(self, actions: list[Action]) -> None: ...
+    def poke(self) -> None: ...
+
+
+class LiveConfig:
+    """The config in force, and its live reload (self-tested first: a dead rule never goes live)."""
+
+    def __init__(self, config: Config, engine: Engine, journal: DaemonJournal, notifier: Notifier,
+                 clock: Clock, data_dir: Path, connected: Connected) -> None:
+        self.config = config
+        self._engine, self._journal, self._notifier, self._clock = engine, journal, notifier, clock
+        self._data_dir, self._connected = data_dir, connected
+
+    async def apply(self, new: Config) -> None:
+        """Apply a validated config live. Raises SelfTestFailed (nothing changes) if a rule would be dead."""
+        from risk_manager.engine.reconfigure import reconfigure
+
+        failed = [c for c in run_self_test(new) if not c.ok]
+        if failed:
+            raise SelfTestFailed("; ".join(f"{c.rule}: {c.detail}" for c in failed))
+        now = self._clock.now()
+        reconfigure(self._engine, new, now)
+        calendar = calendar_cache.install(self._engine, new, self._data_dir)  # keep restarts pandas-free
+        self.config = new
+        self._notifier.reconfigure(new.notifications, new.schedule.tz)
+        self._journal.dispatch(force=True)
+        self._connected.poke()
+        log.warning("config reloaded and applied live (%d rule(s) enabled)", len(new.rules.enabled_names()))
+        if calendar is not None:
+            await asyncio.to_thread(calendar.warm, now.year, now.year + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ControlParts:
+    """What the control API serves: the live engine and store, the daemon's state, a way to stop it."""
+
+    engine: Engine
+    store: Store
+    journal: DaemonJournal
+    clock: Clock
+    live_config: LiveConfig
+    connected: Connected
+    health: Health
+    protected: asyncio.Event
+    stop_requested: asyncio.Event
+
+
+async def start_control(p: ControlParts, opts: DaemonOptions, bound: BoundSocket) -> ControlServer:
     """Serve the control API on the socket claimed at start-up."""
     from risk_manager.control import ControlServer, DaemonBackend, admin_hash_path
 
-    assert d.engine is not None and d.store is not None
-    backend = DaemonBackend(d.engine, d.config, d.store, clock=d.clock,
-                            link_state=lambda: str(d.link.state) if d.link is not None else "CONNECTING",
-                            protected=d.protected.is_set, request_stop=d.stop_requested.set,
-                            config_path=d.opts.config_path, apply_config=d.apply_config,
-                            started_at=d.clock.now(),
-                            problems=lambda: d.health.problems() if d.health is not None else [],
-                            after_lock=lambda actions: after_self_lock(d, actions))
-    server = ControlServer(backend, bound.path, admin_hash_path(d.opts.data_dir),
-                           policy=admin_policy(d.config), bound=bound)
+    def after_lock(actions: list[Action]) -> None:
+        """A self-lock was recorded: send its records now, flatten if the trader asked, wake the timer."""
+        if actions:
+            p.connected.submit(actions)
+        p.journal.dispatch()
+        p.connected.poke()
+
+    config = p.live_config.config
+    backend = DaemonBackend(p.engine, config, p.store, clock=p.clock, link_state=p.connected.link_state,
+                            protected=p.protected.is_set, request_stop=p.stop_requested.set,
+                            config_path=opts.config_path, apply_config=p.live_config.apply,
+                            started_at=p.clock.now(), problems=p.health.problems, after_lock=after_lock)
+    server = ControlServer(backend, bound.path, admin_hash_path(opts.data_dir), policy=admin_policy(config),
+                           bound=bound)
     await server.start()
     return server
-
-
-def after_self_lock(d: Daemon, actions: list[Action]) -> None:
-    """A self-lock was recorded: send its records now, flatten if the trader asked, wake the timer."""
-    if actions and d.executor is not None:
-        d.executor.submit(actions)
-    d.journal.dispatch()
-    if d.timer is not None:
-        d.timer.poke()
-
-
-async def apply_config(d: Daemon, new: Config) -> None:
-    """Apply a validated config live. Raises SelfTestFailed (nothing changes) if a rule would be dead."""
-    from risk_manager.engine.reconfigure import reconfigure
-
-    failed = [c for c in run_self_test(new) if not c.ok]
-    if failed:
-        raise SelfTestFailed("; ".join(f"{c.rule}: {c.detail}" for c in failed))
-    assert d.engine is not None
-    now = d.clock.now()
-    reconfigure(d.engine, new, now)
-    calendar = calendar_cache.install(d.engine, new, d.opts.data_dir)  # keep restarts pandas-free
-    d.config = new
-    d.notifier.reconfigure(new.notifications, new.schedule.tz)
-    d.journal.dispatch(force=True)
-    if d.timer is not None:
-        d.timer.poke()
-    log.warning("config reloaded and applied live (%d rule(s) enabled)", len(new.rules.enabled_names()))
-    if calendar is not None:
-        await asyncio.to_thread(calendar.warm, now.year, now.year + 1)

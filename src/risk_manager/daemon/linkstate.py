@@ -11,8 +11,9 @@ from typing import Protocol
 
 from risk_manager.broker.stream import BrokerStream, LinkState
 from risk_manager.clock.clock import Clock
-from risk_manager.daemon.journal import DaemonJournal, connection_record
+from risk_manager.daemon.journal import DaemonJournal
 from risk_manager.engine.engine import Engine
+from risk_manager.engine.record_types import ConnectionLostRecord, ConnectionRestoredRecord
 
 log = logging.getLogger("risk_manager.daemon")
 
@@ -31,23 +32,20 @@ class LinkWatch:
 
     def on_state(self, state: LinkState, reason: str) -> None:
         prev, self.state, self.reason = self.state, state, reason
-        now = self.clock.now()
+        at = self.engine.make.local(self.clock.now())
         if state in (LinkState.DEGRADED, LinkState.DOWN):
             log.error("NOT MONITORED (%s): %s", state, reason)
             if self._lost_at is None:
                 self._lost_at = time.monotonic()
                 self.losses += 1
-                self.journal.write(connection_record(self.engine.make, now, "connection_lost",
-                                                     state=str(state), reason=reason))
+                self.journal.write(ConnectionLostRecord(at=at, state=str(state), reason=reason))
             elif state is LinkState.DOWN and prev is not LinkState.DOWN:
-                self.journal.write(connection_record(self.engine.make, now, "connection_lost",
-                                                     state=str(state), reason=reason))
+                self.journal.write(ConnectionLostRecord(at=at, state=str(state), reason=reason))
         elif state is LinkState.CONNECTED and self._lost_at is not None:
             down = round(time.monotonic() - self._lost_at, 3)
             self._lost_at = None
             log.warning("monitored again after %.1f s without the hubs (%s); reconciling", down, reason)
-            self.journal.write(connection_record(self.engine.make, now, "connection_restored",
-                                                 down_seconds=down, reason=reason))
+            self.journal.write(ConnectionRestoredRecord(at=at, down_seconds=down, reason=reason))
         self.journal.dispatch()
 
 

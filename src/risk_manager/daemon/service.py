@@ -11,7 +11,7 @@ import sys
 from risk_manager.config import Config
 from risk_manager.daemon.connect import Connector
 from risk_manager.daemon.options import DaemonOptions, StartupError
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.daemon.sd_notify import feed_watchdog, notify, watchdog_interval
 
 log = logging.getLogger("risk_manager.daemon")
@@ -48,11 +48,13 @@ async def serve(config: Config, connector: Connector, options: DaemonOptions,
     _install_signals(stop)
     interval = watchdog_interval()
     watchdog = None if interval is None else asyncio.create_task(feed_watchdog(interval), name="watchdog")
-    daemon = Daemon(config, connector, options)
-    starting = asyncio.create_task(daemon.start(), name="start-up")
-    stopping = asyncio.create_task(_either(stop, daemon.stop_requested), name="stop-signal")
+    stop_requested = asyncio.Event()  # the admin's "stop" over the control API
+    starting = asyncio.create_task(build_daemon(config, connector, options, stop_requested=stop_requested),
+                                   name="start-up")
+    stopping = asyncio.create_task(_either(stop, stop_requested), name="stop-signal")
     await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
     code = 0
+    daemon: RunningDaemon | None = None
     if starting.done():
         error = starting.exception()
         if isinstance(error, StartupError):
@@ -63,16 +65,18 @@ async def serve(config: Config, connector: Connector, options: DaemonOptions,
             log.critical("start-up failed", exc_info=error)
             code = 1
         else:
+            daemon = starting.result()
             notify("READY=1")
             await stopping
     else:
-        starting.cancel()
+        starting.cancel()  # build_daemon closes what it opened
         with contextlib.suppress(asyncio.CancelledError, Exception):
-            await starting
+            daemon = await starting  # built in the same instant: stopped below
     stopping.cancel()
     notify("STOPPING=1")
     log.warning("stopping (exit code %d)", code)
-    await daemon.stop()
+    if daemon is not None:
+        await daemon.stop()
     if watchdog is not None:  # fed through the orderly stop: TimeoutStopSec= bounds that, not the watchdog
         watchdog.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -20,7 +20,7 @@ from risk_manager.daemon.connect import projectx_connector
 from risk_manager.daemon.credentials import Credentials
 from risk_manager.daemon.logs import remove_handlers, setup_logging
 from risk_manager.daemon.options import DaemonOptions, StartupError
-from risk_manager.daemon.runtime import Daemon
+from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.demo.client import TraderClient
 from risk_manager.demo.config import demo_config, scaled_values
 from risk_manager.demo.printer import Printer
@@ -49,10 +49,9 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
         sim.feed.walk = False  # the trader script moves the market; nothing else does
         cfg = demo_config(sim.api_url, sim.user_hub_url, sim.market_hub_url, datetime.now(UTC), speed)
         printer = Printer(out, err, headless, cfg.schedule.tz)
-        daemon = Daemon(cfg, projectx_connector(cfg, DEMO_CREDENTIALS),
-                        DaemonOptions(data_dir=Path(tmp) / "data"))
         seen: list[Record] = []
-        daemon.journal.add_listener(printer.record if headless or not dashboard else seen.append)
+        listener = printer.record if headless or not dashboard else seen.append
+        daemon: RunningDaemon | None = None
         notes = (err if headless else out)
         notes.write("risk-manager demo: examples/demo.yaml with durations shortened so the story fits in "
                     "a minute:\n" + "".join(f"  {line}\n" for line in scaled_values(speed)))
@@ -61,7 +60,8 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
         trader: asyncio.Task[None] | None = None
         try:
             async with asyncio.timeout(max(end - loop.time(), 1.0)):
-                await daemon.start()
+                daemon = await build_daemon(cfg, projectx_connector(cfg, DEMO_CREDENTIALS),
+                                            DaemonOptions(data_dir=Path(tmp) / "data"), listeners=[listener])
             async with aiohttp.ClientSession() as http:
                 client = TraderClient(sim.base_url, http)
                 await client.login()
@@ -92,7 +92,8 @@ async def run_demo(headless: bool = False, duration: float = 60.0, speed: float 
                 trader.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await trader
-            await daemon.stop()
+            if daemon is not None:
+                await daemon.stop()
             await sim.stop()
             remove_handlers()
     return 0

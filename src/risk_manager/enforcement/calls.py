@@ -20,6 +20,7 @@ from risk_manager.clock.clock import Clock
 from risk_manager.enforcement.budget import CLOSE, FLATTEN, REDUCE, RateBudget
 from risk_manager.enforcement.inflight import InFlight, Unanswered
 from risk_manager.engine.actions import Action, Flatten, ReducePosition
+from risk_manager.engine.record_types import CallResultRecord
 from risk_manager.engine.records import JournalWriter, RecordMaker
 
 log = logging.getLogger("risk_manager.enforcement")
@@ -95,24 +96,16 @@ class BrokerCalls:
             return
         r = task.result()
         ms = round((time.perf_counter() - t0) * 1000, 3)
-        rec = self._result(job, call, r, ms, fields)
-        rec["late"] = True
-        self.journal.write(rec)
+        self.journal.write(self._result(job, call, r, ms, fields, late=True))
         log.warning("%s %s %s -> late answer after %.1f ms: %s", job.account, call, _describe(fields), ms,
                     "ok" if r.ok else r.error)
 
-    def _result(self, job: Job, call: str, r: BrokerResult, ms: float,
-                fields: dict[str, Any]) -> dict[str, Any]:
+    def _result(self, job: Job, call: str, r: BrokerResult, ms: float, fields: dict[str, Any],
+                late: bool = False) -> CallResultRecord:
         a = job.action
-        rec = self.make.action(self.clock.now(), job.account, a.rule, a.kind, symbol=a.symbol)
-        rec["type"] = "result"
-        rec["call"] = call
-        rec.update({k: v for k, v in fields.items() if v is not None})
-        rec.update(ok=r.ok, uncertain=r.uncertain)
-        if r.error:
-            rec["error"] = r.error
-        rec.update(ms=ms, since_decision_ms=job.elapsed_ms(), attempt=job.attempt)
-        return rec
+        return self.make.call_result(self.clock.now(), job.account, a.rule, a.kind, a.symbol, call, **fields,
+                                     ok=r.ok, uncertain=r.uncertain, error=r.error, ms=ms,
+                                     since_decision_ms=job.elapsed_ms(), attempt=job.attempt, late=late)
 
     async def positions(self, account_id: int) -> list[Position] | None:
         return await self._read("positions", lambda: self.broker.open_positions(account_id))

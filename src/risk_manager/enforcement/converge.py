@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from risk_manager.enforcement.budget import Sleep
 from risk_manager.enforcement.calls import BrokerCalls, ExecutorPolicy, Job
+from risk_manager.engine.record_types import AlertRecord
 
 log = logging.getLogger("risk_manager.enforcement")
 # True: every call of the send was accepted (ok); False: refused or uncertain; None: nothing to send.
@@ -75,10 +75,8 @@ class Converger:
     def _done(self, job: Job, ok: bool) -> bool:
         a = job.action
         c = self.calls
-        rec = c.make.action(c.clock.now(), job.account, a.rule, a.kind, symbol=a.symbol)
-        rec.update(type="result", call="done", ok=ok, calls=job.calls, attempts=job.attempt + 1,
-                   ms=job.elapsed_ms())
-        c.journal.write(rec)
+        c.journal.write(c.make.done(c.clock.now(), job.account, a.rule, a.kind, a.symbol, ok=ok,
+                                    calls=job.calls, attempts=job.attempt + 1, ms=job.elapsed_ms()))
         log.info("%s %s %s %s after %d broker call(s), %.1f ms", job.account, a.kind, a.symbol or "",
                  "done" if ok else "NOT done", job.calls, job.elapsed_ms())
         return ok
@@ -86,11 +84,7 @@ class Converger:
     def _alert(self, job: Job, level: str, message: str) -> None:
         a = job.action
         c = self.calls
-        rec: dict[str, Any] = {"at": c.make.ts(c.clock.now()), "type": "alert", "level": level,
-                               "account": job.account, "rule": a.rule, "action": a.kind}
-        if a.symbol:
-            rec["symbol"] = a.symbol
-        rec["message"] = message
-        c.journal.write(rec)
+        c.journal.write(AlertRecord(at=c.make.local(c.clock.now()), level=level, account=job.account,
+                                    rule=a.rule, action=a.kind, symbol=a.symbol or None, message=message))
         log.log(logging.CRITICAL if level == "critical" else logging.WARNING, "ALERT %s %s: %s",
                 job.account, a.rule, message)

@@ -25,6 +25,7 @@ from risk_manager.engine.actions import (
 )
 from risk_manager.engine.merge import merge
 from risk_manager.engine.ports import Deciding
+from risk_manager.engine.record_types import ActionRecord
 from risk_manager.rules._week import next_week_start
 from risk_manager.rules.base import LockoutSpec, Violation
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
@@ -158,7 +159,7 @@ class Decider:
             self._e.journal.write(self._action_record(st, at, a))
         return [] if self._e.make.dry_run else fresh
 
-    def _action_record(self, st: AccountState, at: datetime, a: Action) -> dict[str, object]:
+    def _action_record(self, st: AccountState, at: datetime, a: Action) -> ActionRecord:
         m = self._e.make
         match a:
             case ReducePosition():

@@ -28,7 +28,8 @@ from risk_manager.domain.positions import Delta
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.killswitch import kill_switch
 from risk_manager.engine.lockbook import LockBook, LockoutStore
-from risk_manager.engine.records import JournalWriter, Record, RecordMaker
+from risk_manager.engine.record_types import LockRecord
+from risk_manager.engine.records import JournalWriter, RecordMaker
 from risk_manager.engine.spared import SparedFills, SparedStore
 from risk_manager.rules.base import Rule, RuleContext, Violation
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord
@@ -57,7 +58,7 @@ class Lockouts:
         self.ending_last, self.held_at, self.batch, self.forget_ended = (
             b.ending_last, b.held_at, b.batch, b.forget_ended)
 
-    def start(self, rec: LockoutRecord, record: Record) -> bool:
+    def start(self, rec: LockoutRecord, record: LockRecord) -> bool:
         """Add ``rec`` unless a lockout of its rule and scope already ends as late; if added (new or
         extended): persisted (before any broker call acts on it), ``record`` journaled, its end armed."""
         if not self.book.add(rec):

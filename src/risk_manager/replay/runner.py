@@ -11,6 +11,7 @@ from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.domain.events import Event
 from risk_manager.engine.engine import Payload
+from risk_manager.engine.record_types import SummaryRecord, record_dict
 from risk_manager.engine.records import Record
 from risk_manager.replay import live_lines
 from risk_manager.replay.outage import Outage, check_steps
@@ -141,6 +142,6 @@ class Replay(PaperLoop):
                 if p.size:
                     positions[self.book.get(p.contract_id).root] = p.size
             realized = round(gross - fees if basis_net else gross, 2)
-            out.append({"type": "summary", "account": name, "realized_pnl": realized,
-                        "fees": round(fees, 2), "positions": dict(sorted(positions.items()))})
+            out.append(record_dict(SummaryRecord(account=name, realized_pnl=realized, fees=round(fees, 2),
+                                                 positions=dict(sorted(positions.items())))))
         return out
