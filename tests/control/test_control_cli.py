@@ -112,6 +112,13 @@ def test_trader_alone_opens_the_dashboard(monkeypatch: pytest.MonkeyPatch) -> No
     assert opened[0][0].endswith("/risk-manager/control.sock") and opened[0][1] == 1.0
 
 
+def test_the_dashboard_without_a_terminal_says_so_instead_of_drawing_into_a_pipe() -> None:
+    for args in (["trader"], ["trader", "dashboard", "--socket", "/run/x/c.sock"]):
+        res = runner.invoke(app, args)  # the runner's stdin/stdout are not terminals
+        assert res.exit_code == 2, res.output
+        assert "the dashboard needs a terminal" in res.stderr and "trader status" in res.stderr
+
+
 def test_trader_log_and_clock(tmp_path: Path) -> None:
     backend = FakeBackend()
     with server_thread(backend, tmp_path / "admin.hash") as server:

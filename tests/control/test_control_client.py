@@ -20,7 +20,8 @@ def test_nothing_listening_raises_daemon_unreachable(tmp_path: Path) -> None:
     path = tmp_path / "control.sock"
     with ControlClient(path, timeout=2.0) as client, pytest.raises(DaemonUnreachable) as info:
         client.status()
-    assert info.value.url == str(path) and f"not reachable at {path} (no socket there)" in str(info.value)
+    assert info.value.endpoint == str(path)
+    assert f"not reachable at {path} (no socket there)" in str(info.value)
     stale = socket.socket(socket.AF_UNIX)
     stale.bind(str(path))  # a socket file nobody listens on (a daemon killed with -9)
     stale.close()

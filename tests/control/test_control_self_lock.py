@@ -61,7 +61,7 @@ def test_cli_lock_asks_first_and_reports(tmp_path: Path) -> None:
         ok = runner.invoke(app, ["trader", "lock", "30m", "--flatten", "--socket", server.endpoint],
                            input="y\n")
         assert ok.exit_code == 0, ok.output
-        assert "PRAC-1: locked (cooldown) until 2026-11-20T09:30:00-06:00 — flattening" in ok.stdout
+        assert "PRAC-1: locked (cooldown) until 2026-11-20 09:30:00 UTC-06:00 — flattening" in ok.stdout
         yes = runner.invoke(app, ["trader", "lock", "until_reset", "-y", "--account", "PRAC-2",
                                   "--socket", server.endpoint])
         assert yes.exit_code == 0, yes.output

@@ -4,6 +4,9 @@ A failure here means project-x-py (or pysignalr) changed: re-check hubs.py befor
 from __future__ import annotations
 
 import inspect
+import json
+import subprocess
+import sys
 import tomllib
 from importlib.metadata import version
 from pathlib import Path
@@ -61,3 +64,26 @@ def test_raw_position_rows_still_build_the_sdk_model() -> None:
                               "averagePrice": 21000.25})
     got = (p.accountId, p.contractId, p.type, p.size, p.averagePrice)
     assert got == (2, "CON.F.US.MNQ.Z26", 1, 3, 21000.25)
+
+
+LEAN_PROBE = """
+import json, sys
+import risk_manager.broker.projectx
+from risk_manager.daemon import runtime, connect
+lean = sorted(m for m in ("numpy", "project_x_py.trading_suite", "project_x_py.indicators",
+                          "project_x_py.orderbook", "project_x_py.data") if m in sys.modules)
+from project_x_py import TradingSuite, __version__
+print(json.dumps({"loaded_before": lean, "version": __version__, "suite": TradingSuite.__name__,
+                  "numpy_after": "numpy" in sys.modules}))
+"""
+
+
+def test_the_daemon_imports_the_sdk_without_its_package_init_and_the_rest_still_gets_all_of_it() -> None:
+    """hubs.import_sdk_lean: the adapter's submodules load without the package ``__init__`` (no numpy, no
+    indicators or TradingSuite: ~0.4 s of every start-up); any name asked of the package runs it in full."""
+    out = subprocess.run([sys.executable, "-c", LEAN_PROBE], capture_output=True, text=True, timeout=120,
+                         check=True)
+    seen = json.loads(out.stdout)
+    assert seen["loaded_before"] == []
+    assert seen["version"] == hubs.SDK_VERSION and seen["suite"] == "TradingSuite"
+    assert seen["numpy_after"]  # the full package really ran on demand

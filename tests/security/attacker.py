@@ -37,8 +37,9 @@ class AttackFailed(AssertionError):
 
 
 def as_user(fn: Callable[..., Any], *args: Any, uid: int = TRADER, gid: int | None = None,
-            timeout: float = 60.0) -> Any:
-    """``fn(*args)`` run as ``uid``/``gid`` in a forked child; its return value (or AttackFailed).
+            groups: tuple[int, ...] = (), timeout: float = 60.0) -> Any:
+    """``fn(*args)`` run as ``uid``/``gid`` (supplementary ``groups``, none by default) in a forked child;
+    its return value (or AttackFailed).
     Blocking: call it through ``asyncio.to_thread`` while a daemon runs on this process's loop."""
     r, w = os.pipe()
     with warnings.catch_warnings():
@@ -50,7 +51,7 @@ def as_user(fn: Callable[..., Any], *args: Any, uid: int = TRADER, gid: int | No
             os.close(r)
             _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-            os.setgroups([])
+            os.setgroups(list(groups))
             os.setgid(uid if gid is None else gid)
             os.setuid(uid)
             out = pickle.dumps(("ok", fn(*args)))

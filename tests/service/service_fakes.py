@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from risk_manager.service.instance import Instance
 from risk_manager.service.linux import SYSTEMD_MARKER
 from risk_manager.service.linux_host import LinuxHost
 from risk_manager.service.plan import InstallPlan
@@ -45,6 +46,7 @@ class FakeMachine:
     dirs: list[PurePath] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     sleeps: list[float] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)  # Windows services registered, by name
 
     def exists(self, path: PurePath) -> bool:
         return path in self.existing or path in self.written
@@ -72,8 +74,9 @@ def win_host(runner: RecordingRunner, machine: FakeMachine, admin: bool = True,
              existed: bool = False) -> tuple[WinHost, list[InstallPlan]]:
     registered: list[InstallPlan] = []
 
-    def register(plan: InstallPlan) -> bool:
+    def register(plan: InstallPlan, inst: Instance) -> bool:
         registered.append(plan)
+        machine.services.append(inst.service_name)
         return existed
 
     host = WinHost(run=runner, is_admin=lambda: admin, register=register, exists=machine.exists,

@@ -35,7 +35,7 @@ def test_registration_is_refused_off_windows() -> None:
     from risk_manager.service.windows_host import register_service
 
     with pytest.raises(RuntimeError, match="only be registered on Windows"):
-        register_service(None)  # type: ignore[arg-type]
+        register_service(None, None)  # type: ignore[arg-type]
 
 
 def test_svcstop_reports_stop_pending_and_requests_the_stop() -> None:
@@ -111,3 +111,25 @@ def test_the_service_and_run_prepare_the_same_daemon(tmp_path: Path, monkeypatch
     fields = [f for f in svc_opts.__slots__ if f != "started_at"]  # type: ignore[attr-defined]
     assert [getattr(cli_opts, f) for f in fields if f != "clock"] == \
         [getattr(svc_opts, f) for f in fields if f != "clock"]
+
+
+def test_the_service_serves_its_own_control_pipe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each service instance claims its own pipe: the name reaches the daemon's options (the Win32 claim
+    itself, control/win32_pipe.py, cannot run here)."""
+    import risk_manager.daemon.service as service
+    from risk_manager.control.windows_pipe import pipe_name
+    from risk_manager.daemon.logs import remove_handlers
+
+    monkeypatch.setenv("PROJECT_X_USERNAME", "someone")
+    monkeypatch.setenv("PROJECT_X_API_KEY", "k" * 20)
+    seen: list[object] = []
+
+    async def fake_serve(cfg: object, connector: object, options: object, stop: object = None) -> int:
+        seen.append(options)
+        return 0
+
+    monkeypatch.setattr(service, "serve", fake_serve)
+    config, data = write_config(tmp_path), tmp_path / "data"
+    assert run_in_process(config, data, StopBridge(), lambda _: None, pipe=pipe_name("acct2")) == 0
+    remove_handlers()
+    assert str(seen[0].control_socket) == "\\\\.\\pipe\\RiskManager-acct2"  # type: ignore[attr-defined]

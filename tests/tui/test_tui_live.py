@@ -99,8 +99,8 @@ async def test_dashboard_reads_the_real_control_api_then_says_not_monitored(tmp_
 
 
 def test_failure_descriptions() -> None:
-    down = DaemonUnreachable("http://127.0.0.1:8787", "ConnectError")
-    expected = "the risk daemon is not reachable at http://127.0.0.1:8787 (ConnectError)"
+    down = DaemonUnreachable("/run/risk-manager/control.sock", "no socket there")
+    expected = "the risk daemon is not reachable at /run/risk-manager/control.sock (no socket there)"
     assert describe_failure(down) == expected
     err = ControlError(500, "internal error")
     assert describe_failure(err) == "the daemon answered with an error: internal error (HTTP 500)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui_helpers import account, lockout, plain, status
 
-from risk_manager.tui import render
+from risk_manager.tui import header, render
 from risk_manager.tui.model import (
     badge_of,
     clock_times,
@@ -111,20 +111,20 @@ def test_monitoring_problem() -> None:
 def test_a_degraded_daemon_shows_why_in_the_header() -> None:
     degraded = status()
     degraded["daemon"].update(state="DEGRADED", problems=["deadline reset failed (OSError: disk I/O error)"])
-    head = plain(render.header(degraded, 0))
+    head = plain(header.header(degraded, 0))
     assert "Daemon DEGRADED" in head and "! deadline reset failed (OSError: disk I/O error)" in head
-    assert "!" not in plain(render.header(status(), 0))
+    assert "!" not in plain(header.header(status(), 0))
 
 
 def test_header_and_panels_render_the_spec_fields() -> None:
-    head = plain(render.header(status(), 0, 0.4))
+    head = plain(header.header(status(), 0, 0.4))
     for text in ("Chicago 14:23:15 CST", "local 21:23:15", "Market OPEN", "Session 08:30–15:00 open",
                  "Reset in 2h 36m 45s", "Daemon PROTECTED (enforce)"):
         assert text in head
     closed = status()
     closed["clock"]["session"]["open"] = False
     closed["daemon"]["mode"] = "dry_run"
-    head = plain(render.header(closed, 0))
+    head = plain(header.header(closed, 0))
     assert "Market CLOSED" in head and "next Mon 08:30" in head and "DRY RUN" in head
     pnl = plain(render.pnl(account()))
     assert "-$255.50" in pnl and "Loss limit" in pnl and "51%" in pnl and "basis net" in pnl

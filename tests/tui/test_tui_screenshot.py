@@ -9,7 +9,7 @@ from tui_helpers import DaemonUnreachable, FakeProvider, account, lockout, statu
 
 from risk_manager.tui.app import DashboardApp
 
-URL_DOWN = "the risk daemon is not reachable at http://127.0.0.1:8787 (ConnectError)"
+DOWN = "the risk daemon is not reachable at /run/risk-manager/control.sock (no socket there)"
 
 
 def _read(path: Path) -> str:
@@ -57,13 +57,13 @@ async def test_screenshot_on_an_80x24_terminal_keeps_the_badge_visible(tmp_path:
 
 
 async def test_screenshot_when_the_daemon_is_unreachable(tmp_path: Path) -> None:
-    app = DashboardApp(FakeProvider(error=DaemonUnreachable(URL_DOWN)), refresh=0.05)
+    app = DashboardApp(FakeProvider(error=DaemonUnreachable(DOWN)), refresh=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(pilot, app)
         path = Path(app.save_screenshot("down.svg", str(tmp_path)))
     svg = _read(path)
     screen = svg_text(svg)
     assert "NOT MONITORED" in screen
-    assert URL_DOWN in screen
+    assert DOWN in screen
     assert "#8b0000" in svg  # the banner and badge are red (darkred)
     assert "OK" not in screen.replace("NOT MONITORED", "")  # no stale green badge

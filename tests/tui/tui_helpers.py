@@ -95,7 +95,7 @@ class FakeProvider:
 
 
 class DaemonUnreachable(ConnectionError):
-    """Stands in for the control client's exception (a ConnectionError with the URL and cause)."""
+    """Stands in for the control client's exception (a ConnectionError naming the socket and the cause)."""
 
 
 def plain(renderable: RenderableType, width: int = 160) -> str:

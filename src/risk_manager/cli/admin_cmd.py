@@ -6,20 +6,15 @@ is no unlock command: every lockout ends on its own timer or schedule.
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo
+from typing import Annotated
 
 import typer
 
-from risk_manager.cli import config_cmd
+from risk_manager.cli import admin_records, config_cmd
+from risk_manager.cli.admin_records import DataDirOpt, data_dir_of
 from risk_manager.cli.config_cmd import NO_RULES
-from risk_manager.cli.trader_cmd import ConfigOpt, JsonOpt, SocketOpt, call, resolve_socket
-
-if TYPE_CHECKING:
-    from risk_manager.store import Store
+from risk_manager.cli.control_cli import ConfigOpt, NameOpt, SocketOpt, call, choose_instance, resolve_socket
 
 admin_app = typer.Typer(name="admin", help="Admin commands (the daemon checks the admin password).",
                         no_args_is_help=True)
@@ -28,23 +23,12 @@ admin_config_app = typer.Typer(name="config", help="Validate or edit risk_manage
 admin_app.add_typer(admin_config_app, name="config")
 admin_config_app.command("validate")(config_cmd.validate)
 
-DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="The daemon's data directory.",
-                                                 show_default="daemon.data_dir of --config, else the "
-                                                 "platform default")]
-CountOpt = Annotated[int, typer.Option("-n", help="How many entries (newest last).", min=1, max=10000)]
 
-
-def _data_dir(data_dir: Path | None, config: Path | None) -> Path:
-    from risk_manager.config import ConfigError
-    from risk_manager.control.cli_support import data_dir as resolve
-    from risk_manager.control.cli_support import load_optional
-
-    try:
-        return resolve(data_dir, load_optional(config) if data_dir is None else None)
-    except ConfigError as e:
-        for problem in e.problems:
-            typer.echo(str(problem), err=True)
-        raise typer.Exit(2) from None
+@admin_app.callback()
+def _admin(name: NameOpt = None) -> None:
+    """Admin commands (the daemon checks the admin password). `admin --name NAME ...` addresses the
+    service instance installed under that name."""
+    choose_instance(name)
 
 
 def _hash_owner(data: Path) -> tuple[int, int] | None:
@@ -69,7 +53,7 @@ def set_password(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
     from risk_manager.control.password import PasswordError, admin_hash_path, check_new_password, write_hash
     from risk_manager.control.peer import user_name
 
-    data = _data_dir(data_dir, config)
+    data = data_dir_of(data_dir, config)
     path = admin_hash_path(data)
     first = typer.prompt("New admin password", hide_input=True)
     try:
@@ -88,7 +72,7 @@ def set_password(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
 
 def _password(target: str) -> tuple[str, set[int]]:
     """Make sure the service serves ``target`` (else exit 6, nothing asked), then ask for the password."""
-    from risk_manager.cli.trader_cmd import not_monitored, untrusted
+    from risk_manager.cli.control_cli import not_monitored, untrusted
     from risk_manager.control.cli_support import trusted_uids
     from risk_manager.control.client import ControlClient, DaemonUnreachable, UntrustedEndpoint
 
@@ -149,101 +133,6 @@ def stop(socket: SocketOpt = None, config: ConfigOpt = None) -> None:
     typer.secho(f"the daemon at {target} is stopping: NOT MONITORED until it is started again", fg="yellow")
 
 
-admin_journal_app = typer.Typer(name="journal", help="The last decisions, or `verify` the hash chain.")
-admin_app.add_typer(admin_journal_app, name="journal")
-
-
-@admin_journal_app.callback(invoke_without_command=True)
-def journal(ctx: typer.Context, n: CountOpt = 50,
-            account: Annotated[str | None, typer.Option("--account")] = None,
-            json_out: JsonOpt = False, socket: SocketOpt = None, config: ConfigOpt = None,
-            data_dir: DataDirOpt = None) -> None:
-    """The last N journal records, one line each in the schedule's time zone (from the daemon, or
-    read-only from --data-dir when given); --json prints the records. `admin journal verify` checks the
-    hash chain."""
-    if ctx.invoked_subcommand is not None:
-        return
-    from risk_manager.cli.trader_cmd import print_lines, schedule_zone
-
-    if data_dir is not None:
-        with _readonly(data_dir) as store:
-            records = store.journal_tail(n, account)
-        zone = _config_zone(config)
-    else:
-        target = resolve_socket(socket, config)
-        records = call(target, "journal", min(n, 1000), account, as_json=json_out)
-        zone = None if json_out else schedule_zone(call(target, "status").get("clock", {}).get("timezone"))
-    if json_out:
-        for rec in records:
-            typer.echo(json.dumps(rec))
-        return
-    print_lines(records, zone)
-
-
-@admin_journal_app.command("verify")
-def journal_verify(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
-    """Walk the journal's hash chain (read-only). Exit 0 intact; exit 1 naming the first record that was
-    edited, inserted or deleted."""
-    data = _data_dir(data_dir, config)
-    with _readonly(data) as store:
-        ok, bad = store.verify_journal()
-        count = store.last_journal_seq()
-        record = store.journal_since(bad - 1, 1) if bad else []
-    if ok:
-        typer.secho(f"journal intact: {count} records, hash chain verified ({data})", fg="green")
-        return
-    shown = f": {json.dumps(record[0].record)[:200]}" if record and record[0].seq == bad else \
-        " (missing: rows were deleted)"
-    typer.secho(f"journal BROKEN at record {bad}{shown}", fg="red", err=True)
-    raise typer.Exit(1)
-
-
-def _config_zone(config: Path | None) -> tzinfo | None:
-    """The schedule zone of --config; None (records keep their own offset) without one."""
-    from risk_manager.config import ConfigError
-    from risk_manager.control.cli_support import load_optional
-
-    try:
-        cfg = load_optional(config)
-    except ConfigError:
-        return None
-    return None if cfg is None else ZoneInfo(cfg.schedule.timezone)
-
-
-@admin_app.command("audit")
-def audit(n: CountOpt = 50, json_out: JsonOpt = False, data_dir: DataDirOpt = None,
-          config: ConfigOpt = None) -> None:
-    """The admin audit trail (every reload/stop attempt, ok or not), read-only from the database."""
-    zone = _config_zone(config) or UTC
-    with _readonly(_data_dir(data_dir, config)) as store:
-        entries = store.audit_tail(n)
-    for e in entries:
-        row = {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "ok": e.ok, "detail": e.detail}
-        verdict = "ok     " if e.ok else "REFUSED"
-        text = f"{e.at.astimezone(zone):%Y-%m-%d %H:%M:%S %Z} {verdict} {e.action:<7} {e.actor}: {e.detail}"
-        typer.echo(json.dumps(row) if json_out else text)
-
-
-def _readonly(data: Path) -> Store:
-    import sqlite3
-
-    from risk_manager.control.cli_support import open_readonly
-
-    try:
-        store = open_readonly(data)
-    except (FileNotFoundError, sqlite3.Error) as e:
-        typer.secho(f"cannot read the database: {e}", fg="red", err=True)
-        raise typer.Exit(1) from None
-    # sqlite opens any file lazily: the first query says whether it is a database at all
-    try:
-        store.last_journal_seq()
-    except sqlite3.Error as e:
-        store.close()
-        typer.secho(f"cannot read the database in {data}: {e}", fg="red", err=True)
-        raise typer.Exit(2) from None
-    return store
-
-
 @admin_config_app.command("set", context_settings={"ignore_unknown_options": True})
 def config_set(file: Annotated[Path, typer.Argument(help="risk_manager.yaml", show_default=False)],
                rule: Annotated[str, typer.Argument(help="Rule key, e.g. max_contracts.", show_default=False)],
@@ -277,3 +166,7 @@ def config_set(file: Annotated[Path, typer.Argument(help="risk_manager.yaml", sh
         typer.secho(f"WARNING: {rule} is disabled: this value protects nothing until `{rule} enabled "
                     "true`", fg="red", bold=True, err=True)
     typer.echo("run `risk-manager admin reload` to apply it to the running daemon")
+
+
+admin_app.add_typer(admin_records.journal_app, name="journal")  # the read-only views, listed last
+admin_app.command("audit")(admin_records.audit)

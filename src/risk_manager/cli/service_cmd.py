@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from risk_manager.service.instance import Instance
 from risk_manager.service.linux_host import LinuxHost
 from risk_manager.service.runner import ServiceError
 from risk_manager.service.windows_host import WinHost
@@ -35,6 +36,18 @@ def make_host() -> LinuxHost | WinHost:
     return LinuxHost()
 
 
+NameOpt = Annotated[str | None, typer.Option(
+    "--name", help="A named instance (one per login / API key): systemd risk-manager@NAME, Windows service "
+    "RiskManager-NAME. Default: the single unnamed service.", show_default=False)]
+
+
+def _instance(name: str | None) -> Instance:
+    try:
+        return Instance(name)
+    except ValueError as e:
+        raise ServiceError(str(e), exit_code=2) from None
+
+
 def _fail(e: ServiceError) -> typer.Exit:
     print(f"risk-manager: {e}", file=sys.stderr)
     return typer.Exit(e.exit_code)
@@ -47,11 +60,13 @@ def install(
         "%ProgramData%\\RiskManager]")] = None,
     user: Annotated[str, typer.Option("--user", help="service account to run as (Linux; created if "
                                       "missing). Windows always uses LocalSystem.")] = "riskmgr",
+    name: NameOpt = None,
 ) -> None:
     """Install, enable and start the service (root / an elevated prompt)."""
     from risk_manager.service.plan import load_plan
 
     try:
+        inst = _instance(name)
         host = make_host()
         if isinstance(host, WinHost):
             from risk_manager.service import windows
@@ -59,74 +74,77 @@ def install(
             windows.require_admin(host, "install")
             if user != "riskmgr":
                 print("note: --user is ignored on Windows; the service runs as LocalSystem", file=sys.stderr)
-            windows.install(host, load_plan(config, data_dir, windows.program_data_dir()))
+            windows.install(host, load_plan(config, data_dir, windows.program_data_dir(inst=inst)), inst)
         else:
             from risk_manager.service import linux
 
             linux.require_root(host, "install")
-            linux.install(host, load_plan(config, data_dir, linux.DEFAULT_DATA_DIR), user)
+            linux.install(host, load_plan(config, data_dir, inst.state_dir), user, inst)
     except ServiceError as e:
         raise _fail(e) from None
 
 
-def uninstall() -> None:
+def uninstall(name: NameOpt = None) -> None:
     """Stop, disable and remove the service; keeps the journal, database and credentials."""
     try:
+        inst = _instance(name)
         host = make_host()
         if isinstance(host, WinHost):
             from risk_manager.service import windows
 
-            windows.uninstall(host)
+            windows.uninstall(host, inst)
         else:
             from risk_manager.service import linux
 
-            linux.uninstall(host)
+            linux.uninstall(host, inst)
     except ServiceError as e:
         raise _fail(e) from None
 
 
-def _control(action: str) -> None:
+def _control(action: str, name: str | None) -> None:
     try:
+        inst = _instance(name)
         host = make_host()
         if isinstance(host, WinHost):
             from risk_manager.service import windows
 
-            windows.control(host, action)
+            windows.control(host, action, inst)
         else:
             from risk_manager.service import linux
 
-            linux.control(host, action)
+            linux.control(host, action, inst)
     except ServiceError as e:
         raise _fail(e) from None
 
 
-def start() -> None:
+def start(name: NameOpt = None) -> None:
     """Start the service (root / elevated)."""
-    _control("start")
+    _control("start", name)
 
 
-def stop() -> None:
+def stop(name: NameOpt = None) -> None:
     """Stop the service until the next start or boot (root / elevated)."""
-    _control("stop")
+    _control("stop", name)
 
 
-def restart() -> None:
+def restart(name: NameOpt = None) -> None:
     """Restart the service, e.g. after changing the credentials file (root / elevated)."""
-    _control("restart")
+    _control("restart", name)
 
 
-def status() -> None:
+def status(name: NameOpt = None) -> None:
     """Show the service state. Exit 0 running, 3 not running, 4 not installed."""
     try:
+        inst = _instance(name)
         host = make_host()
         if isinstance(host, WinHost):
             from risk_manager.service import windows
 
-            code = windows.status(host)
+            code = windows.status(host, inst)
         else:
             from risk_manager.service import linux
 
-            code = linux.status(host)
+            code = linux.status(host, inst)
     except ServiceError as e:
         raise _fail(e) from None
     raise typer.Exit(code)

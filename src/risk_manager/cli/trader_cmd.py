@@ -7,97 +7,53 @@ The one write, `trader lock`, only strengthens it (SPEC §7b): nobody can shorte
 from __future__ import annotations
 
 import json
-from datetime import tzinfo
-from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
 
-from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable, UntrustedEndpoint
+from risk_manager.cli.control_cli import (
+    ConfigOpt,
+    JsonOpt,
+    NameOpt,
+    SocketOpt,
+    call,
+    choose_instance,
+    local_time,
+    print_lines,
+    resolve_socket,
+    schedule_zone,
+)
 
 trader_app = typer.Typer(
     name="trader",
     help="The trader's view-only dashboard (no sub-command) and status, log, clock in/out, self-lock.",
 )
 
-SocketOpt = Annotated[Path | None, typer.Option(
-    "--socket", help="The daemon's control socket \\[default: daemon.control_socket of --config, else the "
-    "installed service's, else control.sock in the data directory].", show_default=False)]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="risk_manager.yaml (its "
-                                                "daemon settings say where the socket is).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text (for scripts).")]
-EXIT_UNREACHABLE = 1
-EXIT_UNTRUSTED = 6  # the socket is not the service's: no password was sent
-
-
-def resolve_socket(socket: Path | None, config: Path | None, ctx: typer.Context | None = None) -> str:
-    """The control socket from --socket / --config (given to the sub-command, or to ``trader`` before it:
-    ``trader -c FILE status``) / the installed service; an invalid config exits 2."""
-    from risk_manager.config import ConfigError
-    from risk_manager.control.cli_support import control_socket, load_optional
-
-    outer = ctx.parent.params if ctx is not None and ctx.parent is not None else {}
-    socket = socket or outer.get("socket")
-    config = config or outer.get("config")
-    if socket is not None:
-        return str(socket)
-    try:
-        return str(control_socket(None, load_optional(config)))
-    except ConfigError as e:
-        for problem in e.problems:
-            typer.echo(str(problem), err=True)
-        raise typer.Exit(2) from None
-
-
-def not_monitored(url: str, as_json: bool = False) -> NoReturn:
-    if as_json:
-        typer.echo(json.dumps({"daemon": {"state": "NOT_MONITORED"}, "reachable": False, "endpoint": url}))
-    typer.secho(f"NOT MONITORED: the risk daemon is not reachable at {url}", fg="red", bold=True,
-                err=as_json)
-    raise typer.Exit(EXIT_UNREACHABLE)
-
-
-def daemon_error(e: ControlError) -> NoReturn:
-    typer.secho(f"the daemon answered with an error: {e.message} (HTTP {e.status})", fg="red", err=True)
-    raise typer.Exit(1)
-
-
-def untrusted(e: UntrustedEndpoint) -> NoReturn:
-    typer.secho(f"refused: {e}", fg="red", err=True)
-    raise typer.Exit(EXIT_UNTRUSTED)
-
-
-def call(url: str, fn: str, *args: Any, as_json: bool = False, trusted: set[int] | None = None) -> Any:
-    """Call one client method; unreachable -> NOT MONITORED (exit 1), daemon error -> message (exit 1),
-    an endpoint not served by the service (password calls) -> refused (exit 6)."""
-    with ControlClient(url, trusted=trusted) as client:
-        try:
-            return getattr(client, fn)(*args)
-        except DaemonUnreachable:
-            not_monitored(url, as_json)
-        except UntrustedEndpoint as e:
-            untrusted(e)
-        except ControlError as e:
-            daemon_error(e)
-
-
 @trader_app.callback(invoke_without_command=True)
-def _default(ctx: typer.Context, socket: SocketOpt = None, config: ConfigOpt = None) -> None:
-    """`risk-manager trader` alone opens the dashboard (SPEC §11); `trader -c FILE` / `--socket` work here too
-    and apply to a sub-command that follows."""
+def _default(ctx: typer.Context, socket: SocketOpt = None, config: ConfigOpt = None,
+             name: NameOpt = None) -> None:
+    """`risk-manager trader` alone opens the dashboard (SPEC §11); `trader -c FILE` / `--socket` / `--name`
+    work here too and apply to a sub-command that follows."""
+    choose_instance(name)
     if ctx.invoked_subcommand is None:
-        from risk_manager.tui.app import run_dashboard
-
-        run_dashboard(resolve_socket(socket, config), 1.0)
+        _open_dashboard(resolve_socket(socket, config), 1.0)
 
 
 @trader_app.command("dashboard")
 def dashboard(ctx: typer.Context, socket: SocketOpt = None, config: ConfigOpt = None,
               refresh: Annotated[float, typer.Option(help="Seconds between polls.", min=0.2)] = 1.0) -> None:
     """The live dashboard (Textual, view-only; q quits). Says NOT MONITORED in red when the daemon is down."""
-    from risk_manager.tui.app import run_dashboard
+    _open_dashboard(resolve_socket(socket, config, ctx), refresh)
 
-    run_dashboard(resolve_socket(socket, config, ctx), refresh)
+
+def _open_dashboard(target: str, refresh: float) -> None:
+    from risk_manager.tui.app import NotATerminal, run_dashboard
+
+    try:
+        run_dashboard(target, refresh)
+    except NotATerminal as e:
+        typer.secho(f"risk-manager trader: {e}", fg="red", err=True)
+        raise typer.Exit(2) from None
 
 
 @trader_app.command("status")
@@ -132,27 +88,6 @@ def log(ctx: typer.Context,
     print_lines(records, schedule_zone(call(target, "status").get("clock", {}).get("timezone")))
 
 
-def schedule_zone(name: object) -> tzinfo | None:
-    """The schedule's zone by name; None (each record keeps its own offset) when unknown."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(str(name)) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def print_lines(records: list[dict[str, Any]], tz: tzinfo | None) -> None:
-    """One readable line per decision: a violation folds into the action it caused, a broker call that
-    went well is not a line of its own (a failed one is)."""
-    from risk_manager.tui.oneliner import journal_line, with_reasons
-
-    for rec in with_reasons(records):
-        if rec.get("type") == "result" and rec.get("ok", True):
-            continue
-        typer.echo(journal_line(rec, tz))
-
-
 @trader_app.command("clock")
 def clock(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="in or out", show_default=False)],
           account: Annotated[str | None, typer.Option(
@@ -182,8 +117,8 @@ def clock(ctx: typer.Context, kind: Annotated[str, typer.Argument(help="in or ou
 def lock(duration: Annotated[str, typer.Argument(help='How long: "30m", "2h", ... or until_reset.',
                                                  show_default=False)],
          flatten: Annotated[bool, typer.Option("--flatten", help="Also close every position now.")] = False,
-         account: Annotated[str | None, typer.Option("--account", help="Only this account [default: "
-                                                     "every account].", show_default=False)] = None,
+         account: Annotated[str | None, typer.Option("--account", help="Only this account.",
+                                                     show_default="every account")] = None,
          yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
          socket: SocketOpt = None, config: ConfigOpt = None) -> None:
     """Lock yourself out: no new positions until it ends. Nobody can shorten or lift it, the admin
@@ -203,7 +138,8 @@ def lock(duration: Annotated[str, typer.Argument(help='How long: "30m", "2h", ..
         typer.echo("not locked")
         raise typer.Exit(1)
     result = call(target, "self_lock", duration, flatten, account)
+    zone = schedule_zone(call(target, "status").get("clock", {}).get("timezone"))
     for x in result.get("locks", []):
         state = "locked" if x.get("extended") else "already locked longer"
-        typer.echo(f"{x['account']}: {state} ({x['kind']}) until {x['until']}"
+        typer.echo(f"{x['account']}: {state} ({x['kind']}) until {local_time(x['until'], zone)}"
                    + (" — flattening" if x.get("flatten") else ""))

@@ -4,7 +4,8 @@ from a thread). One connection per call.
 Before a password leaves this process the client makes sure who answers: the socket file and the server
 process on the other end (the kernel's peer credentials of the connection that will carry the password)
 must belong to a trusted uid (root or the service's user). A look-alike socket set up by the trader gets
-nothing.
+nothing. On Windows the endpoint is a named pipe (``\\\\.\\pipe\\RiskManager``): control/pipe_client.py,
+where the server process must run as SYSTEM (or as this user).
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ import socket
 import sys
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from risk_manager.control.endpoint import reachable
+from risk_manager.control.windows_pipe import is_pipe_name
+
+if TYPE_CHECKING:
+    from risk_manager.control.pipe_client import Opener
 
 Json = dict[str, Any]
 
@@ -29,7 +34,7 @@ class DaemonUnreachable(ConnectionError):
 
     def __init__(self, endpoint: str, reason: str) -> None:
         super().__init__(f"the risk daemon is not reachable at {endpoint} ({reason})")
-        self.url = self.endpoint = endpoint
+        self.endpoint = endpoint
         self.reason = reason
 
 
@@ -85,15 +90,26 @@ def check_server(sock: socket.socket, path: Path, trusted: Collection[int]) -> i
 
 
 class ControlClient:
-    """``ControlClient(socket_path)``; ``trusted``: uids allowed to serve the endpoint for password calls
-    (default: root and this process's own user)."""
+    """``ControlClient(socket_path)`` (or a pipe name on Windows); ``trusted``: uids allowed to serve the
+    endpoint for password calls (default: root and this process's own user; pipes: see pipe_client.py).
+    ``pipe_opener`` replaces the Win32 pipe opener (tests)."""
 
     def __init__(self, endpoint: str | os.PathLike[str], timeout: float = 5.0,
-                 trusted: Collection[int] | None = None) -> None:
+                 trusted: Collection[int] | None = None, pipe_opener: Opener | None = None) -> None:
+        text = os.fspath(endpoint)
+        self.pipe = text if is_pipe_name(text) else None
         self.path = Path(endpoint)
-        self.url = str(self.path)  # what messages name
+        self.endpoint = self.pipe or str(self.path)  # what messages name
         self.timeout = timeout
         self.trusted = set(trusted) if trusted is not None else {0, _euid()}
+        self._pipe_opener = pipe_opener
+
+    def _connection(self, verify: bool) -> http.client.HTTPConnection:
+        if self.pipe is not None:
+            from risk_manager.control.pipe_client import PipeConnection
+
+            return PipeConnection(self.pipe, self.timeout, verify, self._pipe_opener)
+        return _UnixConnection(self.path, self.timeout, self.trusted if verify else None)
 
     def close(self) -> None:
         """Nothing stays open between calls."""
@@ -106,7 +122,7 @@ class ControlClient:
 
     def _call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
               body: Json | None = None, verify: bool = False) -> Json:
-        conn = _UnixConnection(self.path, self.timeout, self.trusted if verify else None)
+        conn = self._connection(verify)
         try:
             payload = None if body is None else json.dumps(body).encode()
             headers = {"Content-Type": "application/json"} if body is not None else {}
@@ -117,9 +133,9 @@ class ControlClient:
         except UntrustedEndpoint:
             raise
         except TimeoutError:
-            raise DaemonUnreachable(self.url, "no answer in time") from None
+            raise DaemonUnreachable(self.endpoint, "no answer in time") from None
         except (OSError, http.client.HTTPException) as e:
-            raise DaemonUnreachable(self.url, _why(e)) from None
+            raise DaemonUnreachable(self.endpoint, _why(e)) from None
         finally:
             conn.close()
         try:
@@ -132,20 +148,21 @@ class ControlClient:
             raise ControlError(resp.status, str(message), int(retry) if retry.isdigit() else None)
         return data
 
-    def check_endpoint(self) -> int:
+    def check_endpoint(self) -> int | str:
         """Connect and make sure the service serves this endpoint (UntrustedEndpoint if not; call it before
-        asking for a password). Returns the server's uid."""
-        conn = _UnixConnection(self.path, self.timeout, self.trusted)
+        asking for a password). Returns the server's uid (a pipe's: the SID its server runs as)."""
+        conn = self._connection(verify=True)
         try:
             conn.connect()
         except UntrustedEndpoint:
             raise
         except OSError as e:
-            raise DaemonUnreachable(self.url, _why(e)) from None
+            raise DaemonUnreachable(self.endpoint, _why(e)) from None
         finally:
             conn.close()
-        assert conn.server_uid is not None
-        return conn.server_uid
+        server = conn.server_uid if isinstance(conn, _UnixConnection) else getattr(conn, "server_sid", None)
+        assert server is not None
+        return server
 
     # ---- trader (no password) -------------------------------------------------------------------
     def health(self) -> Json:

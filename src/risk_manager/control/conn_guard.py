@@ -2,10 +2,10 @@
 
 Every accepted connection is tagged with the kernel's word on its peer (uid, gid, pid). Caps keep control
 clients from ever eating the descriptors the broker connection needs: at most ``per_peer`` connections per
-uid and ``total`` for all non-admin peers together, with ``admin_total`` more kept for root / the admin
-group so a trader filling every slot still cannot shut the admin out. A connection that completes no
-request for ``idle`` seconds (a slow or silent client) is closed. Over-cap connections are closed at once;
-each refusal reason is logged at most once per ``log_every`` seconds.
+uid (Windows: SID) and ``total`` for all non-admin peers together, with ``admin_total`` more kept for
+root / the admin group so a trader filling every slot still cannot shut the admin out. A connection that
+completes no request for ``idle`` seconds (a slow or silent client) is closed. Over-cap connections are
+closed at once; each refusal reason is logged at most once per ``log_every`` seconds.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class ConnectionGuard:
     def __init__(self, inner: Callable[[], asyncio.Protocol], policy: AdminPolicy, limits: Limits) -> None:
         self._inner, self.policy, self.limits = inner, policy, limits
         self._conns: dict[asyncio.BaseTransport, _Conn] = {}
-        self._per_uid: dict[int, int] = {}
+        self._per_peer: dict[str, int] = {}  # by Peer.key (uid, or SID)
         self.rate_log = RateLog(limits.log_every)
 
     def __call__(self) -> asyncio.Protocol:
@@ -96,9 +96,13 @@ class ConnectionGuard:
 
     # ---- bookkeeping (called by _Guarded and by the request middleware) ---------------------------
     def admit(self, transport: asyncio.BaseTransport) -> bool:
+        peer = transport.get_extra_info("peer")  # a pipe connection: the OS named it at accept
         sock = transport.get_extra_info("socket")
         try:
-            peer = peer_of(cast(socket.socket, sock))
+            if not isinstance(peer, Peer):
+                if sock is None:  # a pipe connection the OS could not identify
+                    raise NoPeerCredentials("the OS did not say who this client is")
+                peer = peer_of(cast(socket.socket, sock))  # asyncio's TransportSocket wraps the socket
         except NoPeerCredentials as e:
             self.rate_log.warn("nocred", "control connection refused: %s", e)
             return False
@@ -108,8 +112,8 @@ class ConnectionGuard:
             self.rate_log.warn("admin-cap", "control connections: admin cap (%d) reached",
                                self.limits.admin_total)
             return False
-        if not admin and self._per_uid.get(peer.uid, 0) >= self.limits.per_peer:
-            suffix = self.rate_log.due(f"uid{peer.uid}")  # the user-name lookup only when it is said
+        if not admin and self._per_peer.get(peer.key, 0) >= self.limits.per_peer:
+            suffix = self.rate_log.due(peer.key)  # the user-name lookup only when it is said
             if suffix is not None:
                 log.warning("control connections from %s refused: %d open (cap)%s", peer.describe(),
                             self.limits.per_peer, suffix)
@@ -117,7 +121,7 @@ class ConnectionGuard:
         if not admin and ordinary >= self.limits.total:
             self.rate_log.warn("total", "control connections refused: %d open (cap)", self.limits.total)
             return False
-        self._per_uid[peer.uid] = self._per_uid.get(peer.uid, 0) + 1
+        self._per_peer[peer.key] = self._per_peer.get(peer.key, 0) + 1
         self._conns[transport] = _Conn(peer, admin)
         self._arm(transport)
         return True
@@ -128,11 +132,11 @@ class ConnectionGuard:
             return
         if conn.timer is not None:
             conn.timer.cancel()
-        left = self._per_uid.get(conn.peer.uid, 1) - 1
+        left = self._per_peer.get(conn.peer.key, 1) - 1
         if left > 0:
-            self._per_uid[conn.peer.uid] = left
+            self._per_peer[conn.peer.key] = left
         else:
-            self._per_uid.pop(conn.peer.uid, None)
+            self._per_peer.pop(conn.peer.key, None)
 
     def begin(self, transport: object) -> None:
         conn = self._conns.get(cast(asyncio.BaseTransport, transport))

@@ -102,6 +102,11 @@ class BoundSocket:
             if os.lstat(self.path).st_ino == self.inode:
                 self.path.unlink()
 
+    def release(self) -> None:
+        """Close and remove a socket claimed but never served."""
+        self.sock.close()
+        self.remove()
+
 
 def bind_socket(path: Path, backlog: int = 128) -> BoundSocket:
     """Create the directory if missing (0755: the trader may reach the socket, not write there), check it,

@@ -1,5 +1,6 @@
-"""The control API (SPEC §11): JSON over HTTP on a local socket owned by the service, served from the
-daemon's event loop. Nothing listens on TCP.
+"""The control API (SPEC §11): JSON over HTTP on a local socket owned by the service (Windows: a named
+pipe with an ACL, served through control/pipe_transport.py by the same app, routes and checks), served from
+the daemon's event loop. Nothing listens on TCP.
 
 Who asks is the kernel's word (the peer's uid/gid/pid, control/peer.py), never the client's. Read
 endpoints serve anyone who can connect (the trader), and so do the trader's two writes (clock events, and
@@ -27,6 +28,8 @@ from risk_manager.control.endpoint import BoundSocket, bind_socket
 from risk_manager.control.http_guard import PEER, error, make_guard
 from risk_manager.control.loop_errors import QuietAcceptErrors
 from risk_manager.control.peer import AdminPolicy, Peer
+from risk_manager.control.pipe_serving import PipeServing
+from risk_manager.control.pipe_transport import PipeEndpoint
 from risk_manager.control.ratelimit import FailureLimiter
 
 log = logging.getLogger("risk_manager.control")
@@ -38,13 +41,14 @@ MAX_JOURNAL = 1000
 class ControlServer:
     """``ControlServer(backend, socket_path, admin_hash_path)``; ``await start()``, ``await stop()``.
 
-    ``bound``: a socket the daemon already bound (it claims its endpoint before anything else at start-up).
+    ``bound``: a socket the daemon already bound (it claims its endpoint before anything else at start-up),
+    or on Windows the named pipe it claimed (then ``socket_path`` is the pipe's name).
     ``now`` stamps audit entries (defaults to the UTC wall clock).
     """
 
     def __init__(self, backend: ControlBackend, socket_path: str | Path, admin_hash_path: str | Path, *,
                  policy: AdminPolicy | None = None, limits: Limits | None = None,
-                 bound: BoundSocket | None = None,
+                 bound: BoundSocket | PipeEndpoint | None = None,
                  limiter: FailureLimiter | None = None,
                  clock_limiter: FailureLimiter | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
@@ -57,7 +61,7 @@ class ControlServer:
         self._bound = bound
         self.gate = AdminGate(self.hash_path, self.limiter, self._audit)
         self._runner: web.AppRunner | None = None
-        self._server: asyncio.Server | None = None
+        self._server: asyncio.Server | PipeServing | None = None
         self.conns: ConnectionGuard | None = None
         self._quiet: QuietAcceptErrors | None = None
         self.app = web.Application(middlewares=[make_guard(self)], client_max_size=MAX_BODY)
@@ -74,7 +78,7 @@ class ControlServer:
 
     @property
     def endpoint(self) -> str:
-        return str(self.path)
+        return self._bound.name if isinstance(self._bound, PipeEndpoint) else str(self.path)
 
     # ---- the connection guard's view, for the request middleware --------------------------------
     def peer(self, transport: object) -> Peer | None:
@@ -96,22 +100,31 @@ class ControlServer:
                                keepalive_timeout=self.limits.idle)
         await runner.setup()
         assert runner.server is not None
-        self.conns = ConnectionGuard(runner.server, self.policy, self.limits)
+        conns = self.conns = ConnectionGuard(runner.server, self.policy, self.limits)
         loop = asyncio.get_running_loop()
-        try:
-            self._server = await loop.create_unix_server(self.conns, sock=bound.sock)
-        except BaseException:
-            await runner.cleanup()
-            raise
+        if isinstance(bound, PipeEndpoint):
+            serving = PipeServing(loop, bound.acceptor, conns,
+                                  lambda key, message: conns.rate_log.warn(key, "%s", message))
+            serving.start()
+            self._server = serving
+        else:
+            try:
+                self._server = await loop.create_unix_server(conns, sock=bound.sock)
+            except BaseException:
+                await runner.cleanup()
+                raise
         self._runner = runner
-        self._quiet = QuietAcceptErrors(self.conns.rate_log)
+        self._quiet = QuietAcceptErrors(conns.rate_log)
         self._quiet.install(loop)
-        log.info("control API on %s", self.path)
+        log.info("control API on %s", self.endpoint)
 
     async def stop(self) -> None:
         if self._server is not None:
-            self._server.close()
-            self._server = None
+            server, self._server = self._server, None
+            if isinstance(server, PipeServing):
+                await asyncio.to_thread(server.close)  # joins the accept thread (bounded)
+            else:
+                server.close()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()

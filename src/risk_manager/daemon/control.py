@@ -28,6 +28,7 @@ from risk_manager.store import Store
 if TYPE_CHECKING:
     from risk_manager.control.endpoint import BoundSocket
     from risk_manager.control.peer import AdminPolicy
+    from risk_manager.control.pipe_transport import PipeEndpoint
     from risk_manager.control.server import ControlServer
     from risk_manager.engine.actions import Action
 
@@ -40,19 +41,26 @@ class SelfTestFailed(ValueError):
 
 
 def socket_path(config: Config, opts: DaemonOptions) -> Path:
+    """The control socket (Windows: the pipe name, ``\\\\.\\pipe\\RiskManager`` by default)."""
     from risk_manager.control.endpoint import default_socket
 
     if opts.control_socket is not None:
         return opts.control_socket
     configured = config.daemon.control_socket
-    return Path(configured) if configured else default_socket(opts.data_dir)
+    if configured:
+        return Path(configured)
+    if sys.platform == "win32":
+        from risk_manager.control.windows_pipe import pipe_name
+
+        return Path(pipe_name())
+    return default_socket(opts.data_dir)
 
 
-def claim(config: Config, opts: DaemonOptions) -> tuple[DataDirLock, BoundSocket | None]:
-    """Take the data-directory lock, then own the control socket; StartupError(EXIT_ENDPOINT) naming why
-    (another daemon's pid, a path someone else owns or serves) when either cannot be had."""
-    if sys.platform != "win32":
-        admin_policy(config)  # an unknown admin group refuses the start (exit 2) before anything else
+def claim(config: Config, opts: DaemonOptions) -> tuple[DataDirLock, BoundSocket | PipeEndpoint | None]:
+    """Take the data-directory lock, then own the control socket (Windows: the pipe's first instance);
+    StartupError(EXIT_ENDPOINT) naming why (another daemon's pid, a path someone else owns or serves, a
+    pipe name someone holds) when either cannot be had."""
+    admin_policy(config)  # an unknown admin group refuses the start (exit 2) before anything else
     prepare_data_dir(opts.data_dir)
     if sys.platform != "win32":  # a data directory someone else owns or may write could hold their hash
         from risk_manager.control.endpoint import check_directory
@@ -64,8 +72,17 @@ def claim(config: Config, opts: DaemonOptions) -> tuple[DataDirLock, BoundSocket
     lock = DataDirLock(opts.data_dir)
     lock.acquire()
     raise_fd_limit()
-    if not opts.control or sys.platform == "win32":
+    if not opts.control:
         return lock, None
+    if sys.platform == "win32":  # pragma: no cover - Windows only (control/win32_pipe_server.py)
+        from risk_manager.control.win32_pipe_server import claim_pipe
+
+        name = str(socket_path(config, opts))
+        try:
+            return lock, claim_pipe(name)
+        except OSError as e:
+            lock.release()
+            raise StartupError(EXIT_ENDPOINT, f"cannot own the control pipe {name}: {e}") from None
     from risk_manager.control.endpoint import bind_socket
 
     path = socket_path(config, opts)
@@ -109,6 +126,10 @@ def admin_policy(config: Config) -> AdminPolicy:
     if not name:
         return AdminPolicy()
     try:
+        if sys.platform == "win32":  # pragma: no cover - Windows only
+            from risk_manager.control.win32_pipe import group_sid
+
+            return AdminPolicy(admin_sid=group_sid(name))
         return AdminPolicy(group_id(name))
     except KeyError:
         raise StartupError(2, f"daemon.admin_group: no group {name!r} on this machine") from None
@@ -166,9 +187,11 @@ class ControlParts:
     stop_requested: asyncio.Event
 
 
-async def start_control(p: ControlParts, opts: DaemonOptions, bound: BoundSocket) -> ControlServer:
-    """Serve the control API on the socket claimed at start-up."""
+async def start_control(p: ControlParts, opts: DaemonOptions,
+                        bound: BoundSocket | PipeEndpoint) -> ControlServer:
+    """Serve the control API on the socket (Windows: pipe) claimed at start-up."""
     from risk_manager.control import ControlServer, DaemonBackend, admin_hash_path
+    from risk_manager.control.pipe_transport import PipeEndpoint
 
     def after_lock(actions: list[Action]) -> None:
         """A self-lock was recorded: send its records now, flatten if the trader asked, wake the timer."""
@@ -182,7 +205,8 @@ async def start_control(p: ControlParts, opts: DaemonOptions, bound: BoundSocket
                             protected=p.protected.is_set, request_stop=p.stop_requested.set,
                             config_path=opts.config_path, apply_config=p.live_config.apply,
                             started_at=p.clock.now(), problems=p.health.problems, after_lock=after_lock)
-    server = ControlServer(backend, bound.path, admin_hash_path(opts.data_dir), policy=admin_policy(config),
+    where = bound.name if isinstance(bound, PipeEndpoint) else bound.path
+    server = ControlServer(backend, where, admin_hash_path(opts.data_dir), policy=admin_policy(config),
                            bound=bound)
     await server.start()
     return server

@@ -2,7 +2,7 @@
 
 A full (generation 2) collection walks every tracked object, and the daemon's start-up heap -- the SDK,
 pydantic models, the exchange calendars -- is large: such a collection stopped the event loop for 21-72 ms,
-in front of whatever breach was waiting. Once the daemon is protected, ``tune`` collects once and freezes
+in front of whatever breach was waiting. Once the daemon is protected, ``tune`` freezes
 that heap (``gc.freeze``: moved to a permanent generation no collection walks again), and raises the
 generation-0 threshold so the young collections the quote stream triggers run less often. Cycles created
 later are still collected; only the start-up objects are exempt (they live as long as the daemon anyway).
@@ -28,11 +28,12 @@ REPORT_ENV, TUNING_ENV = "RISK_MANAGER_GC_REPORT", "RISK_MANAGER_GC_TUNING"
 
 
 def tune() -> None:
-    """Call once protected (start-up objects allocated). Costs one full collection, now, not mid-breach."""
+    """Call once protected (start-up objects allocated). No collection first: at that point it found ~140
+    garbage objects among ~94,000 and cost 0.12 s of CPU (0.3 s wall on a busy machine) on the way to
+    PROTECTED; freezing that little garbage for good is cheaper."""
     if os.environ.get(TUNING_ENV, "1") == "0":
         return
     t0 = time.perf_counter()
-    gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
     log.info("gc: %d start-up objects frozen, thresholds %s (%.0f ms)", gc.get_freeze_count(), THRESHOLDS,

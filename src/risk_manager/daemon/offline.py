@@ -126,8 +126,7 @@ async def open_offline(config: Config, opts: DaemonOptions, listeners: Sequence[
         lock, endpoint = claim(config, opts)  # one daemon per data directory; the socket is ours
         undo.callback(lock.release)
         if endpoint is not None:
-            undo.callback(endpoint.remove)
-            undo.callback(endpoint.sock.close)
+            undo.callback(endpoint.release)  # closed and removed (Windows: the pipe's instance closed)
         notifier.start()
         undo.push_async_callback(notifier.stop)
         now = clock.now()

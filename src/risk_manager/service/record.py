@@ -1,7 +1,8 @@
 """What `risk-manager service install` records for the admin and trader commands: where the installed
 service keeps its data, where its control socket is, which user it runs as, which config it uses.
 
-``/etc/risk-manager/service.json`` (root-owned, 0644: nothing secret in it). The CLI reads it so that
+``/etc/risk-manager/service.json`` (``/etc/risk-manager/NAME/service.json`` for a named instance;
+root-owned, 0644: nothing secret in it). The CLI reads it so that
 ``sudo risk-manager admin set-password`` writes the hash where the service looks, owned by the service's
 user, and so that every command finds the socket without options.
 """
@@ -39,16 +40,23 @@ class InstallRecord:
             return None
 
 
-def record_for(data_dir: PurePath, user: str, config: PurePath) -> InstallRecord:
-    return InstallRecord(str(data_dir), str(SOCKET_PATH), user, str(config))
+def record_for(data_dir: PurePath, user: str, config: PurePath,
+               socket: PurePath = SOCKET_PATH) -> InstallRecord:
+    return InstallRecord(str(data_dir), str(socket), user, str(config))
 
 
-def read_record(path: str | os.PathLike[str] | None = None) -> InstallRecord | None:
-    """The installed service's record; None when there is none (not installed, Windows, unreadable or not
-    root-owned: a record someone else could write is not trusted)."""
+def read_record(path: str | os.PathLike[str] | None = None, name: str | None = None) -> InstallRecord | None:
+    """The installed service's record (of instance ``name``, else the unnamed one); None when there is none
+    (not installed, Windows, unreadable or not root-owned: a record someone else could write is not
+    trusted). ``$RISK_MANAGER_SERVICE_RECORD`` replaces the unnamed instance's path (tests)."""
     if sys.platform == "win32":
         return None
-    target = Path(os.environ.get("RISK_MANAGER_SERVICE_RECORD") or path or RECORD_PATH)
+    if name is not None:
+        from risk_manager.service.instance import Instance
+
+        target = Path(path or Instance(name).record_path)
+    else:
+        target = Path(os.environ.get("RISK_MANAGER_SERVICE_RECORD") or path or RECORD_PATH)
     try:
         st = os.stat(target)
         if st.st_uid != 0 or st.st_mode & 0o022:

@@ -63,44 +63,54 @@ def bare_path(path: PurePath | str) -> str:
     return text.replace("%", "%%")
 
 
-def render_systemd_unit(*, argv: Sequence[str], user: str, data_dir: PurePath, env_file: PurePath,
-                        writable: Sequence[PurePath] = ()) -> str:
-    """The unit file text. ``argv`` is the full `risk-manager run` command line (absolute interpreter)."""
+def _run_lines(argv: Sequence[str], user: str, env_file: PurePath) -> list[str]:
+    """What differs between instances: who runs what, with which credentials."""
     if not argv or not str(argv[0]).startswith("/"):
         raise ValueError("ExecStart needs an absolute interpreter path")
-    rw = [data_dir, *(p for p in writable if p != data_dir)]
-    service = [
-        "Type=notify",
+    return [
         f"User={valid_user(user)}",
         f"Group={user}",
         "ExecStart=" + " ".join(quote_exec_word(str(a)) for a in argv),
         "# Credentials (PROJECT_X_USERNAME / PROJECT_X_API_KEY): read by systemd as root, root-owned 0600.",
         f"EnvironmentFile={bare_path(env_file)}",
+    ]
+
+
+def _common_lines(dir_name: str) -> list[str]:
+    """What every instance shares. ``dir_name``: ``risk-manager``, or ``risk-manager/%i`` in the template."""
+    return [
         "Restart=always",
         "RestartSec=1",  # StartLimitIntervalSec=0: never rate-limited; every second unprotected counts
         "TimeoutStartSec=180",
         "TimeoutStopSec=30",
         "# Fed from the daemon's event loop every WATCHDOG_USEC/2: a wedged loop is killed and restarted.",
         f"WatchdogSec={WATCHDOG_SEC}",
-        f"StateDirectory={DIR_NAME}",
+        f"StateDirectory={dir_name}",
         "StateDirectoryMode=0750",
-        f"LogsDirectory={DIR_NAME}",
+        f"LogsDirectory={dir_name}",
         "LogsDirectoryMode=0750",
-        "# The control socket: /run/risk-manager/control.sock. Only the service writes the directory;",
+        f"# The control socket: /run/{dir_name}/control.sock. Only the service writes the directory;",
         "# anyone may connect and the daemon judges each request by the peer's uid (SO_PEERCRED).",
-        f"RuntimeDirectory={DIR_NAME}",
+        f"RuntimeDirectory={dir_name}",
         "RuntimeDirectoryMode=0755",
         "# Descriptors: the daemon raises its soft limit to this; control clients are capped far below.",
         f"LimitNOFILE={NOFILE}",
         "UMask=0027",
         *_HARDENING,
-        "ReadWritePaths=" + " ".join(quote_path(p) for p in rw),
     ]
+
+
+def _read_write(data_dir: PurePath, writable: Sequence[PurePath]) -> str:
+    rw = [data_dir, *(p for p in writable if p != data_dir)]
+    return "ReadWritePaths=" + " ".join(quote_path(p) for p in rw)
+
+
+def _unit(description: str, service: list[str], header: str) -> str:
     return "\n".join([
-        "# Written by `risk-manager service install`; re-run that instead of editing this file.",
+        header,
         "# Root-owned on purpose: only root can stop, disable or change the risk manager.",
         "[Unit]",
-        "Description=Risk Manager (TopstepX/ProjectX real-time risk daemon)",
+        f"Description={description}",
         "Wants=network-online.target",
         "After=network-online.target",
         "# Never give up restarting: an unprotected account is worse than a noisy log.",
@@ -111,5 +121,35 @@ def render_systemd_unit(*, argv: Sequence[str], user: str, data_dir: PurePath, e
         "",
         "[Install]",
         "WantedBy=multi-user.target",
+        "",
+    ])
+
+
+def render_systemd_unit(*, argv: Sequence[str], user: str, data_dir: PurePath, env_file: PurePath,
+                        writable: Sequence[PurePath] = ()) -> str:
+    """The unit file text. ``argv`` is the full `risk-manager run` command line (absolute interpreter)."""
+    service = ["Type=notify", *_run_lines(argv, user, env_file), *_common_lines(DIR_NAME),
+               _read_write(data_dir, writable)]
+    return _unit("Risk Manager (TopstepX/ProjectX real-time risk daemon)", service,
+                 "# Written by `risk-manager service install`; re-run that instead of editing this file.")
+
+
+def render_template_unit() -> str:
+    """``risk-manager@.service``: everything the named instances share, directories per instance (``%i``).
+    It has no ExecStart=: an instance without its drop-in (render_instance_dropin) cannot start."""
+    return _unit("Risk Manager %i (TopstepX/ProjectX real-time risk daemon)",
+                 ["Type=notify", *_common_lines(f"{DIR_NAME}/%i")],
+                 "# Written by `risk-manager service install --name NAME`; each instance's own settings "
+                 "are in risk-manager@NAME.service.d/.")
+
+
+def render_instance_dropin(*, argv: Sequence[str], user: str, data_dir: PurePath, env_file: PurePath,
+                           writable: Sequence[PurePath] = ()) -> str:
+    """``risk-manager@NAME.service.d/instance.conf``: this instance's command line, user and credentials."""
+    return "\n".join([
+        "# Written by `risk-manager service install --name NAME`; re-run that instead of editing this file.",
+        "[Service]",
+        *_run_lines(argv, user, env_file),
+        _read_write(data_dir, writable),
         "",
     ])

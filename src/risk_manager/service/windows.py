@@ -1,10 +1,11 @@
 """Windows service install / uninstall / start / stop / restart / status (SPEC §12), pure where possible.
 
-The service ``RiskManager`` runs as LocalSystem, starts automatically, and the SCM restarts it 60 s after
-a crash or a failed exit (``sc failure`` + ``sc failureflag``). Its data lives in
-``%ProgramData%\\RiskManager``; icacls strips the inherited ACL so only Administrators and SYSTEM have access
-(full control) and gives Users read-only access to ``export\\`` (the journal export) alone. A standard
-Windows account cannot stop or reconfigure a LocalSystem service, nor read the credentials file in the data
+The service ``RiskManager`` (``RiskManager-NAME`` per named instance, service/instance.py) runs as
+LocalSystem, starts automatically, and the SCM restarts it 60 s after a crash or a failed exit
+(``sc failure`` + ``sc failureflag``). Its data lives in ``%ProgramData%\\RiskManager`` (``-NAME``);
+icacls strips the inherited ACL so only Administrators and SYSTEM have access (full control) and gives
+Users read-only access to ``export\\`` (the journal export) alone. A standard Windows account cannot stop
+or reconfigure a LocalSystem service, nor read the credentials file in the data
 directory. Command lists are built by pure functions (tested on Linux); the pywin32 parts are in
 :mod:`.windows_host` and :mod:`.windows_service` and are only imported on Windows.
 """
@@ -16,6 +17,8 @@ import re
 from collections.abc import Mapping
 from pathlib import PurePath, PureWindowsPath
 
+from risk_manager.control.windows_pipe import pipe_name
+from risk_manager.service.instance import Instance
 from risk_manager.service.plan import InstallPlan
 from risk_manager.service.runner import ServiceError, check
 from risk_manager.service.windows_host import WinHost
@@ -39,9 +42,13 @@ _STATES = {1: "STOPPED", 2: "START_PENDING", 3: "STOP_PENDING", 4: "RUNNING", 5:
            6: "PAUSE_PENDING", 7: "PAUSED"}
 
 
-def program_data_dir(environ: Mapping[str, str] | None = None) -> PureWindowsPath:
-    env = os.environ if environ is None else environ
-    return PureWindowsPath(env.get("PROGRAMDATA") or r"C:\ProgramData") / "RiskManager"
+UNNAMED = Instance()
+
+
+def program_data_dir(environ: Mapping[str, str] | None = None, inst: Instance = UNNAMED) -> PureWindowsPath:
+    """``%ProgramData%\\RiskManager`` (``RiskManager-NAME`` for a named instance: a sibling, so the ACL
+    reset of one never touches another)."""
+    return inst.program_data(os.environ if environ is None else environ)
 
 
 def export_dir(data: PurePath) -> PurePath:
@@ -90,8 +97,9 @@ def require_admin(host: WinHost, what: str) -> None:
                            "the service is protected so a standard account cannot stop or change it.")
 
 
-def install(host: WinHost, plan: InstallPlan) -> None:
+def install(host: WinHost, plan: InstallPlan, inst: Instance = UNNAMED) -> None:
     require_admin(host, "install")
+    name = inst.service_name
     data = plan.data_dir
     if data not in plan.config.parents:
         host.out(f"warning: keep the config where only administrators can write, e.g. {data}\\risk_manager"
@@ -105,56 +113,60 @@ def install(host: WinHost, plan: InstallPlan) -> None:
         host.out(f"created {cred} (no credentials yet)")
     for argv in icacls_commands(data):
         check(host.run, argv, "setting permissions")
-    existed = host.register(plan)
-    host.out(f"{'updated' if existed else 'registered'} the {SERVICE_NAME} service (automatic, LocalSystem)")
-    check(host.run, sc_failure_command(), "setting restart-on-failure")
-    check(host.run, sc_failureflag_command(), "setting restart-on-failure for non-zero exits")
+    existed = host.register(plan, inst)
+    host.out(f"{'updated' if existed else 'registered'} the {name} service (automatic, LocalSystem; control "
+             f"pipe {pipe_name(inst.name)})")
+    check(host.run, sc_failure_command(name), "setting restart-on-failure")
+    check(host.run, sc_failureflag_command(name), "setting restart-on-failure for non-zero exits")
     if new_cred and not plan.has_secrets_file:
         host.out(f"not started yet: put PROJECT_X_USERNAME and PROJECT_X_API_KEY into {cred}, then run "
-                 "(elevated): risk-manager service start")
+                 f"(elevated): risk-manager service start{inst.option}")
         return
-    control(host, "restart" if existed else "start")
+    control(host, "restart" if existed else "start", inst)
 
 
-def uninstall(host: WinHost) -> None:
+def uninstall(host: WinHost, inst: Instance = UNNAMED) -> None:
     require_admin(host, "uninstall")
-    if not _stop(host):
-        host.out(f"the {SERVICE_NAME} service is not installed")
+    name = inst.service_name
+    if not _stop(host, inst):
+        host.out(f"the {name} service is not installed")
         return
-    check(host.run, sc("delete"), f"removing the {SERVICE_NAME} service")
-    host.out(f"removed the {SERVICE_NAME} service; kept {program_data_dir()} (journal, database, "
+    check(host.run, sc("delete", name), f"removing the {name} service")
+    host.out(f"removed the {name} service; kept {program_data_dir(inst=inst)} (journal, database, "
              "credentials) - delete it by hand if you really want to.")
 
 
-def control(host: WinHost, action: str) -> None:
+def control(host: WinHost, action: str, inst: Instance = UNNAMED) -> None:
     if action not in ("start", "stop", "restart"):
         raise ValueError(action)
     require_admin(host, action)
+    name = inst.service_name
     if action in ("stop", "restart"):
-        _stop(host)
+        _stop(host, inst)
     if action in ("start", "restart"):
-        check(host.run, sc("start"), f"starting {SERVICE_NAME}")
-    host.out(f"{SERVICE_NAME}: {action} done")
+        check(host.run, sc("start", name), f"starting {name}")
+    host.out(f"{name}: {action} done")
 
 
-def status(host: WinHost) -> int:
+def status(host: WinHost, inst: Instance = UNNAMED) -> int:
     """Print `sc query`; 0 running, 3 not running, 4 not installed (the systemctl status convention)."""
-    result = host.run(sc("query"))
+    result = host.run(sc("query", inst.service_name))
     host.out((result.stdout or result.stderr).rstrip())
     if result.returncode == ERROR_SERVICE_DOES_NOT_EXIST:
         return 4
     return 0 if parse_state(result.stdout) == "RUNNING" else 3
 
 
-def _stop(host: WinHost, timeout_s: int = 60) -> bool:
+def _stop(host: WinHost, inst: Instance = UNNAMED, timeout_s: int = 60) -> bool:
     """Ask the SCM to stop and wait (bounded) until it has; not running is fine. False: not installed."""
-    result = host.run(sc("stop"))
+    name = inst.service_name
+    result = host.run(sc("stop", name))
     if not result.ok and result.returncode not in (ERROR_SERVICE_NOT_ACTIVE, ERROR_SERVICE_DOES_NOT_EXIST):
-        raise ServiceError(f"stopping {SERVICE_NAME} failed: {(result.stderr or result.stdout).strip()}")
+        raise ServiceError(f"stopping {name} failed: {(result.stderr or result.stdout).strip()}")
     if result.returncode == ERROR_SERVICE_DOES_NOT_EXIST:
         return False
     for _ in range(timeout_s):
-        if parse_state(host.run(sc("query")).stdout) in ("STOPPED", None):
+        if parse_state(host.run(sc("query", name)).stdout) in ("STOPPED", None):
             return True
         host.sleep(1.0)
-    raise ServiceError(f"{SERVICE_NAME} did not stop within {timeout_s} s")
+    raise ServiceError(f"{name} did not stop within {timeout_s} s")

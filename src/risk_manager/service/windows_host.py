@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from risk_manager.service.runner import Runner, run_command
 
 if TYPE_CHECKING:
+    from risk_manager.service.instance import Instance
     from risk_manager.service.plan import InstallPlan
 
 
@@ -31,8 +32,9 @@ def is_admin() -> bool:
         return False
 
 
-def register_service(plan: InstallPlan) -> bool:
-    """Create (or update) the pywin32 service and store its config/data paths. True if it existed."""
+def register_service(plan: InstallPlan, inst: Instance) -> bool:
+    """Create (or update) the pywin32 service ``inst.service_name`` and store its config/data paths. True
+    if it existed. Every instance runs the same class; it learns its name from the SCM at start."""
     if sys.platform != "win32":
         raise RuntimeError("the Windows service can only be registered on Windows")
     import pywintypes
@@ -40,21 +42,23 @@ def register_service(plan: InstallPlan) -> bool:
     import win32serviceutil
     import winerror
 
-    from risk_manager.service.windows import DESCRIPTION, DISPLAY_NAME, OPT_CONFIG, OPT_DATA_DIR, SERVICE_NAME
+    from risk_manager.service.windows import DESCRIPTION, OPT_CONFIG, OPT_DATA_DIR
     from risk_manager.service.windows_service import RiskManagerService
+
+    name, display = inst.service_name, inst.display_name
 
     klass = win32serviceutil.GetServiceClassString(RiskManagerService)
     common = {"startType": win32service.SERVICE_AUTO_START, "description": DESCRIPTION}
     existed = False
     try:  # userName=None: LocalSystem. LocatePythonServiceExe puts pythonservice.exe into sys.exec_prefix.
-        win32serviceutil.InstallService(klass, SERVICE_NAME, DISPLAY_NAME, **common)
+        win32serviceutil.InstallService(klass, name, display, **common)
     except pywintypes.error as e:
         if e.winerror != winerror.ERROR_SERVICE_EXISTS:
             raise
         existed = True
-        win32serviceutil.ChangeServiceConfig(klass, SERVICE_NAME, displayName=DISPLAY_NAME, **common)
-    win32serviceutil.SetServiceCustomOption(SERVICE_NAME, OPT_CONFIG, str(plan.config))
-    win32serviceutil.SetServiceCustomOption(SERVICE_NAME, OPT_DATA_DIR, str(plan.data_dir))
+        win32serviceutil.ChangeServiceConfig(klass, name, displayName=display, **common)
+    win32serviceutil.SetServiceCustomOption(name, OPT_CONFIG, str(plan.config))
+    win32serviceutil.SetServiceCustomOption(name, OPT_DATA_DIR, str(plan.data_dir))
     return existed
 
 
@@ -76,7 +80,7 @@ def _write_new_file(path: PurePath, text: str) -> None:
 class WinHost:
     run: Runner = run_command
     is_admin: Callable[[], bool] = is_admin
-    register: Callable[[InstallPlan], bool] = register_service
+    register: Callable[[InstallPlan, Instance], bool] = register_service
     exists: Callable[[PurePath], bool] = _exists
     make_dirs: Callable[[PurePath], None] = _make_dirs
     write_new_file: Callable[[PurePath, str], None] = _write_new_file

@@ -54,9 +54,11 @@ class StopBridge:
 
 
 def run_in_process(config: Path, data_dir: Path | None, bridge: StopBridge,
-                   report: Callable[[str], None]) -> int:
+                   report: Callable[[str], None], pipe: str | None = None) -> int:
     """Run the daemon until ``bridge.request()``; returns the `risk-manager run` exit code. The same
-    preparation as `risk-manager run` (daemon.prepare), so the options are the same (config path too)."""
+    preparation as `risk-manager run` (daemon.prepare), so the options are the same (config path too).
+    ``pipe``: the control pipe this service instance serves (``\\\\.\\pipe\\RiskManager[-NAME]``); the
+    daemon claims it with its first instance and an explicit DACL (control/win32_pipe.py)."""
     from risk_manager.daemon.prepare import PrepareError, prepare_daemon
 
     try:
@@ -64,6 +66,8 @@ def run_in_process(config: Path, data_dir: Path | None, bridge: StopBridge,
     except PrepareError as e:
         report(" ".join(line.strip() for line in e.lines))
         return e.code
+    if pipe is not None:
+        ready.options.control_socket = Path(pipe)
     return asyncio.run(_serve(ready.config, ready.connector, ready.options, bridge))
 
 

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from risk_manager.control.windows_pipe import pipe_name
+from risk_manager.service.instance import Instance, from_service_name
 from risk_manager.service.windows import DESCRIPTION, DISPLAY_NAME, OPT_CONFIG, OPT_DATA_DIR, SERVICE_NAME
 from risk_manager.service.windows_run import StopBridge, run_in_process
 
@@ -34,12 +36,12 @@ else:  # pragma: no cover - Windows only
     from win32serviceutil import ServiceFramework as _Framework
 
 
-def _option(name: str, default: str | None = None) -> str | None:
+def _option(service: str, name: str, default: str | None = None) -> str | None:
     if sys.platform != "win32":
         return default
     import win32serviceutil  # pragma: no cover - Windows only
 
-    value = win32serviceutil.GetServiceCustomOption(SERVICE_NAME, name, default)
+    value = win32serviceutil.GetServiceCustomOption(service, name, default)
     return None if value is None else str(value)
 
 
@@ -48,9 +50,9 @@ def _log_error(message: str) -> None:
     if sys.platform == "win32":
         import servicemanager
 
-        servicemanager.LogErrorMsg(f"{SERVICE_NAME}: {message}")
+        servicemanager.LogErrorMsg(message)
     else:
-        print(f"{SERVICE_NAME}: {message}", file=sys.stderr)
+        print(message, file=sys.stderr)
 
 
 class RiskManagerService(_Framework):
@@ -62,20 +64,28 @@ class RiskManagerService(_Framework):
         super().__init__(args)
         self.bridge = StopBridge()
         self.exit_code: int | None = None
+        # every instance (RiskManager, RiskManager-NAME) runs this class: the SCM passes the name it started
+        self.instance: Instance = from_service_name(args[0]) if args else Instance()
+        self.service = self.instance.service_name
 
     def SvcStop(self) -> None:  # pywin32's name
         self.ReportServiceStatus(SERVICE_STOP_PENDING, waitHint=STOP_WAIT_HINT_MS)
         self.bridge.request()
 
+    def _error(self, message: str) -> None:
+        _log_error(f"{self.service}: {message}")
+
     def SvcDoRun(self) -> None:  # pywin32's name
-        config = _option(OPT_CONFIG)
+        config = _option(self.service, OPT_CONFIG)
         if not config:
-            _log_error("no config path stored; re-run `risk-manager service install --config FILE`")
-            raise RuntimeError("RiskManager: not configured")
-        data = _option(OPT_DATA_DIR)
-        self.exit_code = run_in_process(Path(config), Path(data) if data else None, self.bridge, _log_error)
+            self._error("no config path stored; re-run `risk-manager service install --config FILE"
+                        f"{self.instance.option}`")
+            raise RuntimeError(f"{self.service}: not configured")
+        data = _option(self.service, OPT_DATA_DIR)
+        self.exit_code = run_in_process(Path(config), Path(data) if data else None, self.bridge, self._error,
+                                        pipe=pipe_name(self.instance.name))
         if self.exit_code != 0:
             # Raising makes pywin32 report a non-zero stop, which (with `sc failureflag 1`) the SCM recovers
             # from by restarting after 60 s. A clean stop on request returns normally.
-            _log_error(f"risk-manager run exited with code {self.exit_code}")
-            raise RuntimeError(f"RiskManager exited with code {self.exit_code}")
+            self._error(f"risk-manager run exited with code {self.exit_code}")
+            raise RuntimeError(f"{self.service} exited with code {self.exit_code}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar
@@ -23,7 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Footer, Static, Tab, Tabs
 
-from risk_manager.tui import render
+from risk_manager.tui import header, render
 from risk_manager.tui.lock_screen import Locker, LockScreen
 from risk_manager.tui.model import Json, monitoring_problem
 from risk_manager.tui.panels import fill_account
@@ -200,7 +201,7 @@ class DashboardApp(App[None]):
             self.query_one("#header", Static).update("RISK MANAGER — waiting for the daemon…")
         else:
             self.query_one("#header", Static).update(
-                render.header(self.status, elapsed, self.age(), live=self.live()))
+                header.header(self.status, elapsed, self.age(), live=self.live()))
         self.query_one("#body").set_class(problem is not None, "stale")
         stale_for = None if self.live() else self.age()
         fill_account(self, self.status, self.account(), elapsed, problem, stale_for)
@@ -212,12 +213,20 @@ class DashboardApp(App[None]):
         return self.error is None and age is not None and age <= self.stale_after
 
 
-def run_dashboard(url: str, refresh: float = 1.0) -> None:
-    """Open the dashboard against the control API at ``url`` (blocks until the trader presses q)."""
+class NotATerminal(RuntimeError):
+    """The dashboard draws on a terminal; stdin or stdout is a pipe or a file here."""
+
+
+def run_dashboard(endpoint: str, refresh: float = 1.0) -> None:
+    """Open the dashboard against the control socket ``endpoint`` (blocks until the trader presses q)."""
     from risk_manager.control.client import ControlClient
 
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise NotATerminal("the dashboard needs a terminal (stdin and stdout are not one here); for one "
+                           "screen of text use `risk-manager trader status`")
+
     def locker(account: str | None, duration: str, flatten: bool) -> Any:
-        with ControlClient(url) as client:
+        with ControlClient(endpoint) as client:
             return client.self_lock(duration, flatten, account)
 
-    DashboardApp(client_provider(url), refresh, locker=locker).run()
+    DashboardApp(client_provider(endpoint), refresh, locker=locker).run()

@@ -8,12 +8,12 @@ from typing import Any
 RECENT = 20
 
 
-def client_provider(url: str, recent: int = RECENT) -> Callable[[], Mapping[str, Any]]:
+def client_provider(endpoint: str, recent: int = RECENT) -> Callable[[], Mapping[str, Any]]:
     """A callable returning the status dict (raising when the daemon cannot be reached)."""
     # imported here so the dashboard's pure parts and tests do not depend on the client module
     from risk_manager.control.client import ControlClient
 
-    client = ControlClient(url)
+    client = ControlClient(endpoint)
 
     def status() -> Mapping[str, Any]:
         snapshot = dict(client.status())

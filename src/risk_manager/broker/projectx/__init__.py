@@ -10,6 +10,7 @@
         await stream.stop()
 """
 
+from risk_manager.broker.projectx import hubs  # noqa: F401  (first: it imports the SDK lean)
 from risk_manager.broker.projectx.broker import ProjectXBroker
 from risk_manager.broker.projectx.logs import ScrubFilter, register_secret, scrub, take_over_sdk_loggers
 from risk_manager.broker.projectx.results import is_not_found

@@ -10,16 +10,52 @@ and ``tests/live/test_sdk_shape.py`` fails loudly when any of them changes shape
 ``_on_user_hub_close`` / ``_on_market_hub_close`` / ``_on_gateway_logout`` (overridden), the
 ``_health_monitoring_enabled`` switch, ``AsyncHubConnection._run_task`` and pysignalr's
 ``AuthorizationError`` (matched by class name). Everywhere else the adapter uses the SDK's public API only.
+
+It also decides how the SDK is imported (:func:`import_sdk_lean`, before any other SDK import: the package
+``__init__`` imports hubs first).
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
+import sys
+import threading
 from collections.abc import Awaitable
 from typing import Any
 
-from project_x_py import ProjectXConfig, ProjectXRealtimeClient
+
+def import_sdk_lean() -> None:
+    """Register the SDK's top-level package without running its ``__init__`` (a no-op once imported).
+
+    project-x-py's ``__init__`` imports all of the SDK -- indicators, order book, TradingSuite, and
+    ``project_x_py.data``, which loads numpy -- ~0.35 s of CPU at every daemon start for nothing the
+    adapter uses: it imports only submodules (client, realtime, models, exceptions), which do not need the
+    package's own code. The first name asked of the package itself (``from project_x_py import
+    TradingSuite`` anywhere, e.g. in a test) runs the real ``__init__`` then, so other code sees no change.
+    """
+    if "project_x_py" in sys.modules:
+        return
+    spec = importlib.util.find_spec("project_x_py")
+    if spec is None or spec.loader is None:
+        return
+    loader, package, lock = spec.loader, importlib.util.module_from_spec(spec), threading.Lock()
+
+    def complete(name: str) -> Any:
+        with lock:
+            if package.__dict__.pop("__getattr__", None) is not None:
+                loader.exec_module(package)
+        return getattr(package, name)  # AttributeError as usual for a name the SDK does not have
+
+    setattr(package, "__getattr__", complete)  # noqa: B010  (PEP 562: looked up in the module's dict)
+    sys.modules["project_x_py"] = package
+
+
+import_sdk_lean()
+
+from project_x_py.models import ProjectXConfig  # noqa: E402  (after import_sdk_lean)
+from project_x_py.realtime import ProjectXRealtimeClient  # noqa: E402
 
 log = logging.getLogger(__name__)
 SDK_VERSION = "4.4.1"  # the version these internals were checked against (pyproject pins it exactly)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from project_x_py import ProjectXConfig
+from project_x_py.models import ProjectXConfig
 
 from risk_manager.broker.projectx.dispatch import Dispatch
 from risk_manager.broker.projectx.hubs import (

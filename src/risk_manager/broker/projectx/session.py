@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
-from project_x_py import ProjectX, ProjectXConfig
+from project_x_py.client import ProjectX
 from project_x_py.exceptions import ProjectXAuthenticationError
+from project_x_py.models import ProjectXConfig
 
 from risk_manager.broker.projectx.logs import register_secret, scrub
 from risk_manager.clock.clock import Clock, SystemClock
