@@ -19,6 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _procs import spawn_daemon
+
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderStatus, OrderType, Side
 from risk_manager.sim import SimOptions, SimServer
@@ -78,26 +80,18 @@ async def main(args: argparse.Namespace) -> int:
     sim.broker.place_order(acct, MNQ, OrderType.MARKET, Side.BUY, 4)
     tmp = Path(tempfile.mkdtemp(prefix="rm-race-"))
     (tmp / "cfg.yaml").write_text(config_text(sim))
-    env = {**os.environ, "PROJECT_X_USERNAME": "bench", "PROJECT_X_API_KEY": "bench-api-key-0123456789"}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "risk_manager.cli.main", "run", "-c",
-                                                str(tmp / "cfg.yaml"), "--data-dir", str(tmp / "data"), "-q",
-                                                env=env, stderr=asyncio.subprocess.PIPE)
-    assert proc.stderr is not None
     wins: dict[float, list[bool]] = {}
+    daemon = None
     try:
-        async with asyncio.timeout(60):
-            while b"PROTECTED" not in (line := await proc.stderr.readline()):
-                if not line:
-                    raise SystemExit(f"the daemon exited with {await proc.wait()}")
-        asyncio.get_running_loop().create_task(_drain(proc.stderr))
+        daemon = await spawn_daemon(tmp / "cfg.yaml", tmp / "data", within=60)
         await asyncio.sleep(1.0)
         for _ in range(args.trials):
             for delay in args.delays:
                 await settle(sim, acct)
                 wins.setdefault(delay, []).append(await trial(sim, acct, delay))
     finally:
-        proc.terminate()
-        await proc.wait()
+        if daemon is not None:
+            await daemon.stop()
         await sim.stop()
     print(f"\nEntry order past max_contracts: cancelled before the fill, by delay between the order and the "
           f"market reaching it (Python {sys.version.split()[0]}, {os.cpu_count()} cores)\n")
@@ -106,11 +100,6 @@ async def main(args: argparse.Namespace) -> int:
     for delay, xs in wins.items():
         print(f"| {delay:g} | {len(xs)} | {sum(xs)} | {100 * sum(xs) / len(xs):.0f} % |")
     return 0
-
-
-async def _drain(stream: asyncio.StreamReader) -> None:
-    while await stream.readline():
-        pass
 
 
 if __name__ == "__main__":

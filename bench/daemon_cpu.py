@@ -26,7 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from startup import config_for, cpu_model, cpu_ms, spawn
+from _procs import cpu_model, cpu_ms, spawn_daemon
+from startup import config_for
 
 from risk_manager.domain.contracts import PRODUCTS, catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
@@ -44,7 +45,7 @@ async def measure(rate: float, seconds: float, settle: float, tmp: Path) -> tupl
     try:
         cfg = tmp / f"load-{rate:g}.yaml"
         cfg.write_text(config_for(sim, "none", load=True))
-        proc, _, _, _ = await spawn(cfg, tmp / f"data-{rate:g}")
+        proc = (await spawn_daemon(cfg, tmp / f"data-{rate:g}")).proc
         acct = sim.account_id("PRAC-1")
         for root in PRODUCTS:
             if root != "CL":  # blocked by the demo config

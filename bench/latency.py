@@ -40,6 +40,8 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from _procs import cpu_model, first, poll, spawn_daemon
+
 from risk_manager.domain.contracts import PRODUCTS, catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.sim import SimOptions, SimServer
@@ -76,22 +78,8 @@ rules:{RULES}"""
 
 
 async def wait_request(sim: SimServer, endpoint: str, after: int, within: float = 5.0) -> int | None:
-    end = time.monotonic() + within
-    while time.monotonic() < end:
-        recs = sim.log.records(endpoint, after)
-        if recs:
-            return recs[0].perf_ns
-        await asyncio.sleep(0.0005)
-    return None
-
-
-async def poll(pred: Callable[[], bool], within: float = 5.0) -> bool:
-    end = time.monotonic() + within
-    while time.monotonic() < end:
-        if pred():
-            return True
-        await asyncio.sleep(0.002)
-    return pred()
+    """When (perf_counter_ns at the simulator) the first ``endpoint`` request after ``after`` arrived."""
+    return await first(lambda: next((r.perf_ns for r in sim.log.records(endpoint, after)), None), within)
 
 
 def subscribed(sim: SimServer, cid: str) -> bool:
@@ -158,23 +146,11 @@ async def main(args: argparse.Namespace) -> int:
             sim.broker.place_order(acct, c.id, OrderType.STOP, Side.SELL, 1, stop_price=c.tick_size)
     tmp = Path(tempfile.mkdtemp(prefix="rm-latency-"))
     (tmp / "cfg.yaml").write_text(config_text(sim))
-    env = {**os.environ, "PROJECT_X_USERNAME": "bench", "PROJECT_X_API_KEY": "bench-api-key-0123456789",
-           "RISK_MANAGER_GC_REPORT": str(tmp / "gc.json"),
+    env = {**os.environ, "RISK_MANAGER_GC_REPORT": str(tmp / "gc.json"),
            "RISK_MANAGER_GC_TUNING": "1" if args.gc_tuning == "on" else "0"}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "risk_manager.cli.main", "run", "-c",
-                                                str(tmp / "cfg.yaml"), "--data-dir", str(tmp / "data"), "-q",
-                                                env=env, stderr=asyncio.subprocess.PIPE)
-    assert proc.stderr is not None
+    daemon = None
     try:
-        async with asyncio.timeout(300):  # a machine loaded far beyond its cores starts slowly
-            while True:
-                line = await proc.stderr.readline()
-                if not line:
-                    raise SystemExit(f"the daemon exited with {await proc.wait()}")
-                if b"PROTECTED" in line:
-                    break
-                sys.stderr.write(line.decode(errors="replace"))
-        asyncio.get_running_loop().create_task(_drain(proc.stderr))
+        daemon = await spawn_daemon(tmp / "cfg.yaml", tmp / "data", env, echo=True)
         await asyncio.sleep(2.0)  # subscriptions settle; quotes flowing
         q0, t0 = sim.feed.stats["deliveries"], time.monotonic()
         results: dict[str, list[float]] = {}
@@ -196,8 +172,8 @@ async def main(args: argparse.Namespace) -> int:
                     results[f"{name}, after {args.quiet_gap:g} s quiet"].append(ms)
         rate = (sim.feed.stats["deliveries"] - q0) / (time.monotonic() - t0)
     finally:
-        proc.terminate()
-        await proc.wait()
+        if daemon is not None:
+            await daemon.stop()
         await sim.stop()
     print(f"\nBreach -> close request reaching the simulator (ms); quotes delivered to the daemon: "
           f"{rate:,.0f}/s; all 13 rules on; Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
@@ -215,13 +191,6 @@ async def main(args: argparse.Namespace) -> int:
             print(f"| {name}: no close request within 5 s | {missed} | | | | | |")
     print_gc(tmp / "gc.json", args.gc_tuning)
     return 0
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def print_gc(path: Path, tuning: str) -> None:
@@ -243,11 +212,6 @@ def print_gc(path: Path, tuning: str) -> None:
         if cpu:
             print(f"| {gen} | {len(cpu)} | {pct(cpu, 50):.2f} | {pct(cpu, 99):.2f} | {max(cpu):.2f} | "
                   f"{pct(wall, 99):.2f} | {max(wall):.2f} |")
-
-
-async def _drain(stream: asyncio.StreamReader) -> None:
-    while await stream.readline():
-        pass
 
 
 if __name__ == "__main__":

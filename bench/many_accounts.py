@@ -24,9 +24,11 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
-from latency import _drain, pct, poll, subscribed
+from _procs import first, poll, spawn_daemon
+from latency import pct, subscribed
 
 from risk_manager.domain.contracts import PRODUCTS, catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
@@ -58,16 +60,6 @@ def request_for(sim: SimServer, endpoint: str, account: int, after: int) -> int 
     return None
 
 
-async def wait_for(sim: SimServer, endpoint: str, account: int, after: int,
-                   within: float = 5.0) -> int | None:
-    for _ in range(int(within / 0.0005)):
-        t = request_for(sim, endpoint, account, after)
-        if t is not None:
-            return t
-        await asyncio.sleep(0.0005)
-    return None
-
-
 def holds(sim: SimServer, acct: int, cid: str) -> int:
     return next((p.size for p in sim.broker.positions(acct) if p.contract_id == cid), 0)
 
@@ -80,7 +72,7 @@ async def user_path(sim: SimServer, accts: dict[str, int], samples: int,
             seq = sim.log.last_seq
             t0 = time.perf_counter_ns()
             sim.broker.place_order(acct, MNQ, OrderType.MARKET, Side.BUY, 1)  # 2 MNQ, limit 1
-            t1 = await wait_for(sim, "Position/partialCloseContract", acct, seq)
+            t1 = await first(partial(request_for, sim, "Position/partialCloseContract", acct, seq))
             if t1 is not None:
                 out[name].append((t1 - t0) / 1e6)
             await asyncio.sleep(gap)
@@ -128,17 +120,9 @@ async def main(args: argparse.Namespace) -> int:
             sim.broker.place_order(acct, catalogue_contract(root).id, OrderType.MARKET, Side.BUY, 1)
     tmp = Path(tempfile.mkdtemp(prefix="rm-many-"))
     (tmp / "cfg.yaml").write_text(config_text(sim, names))
-    env = {**os.environ, "PROJECT_X_USERNAME": "bench", "PROJECT_X_API_KEY": "bench-api-key-0123456789"}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "risk_manager.cli.main", "run", "-c",
-                                                str(tmp / "cfg.yaml"), "--data-dir", str(tmp / "data"), "-q",
-                                                env=env, stderr=asyncio.subprocess.PIPE)
-    assert proc.stderr is not None
+    daemon = None
     try:
-        async with asyncio.timeout(90):
-            while b"PROTECTED" not in (line := await proc.stderr.readline()):
-                if not line:
-                    raise SystemExit(f"the daemon exited with {await proc.wait()}")
-        asyncio.get_running_loop().create_task(_drain(proc.stderr))
+        daemon = await spawn_daemon(tmp / "cfg.yaml", tmp / "data", within=90)
         await poll(lambda: subscribed(sim, MNQ), within=10.0)
         await asyncio.sleep(2.0)
         q0, t0 = sim.feed.stats["deliveries"], time.monotonic()
@@ -147,8 +131,8 @@ async def main(args: argparse.Namespace) -> int:
         await asyncio.sleep(args.settle)  # let the daemon's 60 s request window empty
         closes, t_flat, sent = await gap_down(sim, accts)
     finally:
-        proc.terminate()
-        await proc.wait()
+        if daemon is not None:
+            await daemon.stop()
         await sim.stop()
     print(f"\n{args.accounts} accounts, quotes delivered to the daemon {rate:,.0f}/s; Python "
           f"{sys.version.split()[0]}, {os.cpu_count()} cores")

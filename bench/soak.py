@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _procs import poll, rss_mb, spawn_daemon
+
 from risk_manager.domain.contracts import PRODUCTS, catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.sim import SimOptions, SimServer
@@ -51,20 +53,8 @@ schedule:
 rules:{RULES}"""
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 async def wait_request(sim: SimServer, endpoint: str, after: int, within: float = 5.0) -> bool:
-    end = time.monotonic() + within
-    while time.monotonic() < end:
-        if sim.log.records(endpoint, after):
-            return True
-        await asyncio.sleep(0.01)
-    return False
+    return await poll(lambda: bool(sim.log.records(endpoint, after)), within, step=0.01)
 
 
 async def breach(sim: SimServer, acct: int, n: int) -> bool:
@@ -82,26 +72,6 @@ async def breach(sim: SimServer, acct: int, n: int) -> bool:
     await asyncio.sleep(0.3)
     sim.feed.set_price(M2K, 2300.0, 2300.1, 2300.0)
     return ok
-
-
-async def spawn(cfg: Path, data: Path) -> asyncio.subprocess.Process:
-    env = {**os.environ, "PROJECT_X_USERNAME": "bench", "PROJECT_X_API_KEY": "bench-api-key-0123456789"}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "risk_manager.cli.main", "run", "-c",
-                                                str(cfg), "--data-dir", str(data), "-q", env=env,
-                                                stderr=asyncio.subprocess.PIPE)
-    assert proc.stderr is not None
-    async with asyncio.timeout(60):
-        while line := await proc.stderr.readline():
-            if b"PROTECTED" in line:
-                asyncio.get_running_loop().create_task(_drain(proc.stderr))
-                return proc
-            sys.stderr.write(line.decode(errors="replace"))
-    raise SystemExit(f"the daemon exited with {await proc.wait()} before it was protected")
-
-
-async def _drain(stream: asyncio.StreamReader) -> None:
-    while await stream.readline():
-        pass
 
 
 def slope_mb_per_hour(points: list[tuple[float, float]]) -> float:
@@ -125,7 +95,8 @@ async def main(args: argparse.Namespace) -> int:
     sim.broker.place_order(sim.account_id("PRAC-2"), M2K, OrderType.MARKET, Side.SELL, 1)  # keeps M2K quoted
     tmp = Path(tempfile.mkdtemp(prefix="rm-soak-"))
     (tmp / "cfg.yaml").write_text(config_text(sim))
-    proc = await spawn(tmp / "cfg.yaml", tmp / "data")
+    daemon = await spawn_daemon(tmp / "cfg.yaml", tmp / "data", within=60, echo=True)
+    proc = daemon.proc
     points: list[tuple[float, float]] = []
     attempted = enforced = 0
     t0 = time.monotonic()
@@ -153,9 +124,7 @@ async def main(args: argparse.Namespace) -> int:
         points.append((time.monotonic() - t0, rss_mb(proc.pid)))
         delivered = sim.feed.stats["deliveries"] - q0
     finally:
-        if proc.returncode is None:
-            proc.terminate()
-            await proc.wait()
+        await daemon.stop()
         await sim.stop()
     elapsed = points[-1][0]
     after = [p for p in points if p[0] >= args.warmup * 60]

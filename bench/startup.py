@@ -28,8 +28,9 @@ import re
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _procs import cpu_model, cpu_ms, rss_mb, spawn_daemon
 
 from risk_manager.domain.contracts import PRODUCTS, catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
@@ -58,54 +59,6 @@ def config_for(sim: SimServer, calendar: str, load: bool = False) -> str:
     return re.sub(r"calendar: \w+", f"calendar: {calendar}", text)
 
 
-def cpu_ms(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-
-
-async def spawn(cfg: Path, data: Path) -> tuple[asyncio.subprocess.Process, float, float, float]:
-    """Start the daemon; return (process, wall s to PROTECTED, the daemon's own start-up ms, CPU ms used)."""
-    t0 = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "risk_manager.cli.main", "run", "-c",
-                                                str(cfg), "--data-dir", str(data), "-q", env=ENV,
-                                                stderr=asyncio.subprocess.PIPE)
-    assert proc.stderr is not None
-    try:
-        async with asyncio.timeout(SPAWN_TIMEOUT):
-            while line := (await proc.stderr.readline()).decode(errors="replace"):
-                if "PROTECTED" in line:
-                    wall = time.perf_counter() - t0
-                    cpu = cpu_ms(proc.pid)
-                    own = float(re.search(r"took (\d+) ms", line).group(1))  # type: ignore[union-attr]
-                    asyncio.get_running_loop().create_task(_drain(proc.stderr))
-                    return proc, wall, own, cpu
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
-        raise SystemExit(f"the daemon was not protected within {SPAWN_TIMEOUT} s (overloaded?)") from None
-    raise SystemExit(f"daemon exited ({await proc.wait()}) before it was protected")
-
-
-async def _drain(stream: asyncio.StreamReader) -> None:
-    while await stream.readline():
-        pass
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 async def main(args: argparse.Namespace) -> int:
     sim = SimServer(SimOptions(port=0, quote_rate=args.rate / len(PRODUCTS), rate_limit=0))
     await sim.start()
@@ -118,24 +71,21 @@ async def main(args: argparse.Namespace) -> int:
     try:
         cfg = tmp / "warm-up.yaml"  # compiles the bytecode the measured starts then load
         cfg.write_text(config_for(sim, "cme_equity"))
-        proc, _, _, _ = await spawn(cfg, tmp / "warm-up")
-        proc.terminate()
-        await proc.wait()
+        await (await spawn_daemon(cfg, tmp / "warm-up", ENV, SPAWN_TIMEOUT)).stop()
         for calendar in ("cme_equity", "none"):
             cfg = tmp / f"{calendar}.yaml"
             cfg.write_text(config_for(sim, calendar))
             walls, owns, cpus = [], [], []
             for _ in range(args.runs):
-                proc, wall, own, cpu = await spawn(cfg, tmp / calendar)
-                walls.append(wall * 1000)
-                owns.append(own)
-                cpus.append(cpu)
-                proc.terminate()
-                await proc.wait()
+                daemon = await spawn_daemon(cfg, tmp / calendar, ENV, SPAWN_TIMEOUT)
+                cpus.append(cpu_ms(daemon.pid))  # what reaching PROTECTED cost
+                walls.append(daemon.wall * 1000)
+                owns.append(daemon.own_ms)
+                await daemon.stop()
             rows.append((calendar, walls, owns, cpus))
         cfg = tmp / "load.yaml"
         cfg.write_text(config_for(sim, "none", load=True))
-        proc, _, _, _ = await spawn(cfg, tmp / "load")
+        proc = (await spawn_daemon(cfg, tmp / "load", ENV, SPAWN_TIMEOUT)).proc
         acct = sim.account_id("PRAC-1")
         for root in PRODUCTS:  # a protected position in every contract: quotes for all of them flow
             if root != "CL":  # blocked by the demo config

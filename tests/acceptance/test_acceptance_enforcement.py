@@ -24,9 +24,10 @@ def test_012_short_breakeven_then_trailing_only_tightens() -> None:
     recs = run("r012_short")
     mods = [(hms(a), a["symbol"], a["stop"]) for a in of(recs, "action")]
     assert [a["action"] for a in of(recs, "action")] == ["modify_stop"] * 3
-    # breakeven at 09:02 (8.33 ticks >= 8): avg 4999.8333 - 2 ticks = 4999.3333. The engine rounds stops away
-    # from the market (short: up) -> 4999.50; nearest tick would be 4999.25. Both are "on the tick grid".
-    assert mods[0][:2] == ("09:02:00", "ES") and mods[0][2] in (4999.25, 4999.5)
+    # breakeven at 09:02 (8.33 ticks >= 8): avg 4999.8333 - 2 ticks = 4999.3333, rounded to the tick size
+    # (SPEC §7 rule 012) away from the market as the README documents (a short's stop up): 4999.50, never
+    # the nearer 4999.25, which would be tighter than the rule asked for.
+    assert mods[0] == ("09:02:00", "ES", 4999.5)
     # trailing from 09:03: best ask + 6 ticks; the 09:04 retrace (would be 4998.00) is not a loosening
     assert mods[1:] == [("09:03:00", "ES", 4997.25), ("09:05:00", "ES", 4996.5)]
     assert of(recs, "lockout") == []

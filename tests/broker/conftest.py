@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from paper_helpers import ES, MNQ, ManualClock, Recorder
+from paper_helpers import ES, MNQ, ManualClock
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.domain.contracts import ContractBook
+from support import Recorder
 
 
 @pytest.fixture

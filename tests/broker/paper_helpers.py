@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from risk_manager.domain.contracts import catalogue_contract
-from risk_manager.domain.events import Event
 
 MNQ = catalogue_contract("MNQ").id  # tick 0.25 = $0.50
 ES = catalogue_contract("ES").id  # CON.F.US.EP.Z26, tick 0.25 = $12.50
@@ -24,15 +22,3 @@ class ManualClock:
         self.now += timedelta(seconds=seconds)
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    def __call__(self, event: Event) -> None:
-        self.events.append(event)
-
-    def of(self, kind: type[Any]) -> list[Any]:
-        return [e for e in self.events if isinstance(e, kind)]
-
-    def clear(self) -> None:
-        self.events.clear()

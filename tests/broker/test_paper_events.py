@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paper_helpers import MNQ, T0, ManualClock, Recorder
+from paper_helpers import MNQ, T0, ManualClock
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.domain.contracts import ContractBook
@@ -15,6 +15,7 @@ from risk_manager.domain.events import (
     QuoteEvent,
     TradeEvent,
 )
+from support import Recorder
 
 BUY, SELL = Side.BUY, Side.SELL
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from paper_helpers import MNQ, ManualClock, Recorder
+from paper_helpers import MNQ, ManualClock
 
 from risk_manager.broker.paper import PaperBroker, PaperRejection
 from risk_manager.domain.contracts import ContractBook
 from risk_manager.domain.enums import OrderStatus, OrderType, Side
 from risk_manager.domain.events import OrderEvent, TradeEvent
+from support import Recorder
 
 BUY, SELL = Side.BUY, Side.SELL
 

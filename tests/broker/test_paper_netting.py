@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from paper_helpers import ES, MNQ, Recorder
+from paper_helpers import ES, MNQ
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.broker.port import Position
 from risk_manager.domain.enums import OrderType, PositionType, Side
 from risk_manager.domain.events import AccountEvent, PositionEvent, TradeEvent
+from support import Recorder
 
 BUY, SELL = Side.BUY, Side.SELL
 

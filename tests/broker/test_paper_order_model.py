@@ -4,12 +4,13 @@ pending cancellation, forced fills, voided and duplicated trades."""
 from __future__ import annotations
 
 import pytest
-from paper_helpers import MNQ, Recorder
+from paper_helpers import MNQ
 
 from risk_manager.broker.paper import PaperBroker, PaperRejection
 from risk_manager.broker.paper_model import BracketLeg, OrderFault
 from risk_manager.domain.enums import OrderStatus, OrderType, Side
 from risk_manager.domain.events import AccountEvent, OrderEvent, PositionEvent, TradeEvent
+from support import Recorder
 
 BUY, SELL = Side.BUY, Side.SELL
 STOP_10 = BracketLeg(-10, OrderType.STOP)

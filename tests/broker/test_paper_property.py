@@ -14,13 +14,14 @@ from collections import defaultdict
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from paper_helpers import ES, MNQ, ManualClock, Recorder
+from paper_helpers import ES, MNQ, ManualClock
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.domain.contracts import ContractBook
 from risk_manager.domain.enums import OrderStatus, OrderType, Side
 from risk_manager.domain.events import OrderEvent, TradeEvent
 from risk_manager.domain.state import AccountState
+from support import Recorder
 
 BASE = {MNQ: 21000.0, ES: 6000.0}
 TICK = 0.25  # both MNQ and ES

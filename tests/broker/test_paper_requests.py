@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from paper_helpers import ES, MNQ, Recorder
+from paper_helpers import ES, MNQ
 
 from risk_manager.broker.paper import PaperBroker, PaperRejection
 from risk_manager.domain.enums import OrderStatus, OrderType, Side
 from risk_manager.domain.events import OrderEvent, TradeEvent
+from support import Recorder
 
 BUY, SELL = Side.BUY, Side.SELL
 

@@ -8,7 +8,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from risk_manager.config import Duration, format_hhmm
-from risk_manager.config.values import ClockTime
+from risk_manager.schema.values import ClockTime
 
 DURATIONS = TypeAdapter(Duration)
 CLOCK = TypeAdapter(ClockTime)

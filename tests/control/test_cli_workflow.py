@@ -7,12 +7,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from control_helpers import FakeBackend, server_thread
 from typer.testing import CliRunner
 
 from risk_manager.cli.main import app
 from risk_manager.config import load_config
 from risk_manager.store import Store
+from support.control_server import FakeBackend, server_thread
 
 runner = CliRunner()
 LOCK = {"at": "2026-11-20T20:04:12+00:00", "account": "PRAC-1", "rule": "trade_frequency_limit"}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from control_helpers import T0, FakeBackend, config, engine, later, open_long, server_thread
+from control_helpers import T0, config, engine, later, open_long
 from typer.testing import CliRunner
 
 from risk_manager.cli.main import app
@@ -17,6 +17,7 @@ from risk_manager.config import load_config
 from risk_manager.control.password import read_hash, set_password, verify_password
 from risk_manager.control.snapshot import build_snapshot
 from risk_manager.store import Store
+from support.control_server import FakeBackend, server_thread
 
 runner = CliRunner()
 PASSWORD = "correct horse battery"

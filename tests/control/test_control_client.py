@@ -8,10 +8,10 @@ import socket
 from pathlib import Path
 
 import pytest
-from control_helpers import FakeBackend, server_thread
 
 from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable, UntrustedEndpoint
 from risk_manager.control.password import set_password
+from support.control_server import FakeBackend, server_thread
 
 PASSWORD = "correct horse battery"
 

@@ -8,10 +8,10 @@ import logging
 from pathlib import Path
 
 import pytest
-from control_helpers import FakeBackend, NoAdmins
 
 from risk_manager.control.conn_guard import Limits, RateLog
 from risk_manager.control.server import ControlServer
+from support.control_server import FakeBackend, NoAdmins
 
 
 async def closed_within(reader: asyncio.StreamReader, seconds: float) -> bool:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from control_helpers import FakeBackend, server_thread
 from pipe_fakes import (
     ADMIN_SID,
     NAME,
@@ -29,6 +28,7 @@ from risk_manager.control.conn_guard import Limits
 from risk_manager.control.password import set_password
 from risk_manager.control.pipe_client import OpenedPipe
 from risk_manager.control.server import ControlServer
+from support.control_server import FakeBackend, server_thread
 
 PASSWORD = "correct horse battery"
 

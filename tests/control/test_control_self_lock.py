@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from control_helpers import T0, FakeBackend, config, engine, later, open_long, server_thread
+from control_helpers import T0, config, engine, later, open_long
 from typer.testing import CliRunner
 
 from risk_manager.cli.main import app
@@ -13,6 +13,7 @@ from risk_manager.clock.clock import VirtualClock
 from risk_manager.control.daemon_backend import DaemonBackend
 from risk_manager.engine.actions import Action
 from risk_manager.store import Store
+from support.control_server import FakeBackend, server_thread
 
 MAXC = "  max_contracts: {enabled: true, limit: 5}\n"
 

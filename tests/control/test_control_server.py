@@ -11,12 +11,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from control_helpers import FakeBackend, NoAdmins
 
 from risk_manager.control.password import set_password
 from risk_manager.control.peer import Peer
 from risk_manager.control.ratelimit import FailureLimiter
 from risk_manager.control.server import ControlServer
+from support.control_server import FakeBackend, NoAdmins
 
 PASSWORD = "correct horse battery"
 

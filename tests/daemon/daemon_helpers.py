@@ -145,12 +145,3 @@ def connector(port: FaultyPort, stream: PaperStream) -> Callable[[], asyncio.Fut
     return connect  # type: ignore[return-value]
 
 
-async def until(pred: Callable[[], bool], within: float = 3.0, step: float = 0.01) -> bool:
-    """Poll ``pred`` (bounded); True as soon as it holds."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + within
-    while loop.time() < end:
-        if pred():
-            return True
-        await asyncio.sleep(step)
-    return pred()

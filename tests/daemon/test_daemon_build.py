@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from daemon_helpers import FAST, config, until
+from daemon_helpers import FAST, config
 
 from risk_manager.control.client import ControlClient
 from risk_manager.daemon.connect import Connection
@@ -16,6 +16,7 @@ from risk_manager.daemon.lock import DataDirLock
 from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.runtime import build_daemon
 from risk_manager.store import Store
+from support import until
 
 
 async def test_a_start_stopped_while_logging_in_says_starting_then_closes_all(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from daemon_helpers import FAST, MNQ, config, connector, paper_setup, until
+from daemon_helpers import FAST, MNQ, config, connector, paper_setup
 
 from risk_manager.control.client import ControlClient
 from risk_manager.daemon.control import SelfTestFailed
@@ -14,6 +14,7 @@ from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.runtime import build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.rules.max_contracts import MaxContracts
+from support import until
 
 
 async def test_status_reload_and_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

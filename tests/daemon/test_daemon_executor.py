@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from daemon_helpers import ES, FAST, MNQ, FaultyPort, paper_setup, until
+from daemon_helpers import ES, FAST, MNQ, FaultyPort, paper_setup
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.broker.port import BrokerResult
@@ -27,6 +27,7 @@ from risk_manager.engine.actions import (
     StopKey,
 )
 from risk_manager.engine.records import ListJournal, RecordMaker
+from support import until
 
 Made = tuple[PaperBroker, FaultyPort, ListJournal, list[tuple[int, ActionKey]], LiveExecutor]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from daemon_helpers import FAST, MNQ, FaultyPort, PaperStream, config, connector, paper_setup, until
+from daemon_helpers import FAST, MNQ, FaultyPort, PaperStream, config, connector, paper_setup
 
 from risk_manager.broker.stream import RejectedPayload
 from risk_manager.clock.clock import VirtualClock
@@ -22,6 +22,7 @@ from risk_manager.domain.enums import OrderType, Side
 from risk_manager.engine.actions import Action
 from risk_manager.engine.factory import build_engine
 from risk_manager.store import Store
+from support import until
 
 # 2026-11-20 is a Friday; the reset is 17:00 Chicago (23:00 UTC)
 BEFORE_RESET = datetime(2026, 11, 20, 22, 59, 59, tzinfo=UTC)

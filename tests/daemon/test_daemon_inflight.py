@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from daemon_helpers import ES, FAST, MNQ, config, connector, paper_setup, until
+from daemon_helpers import ES, FAST, MNQ, config, connector, paper_setup
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.clock.clock import SystemClock
@@ -21,6 +21,7 @@ from risk_manager.enforcement.calls import ExecutorPolicy
 from risk_manager.enforcement.live_executor import LiveExecutor
 from risk_manager.engine.actions import ClosePosition, ReducePosition
 from risk_manager.engine.records import ListJournal, RecordMaker
+from support import until
 
 QUICK = ExecutorPolicy(mutation_timeout=0.05, read_timeout=0.5, backoff=(0.02, 0.02, 0.05),
                        verify_delays=(0.0, 0.01), slow_interval=0.1)

@@ -9,8 +9,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from daemon_helpers import until
-
 from risk_manager.broker.port import BrokerError
 from risk_manager.clock.clock import SystemClock
 from risk_manager.config import load_config_text
@@ -23,6 +21,7 @@ from risk_manager.domain.enums import PositionType
 from risk_manager.domain.events import PositionEvent, QuoteEvent
 from risk_manager.engine.factory import build_engine
 from risk_manager.engine.records import ListJournal
+from support import until
 
 T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 H27 = replace(catalogue_contract("MNQ"), id="CON.F.US.MNQ.H27", name="MNQH7")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from daemon_helpers import ES, FAST, MNQ, FaultyPort, PaperStream, config, connector, paper_setup, until
+from daemon_helpers import ES, FAST, MNQ, FaultyPort, PaperStream, config, connector, paper_setup
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.config import Config
@@ -14,6 +14,7 @@ from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.store import Store
+from support import until
 
 
 async def daemon(cfg: Config, data: Path, port: FaultyPort, stream: PaperStream) -> RunningDaemon:

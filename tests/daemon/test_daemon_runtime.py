@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from daemon_helpers import ES, FAST, MNQ, FaultyPort, PaperStream, config, connector, paper_setup, until
+from daemon_helpers import ES, FAST, MNQ, FaultyPort, PaperStream, config, connector, paper_setup
 
 from risk_manager.broker.paper import PaperBroker
 from risk_manager.config import Config
@@ -18,6 +18,7 @@ from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.rules.max_contracts import MaxContracts
 from risk_manager.store import LockoutRecord, Store
+from support import until
 
 
 async def daemon(cfg: Config, data: Path, port: FaultyPort, stream: PaperStream) -> RunningDaemon:

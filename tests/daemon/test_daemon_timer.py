@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from daemon_helpers import config, until
+from daemon_helpers import config
 
 from risk_manager.clock.clock import Clock, SystemClock, VirtualClock
 from risk_manager.daemon.health import Health
@@ -17,6 +17,7 @@ from risk_manager.daemon.journal import DaemonJournal
 from risk_manager.daemon.timer import DeadlineDriver
 from risk_manager.engine.factory import build_engine
 from risk_manager.store import LockoutRecord
+from support import until
 
 T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday, 09:00 Chicago
 

@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from daemon_helpers import FAST, config, connector, paper_setup, until
+from daemon_helpers import FAST, config, connector, paper_setup
 
 from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.sd_notify import feed_watchdog, watchdog_interval
 from risk_manager.daemon.service import serve
+from support import until
 
 
 @pytest.fixture

@@ -154,6 +154,6 @@ def test_a_voided_entry_is_no_longer_a_trade_once_none_of_its_fills_stands() -> 
     st.apply(trade(1, None, order=10, size=2, voided=True))
     assert st.entries_today == 2  # order 10 still has a fill that stands
     st.apply(trade(2, None, order=10, size=1, voided=True))
-    assert st.entries_today == 1 and 10 not in st.entry_orders
+    assert st.entries_today == 1 and 10 not in st.entries.orders
     st.apply(trade(2, None, order=10, size=1, voided=True))  # a repeated void changes nothing
     assert st.entries_today == 1 and st.entries_since(T0) == 1

@@ -1,27 +1,17 @@
-"""Fixtures for the end-to-end tests: a simulator per test and the daemon rig (stopped afterwards)."""
+"""Fixtures for the end-to-end tests: a simulator per test and the daemon rig (tests/support/daemon_rig.py),
+its data in the test's own tmp_path."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from e2e_helpers import Rig
 
-from risk_manager.sim import SimOptions, SimServer
+from support.daemon_rig import rig, sim
 
-
-@pytest.fixture
-async def sim() -> AsyncIterator[SimServer]:
-    async with SimServer(SimOptions(port=0, accounts=["PRAC-1"], quote_rate=4.0, seed=3)) as server:
-        server.feed.walk = False  # prices move only when a test moves them
-        yield server
+__all__ = ["rig", "sim"]  # the shared fixtures
 
 
 @pytest.fixture
-async def rig(sim: SimServer, tmp_path: Path) -> AsyncIterator[Rig]:
-    r = Rig(sim, tmp_path)
-    try:
-        yield r
-    finally:
-        await r.stop()
+def rig_dir(tmp_path: Path) -> Path:
+    return tmp_path

@@ -8,9 +8,10 @@ import json
 import math
 
 import pytest
-from e2e_helpers import Rig, cid, until
 
 from risk_manager.sim.signalr import invocation
+from support import until
+from support.daemon_rig import Rig, cid
 
 pytestmark = pytest.mark.e2e
 

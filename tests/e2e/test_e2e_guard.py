@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CREDS, Rig, cid, config_yaml, until
 
 from risk_manager.config import load_config_text
 from risk_manager.control.client import ControlClient
@@ -16,6 +15,8 @@ from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.runtime import build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.sim import SimOptions, SimServer
+from support import until
+from support.daemon_rig import CREDS, Rig, cid, config_yaml
 
 pytestmark = pytest.mark.e2e
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from e2e_helpers import Rig, until
 
 from risk_manager.enforcement.calls import ExecutorPolicy
+from support import until
+from support.daemon_rig import Rig
 
 pytestmark = pytest.mark.e2e
 SHORT = ExecutorPolicy(mutation_timeout=0.5)  # "uncertain" after 0.5 s instead of 3 s: a shorter test

@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 import pytest
-from e2e_helpers import config_yaml
 
 from risk_manager.config import load_config_text
 from risk_manager.daemon.connect import projectx_connector
@@ -15,6 +14,7 @@ from risk_manager.daemon.options import DaemonOptions, StartupError
 from risk_manager.daemon.runtime import build_daemon
 from risk_manager.sim import SimOptions, SimServer
 from risk_manager.store import Store
+from support.daemon_rig import config_yaml
 
 pytestmark = pytest.mark.e2e
 RIGHT, WRONG = "right-key-0123456789", "wrong-key-0123456789"

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from e2e_helpers import Rig, cid, until
 
 from risk_manager.broker.paper import PaperRejection
 from risk_manager.broker.paper_model import BracketLeg, OrderFault
 from risk_manager.domain.enums import OrderStatus, OrderType, Side
 from risk_manager.domain.events import Event, PositionEvent
+from support import until
+from support.daemon_rig import Rig, cid
 
 pytestmark = pytest.mark.e2e
 FREQ = "  trade_frequency_limit: {enabled: true, per_minute: 2, cooldown: {per_minute: 60s}}\n"

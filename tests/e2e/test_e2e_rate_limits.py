@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CREDS, cid, config_yaml, until
 
 from risk_manager.config import load_config_text
 from risk_manager.daemon.connect import projectx_connector
@@ -14,6 +13,8 @@ from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.runtime import build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.sim import SimOptions, SimServer
+from support import until
+from support.daemon_rig import CREDS, cid, config_yaml
 
 pytestmark = pytest.mark.e2e
 NAMES = [f"ACCT-{i}" for i in range(1, 7)]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import Rig, until
+
+from support import until
+from support.daemon_rig import Rig
 
 pytestmark = pytest.mark.e2e
 LIMIT_2 = "  max_contracts: {enabled: true, limit: 2}\n"

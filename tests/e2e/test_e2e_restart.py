@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CREDS, Rig, config_yaml, until
 
 from risk_manager.store import Store
+from support import until
+from support.daemon_rig import CREDS, Rig, config_yaml
 
 pytestmark = pytest.mark.e2e
 RULES = "  daily_realized_loss: {enabled: true, limit: -100, include_unrealized: true}\n"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import Rig, until
 
 from risk_manager.domain.enums import OrderType
+from support import until
+from support.daemon_rig import Rig
 
 pytestmark = pytest.mark.e2e
 

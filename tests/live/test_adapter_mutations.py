@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from test_adapter_rig import ES, MNQ, Rig, live_rig, wait_for
+from test_adapter_rig import ES, MNQ, Rig, live_rig
 
 from risk_manager.broker.projectx import is_not_found
+from support import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -76,9 +77,9 @@ async def test_hanging_close_is_uncertain_within_the_timeout_and_may_still_execu
         assert not r.ok and r.uncertain and r.error is not None and "timed out" in r.error
         assert loop.time() - t0 < 1.0
         # The gateway handled it after all: exactly why "uncertain" means re-query, not blind retry.
-        await wait_for(lambda: not rig.sim.broker.positions(rig.account_id) or
+        await wait_until(lambda: not rig.sim.broker.positions(rig.account_id) or
                        all(p.size == 0 for p in rig.sim.broker.positions(rig.account_id)),
-                       limit=5.0, what="the late close to execute")
+                       within=5.0, what="the late close to execute")
         assert await _sizes(rig) == {}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,10 +24,9 @@ from risk_manager.broker.projectx import (
     ProjectXStream,
     take_over_sdk_loggers,
 )
-from risk_manager.broker.stream import LinkState
-from risk_manager.domain.events import Event
 from risk_manager.sim.options import SimOptions
 from risk_manager.sim.server import SimServer
+from support import Recorder
 
 for _var in ("NO_PROXY", "no_proxy"):  # websockets honours *_PROXY; keep loopback direct
     os.environ[_var] = ",".join(filter(None, [os.environ.get(_var), "127.0.0.1", "localhost"]))
@@ -35,28 +34,6 @@ for _var in ("NO_PROXY", "no_proxy"):  # websockets honours *_PROXY; keep loopba
 USER, KEY = "trader", "rig-api-key-0123456789"
 MNQ, ES = "CON.F.US.MNQ.Z26", "CON.F.US.EP.Z26"
 WAIT = 10.0  # upper bound for any single wait in these tests
-
-
-@dataclass
-class Recorder:
-    events: list[Event] = field(default_factory=list)
-    states: list[tuple[LinkState, str]] = field(default_factory=list)
-    reconnects: int = 0
-
-    def on_event(self, e: Event) -> None:
-        self.events.append(e)
-
-    def on_state(self, s: LinkState, reason: str) -> None:
-        self.states.append((s, reason))
-
-    async def on_reconnected(self) -> None:
-        self.reconnects += 1
-
-    def of(self, kind: type[Any]) -> list[Any]:
-        return [e for e in self.events if isinstance(e, kind)]
-
-    def state_names(self) -> list[str]:
-        return [s.value for s, _ in self.states]
 
 
 @dataclass
@@ -82,16 +59,6 @@ class Rig:
     @property
     def account_id(self) -> int:
         return self.accounts[0].id
-
-
-async def wait_for(pred: Callable[[], bool], limit: float = WAIT, what: str = "condition") -> None:
-    """Poll ``pred`` every 20 ms for at most ``limit`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit
-    while not pred():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {limit}s waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 @asynccontextmanager

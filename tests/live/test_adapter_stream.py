@@ -7,12 +7,13 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from test_adapter_rig import MNQ, Rig, live_rig, wait_for
+from test_adapter_rig import MNQ, Rig, live_rig
 
 from risk_manager.broker.stream import LinkState
 from risk_manager.clock.clock import VirtualClock
 from risk_manager.domain.enums import OrderStatus, PositionType, Side
 from risk_manager.domain.events import AccountEvent, OrderEvent, PositionEvent, QuoteEvent, TradeEvent
+from support import wait_until
 
 pytestmark = pytest.mark.e2e
 T0 = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -21,8 +22,8 @@ T0 = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 async def _round_trip(rig: Rig) -> None:
     rec = rig.rec
     await rig.admin("position", symbol="MNQ", side="buy", size=2)
-    await wait_for(lambda: any(p.size == 2 for p in rec.of(PositionEvent)), what="position event")
-    await wait_for(lambda: bool(rec.of(TradeEvent)) and bool(rec.of(AccountEvent)), what="trade+account")
+    await wait_until(lambda: any(p.size == 2 for p in rec.of(PositionEvent)), what="position event")
+    await wait_until(lambda: bool(rec.of(TradeEvent)) and bool(rec.of(AccountEvent)), what="trade+account")
     orders = rec.of(OrderEvent)
     assert [o.status for o in orders][-1] is OrderStatus.FILLED
     trade = rec.of(TradeEvent)[0]
@@ -30,8 +31,8 @@ async def _round_trip(rig: Rig) -> None:
     pos = next(p for p in rec.of(PositionEvent) if p.size)
     assert pos.type is PositionType.LONG and pos.signed_size == 2 and pos.account_id == rig.account_id
     await rig.admin("position", symbol="MNQ", side="sell", size=2)
-    await wait_for(lambda: rec.of(PositionEvent)[-1].size == 0, what="closed position (size 0)")
-    await wait_for(lambda: any(t.profit_and_loss is not None for t in rec.of(TradeEvent)),
+    await wait_until(lambda: rec.of(PositionEvent)[-1].size == 0, what="closed position (size 0)")
+    await wait_until(lambda: any(t.profit_and_loss is not None for t in rec.of(TradeEvent)),
                    what="closing trade")
 
 
@@ -51,11 +52,11 @@ async def test_quotes_follow_watch_contracts_with_receive_time_from_the_injected
     async with live_rig(stream=True, stream_kw={"clock": VirtualClock(T0)}) as rig:
         assert rig.stream is not None
         await rig.stream.watch_contracts({MNQ})
-        await wait_for(lambda: len(rig.rec.of(QuoteEvent)) >= 2, what="quotes")
+        await wait_until(lambda: len(rig.rec.of(QuoteEvent)) >= 2, what="quotes")
         q = rig.rec.of(QuoteEvent)[-1]
         assert q.contract_id == MNQ and q.at == T0 and q.bid is not None and q.ask is not None
         await rig.stream.watch_contracts(set())
-        await wait_for(lambda: not rig.stream.links[0].subscribed, what="unsubscribe")  # type: ignore[union-attr]
+        await wait_until(lambda: not rig.stream.links[0].subscribed, what="unsubscribe")  # type: ignore[union-attr]
         n = len(rig.rec.of(QuoteEvent))
         await asyncio.sleep(0.5)  # the sim sends 10 quotes/s per subscribed contract
         assert len(rig.rec.of(QuoteEvent)) <= n + 1  # at most one already in flight
@@ -66,9 +67,10 @@ async def test_one_link_per_account_each_sees_only_its_own_account() -> None:
         assert rig.stream is not None and len(rig.stream.links) == 2
         second = rig.accounts[1].id
         await rig.admin("position", symbol="MNQ", side="sell", size=1, account="EVAL-2")
-        await wait_for(lambda: any(p.account_id == second and p.size for p in rig.rec.of(PositionEvent)),
+        await wait_until(lambda: any(p.account_id == second and p.size for p in rig.rec.of(PositionEvent)),
                        what="second account's position")
-        await wait_for(lambda: any(a.account_id == second for a in rig.rec.of(AccountEvent)), what="account")
+        await wait_until(lambda: any(a.account_id == second for a in rig.rec.of(AccountEvent)),
+                         what="account")
         assert all(e.account_id == second for e in rig.rec.of(PositionEvent) + rig.rec.of(AccountEvent))
         # Each account event arrives once, although every link's SubscribeAccounts covers all accounts.
         assert len([a for a in rig.rec.of(AccountEvent) if a.account_id == second]) == 1

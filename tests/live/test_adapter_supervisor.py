@@ -7,23 +7,24 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from test_adapter_rig import MNQ, Recorder, Rig, live_rig, wait_for
+from test_adapter_rig import MNQ, Rig, live_rig
 
 from risk_manager.broker.projectx import ProjectXStream
 from risk_manager.broker.stream import LinkState
 from risk_manager.domain.events import PositionEvent
+from support import Recorder, wait_until
 
 pytestmark = pytest.mark.e2e
 
 
 async def _events_flow(rig: Rig, size: int) -> None:
     await rig.admin("position", symbol="MNQ", side="buy", size=size)
-    await wait_for(lambda: any(p.size == size for p in rig.rec.of(PositionEvent)),
+    await wait_until(lambda: any(p.size == size for p in rig.rec.of(PositionEvent)),
                    what=f"position size {size}")
 
 
 async def _recovered(rig: Rig, reconnects: int = 1) -> None:
-    await wait_for(lambda: rig.rec.reconnects >= reconnects, what="on_reconnected")
+    await wait_until(lambda: rig.rec.reconnects >= reconnects, what="on_reconnected")
     assert rig.stream is not None and rig.stream.state is LinkState.CONNECTED
 
 
@@ -49,7 +50,7 @@ async def test_market_hub_drop_restores_quote_subscriptions() -> None:
         await _recovered(rig)
         assert rig.stream.links[0].subscribed == {MNQ}
         seen = len(rig.rec.events)
-        await wait_for(lambda: len(rig.rec.events) > seen + 2, what="quotes after the rebuild")
+        await wait_until(lambda: len(rig.rec.events) > seen + 2, what="quotes after the rebuild")
 
 
 async def test_token_revocation_then_drop_relogs_in_and_brings_hubs_back() -> None:
@@ -91,7 +92,7 @@ async def test_no_stale_alarm_while_flat_even_when_the_market_is_quiet() -> None
 
 async def test_token_refreshed_before_expiry_and_hubs_reconnected_with_it() -> None:
     async with live_rig(stream=True, token_ttl=5.0) as rig:  # refresh due at 80 % = 4 s
-        await wait_for(lambda: rig.session.generation >= 2, limit=8.0, what="proactive refresh")
+        await wait_until(lambda: rig.session.generation >= 2, within=8.0, what="proactive refresh")
         await _recovered(rig)
         assert any("token refreshed" in reason for _, reason in rig.rec.states)
         assert rig.stream is not None and rig.stream.links[0].built_generation >= 2

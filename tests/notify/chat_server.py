@@ -4,8 +4,7 @@ with scripted statuses, or hangs. Tests never reach a real chat host."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,9 +52,3 @@ async def chat_server() -> AsyncIterator[ChatServer]:
         await asyncio.wait_for(runner.cleanup(), 5)
 
 
-async def until(cond: Callable[[], bool], within: float = 3.0) -> None:
-    """Poll ``cond`` (bounded): the sender is a background task."""
-    deadline = time.monotonic() + within
-    while not cond():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)

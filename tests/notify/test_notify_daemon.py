@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from chat_server import chat_server, until
+from chat_server import chat_server
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "daemon"))  # reuse the daemon tests' paper plumbing
 from daemon_helpers import FAST, MNQ, config, connector, paper_setup
@@ -14,6 +14,7 @@ from daemon_helpers import FAST, MNQ, config, connector, paper_setup
 from risk_manager.daemon.options import DaemonOptions
 from risk_manager.daemon.runtime import build_daemon
 from risk_manager.domain.enums import OrderType, Side
+from support import wait_until
 
 
 async def test_a_breach_in_the_daemon_is_posted_once(tmp_path: Path) -> None:
@@ -26,7 +27,7 @@ async def test_a_breach_in_the_daemon_is_posted_once(tmp_path: Path) -> None:
         d = await build_daemon(cfg, connector(port, stream), opts)
         try:
             paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 4)
-            await until(lambda: d.notifier.sent >= 1, within=5.0)
+            await wait_until(lambda: d.notifier.sent >= 1, within=5.0)
         finally:
             await d.stop()
         assert d.notifier._task is None  # stopped with the daemon

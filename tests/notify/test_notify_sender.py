@@ -8,10 +8,11 @@ import logging
 import time
 
 import pytest
-from chat_server import ChatServer, chat_server, until
+from chat_server import ChatServer, chat_server
 
 from risk_manager.config.models import NotificationsConfig, TelegramConfig
 from risk_manager.notify import Notifier
+from support import wait_until
 
 WEBHOOK_PATH = "/api/webhooks/42/WEBHOOKSECRET"
 TOKEN = "123456:TOKENSECRET"
@@ -33,7 +34,7 @@ async def test_posts_reach_discord_and_telegram_with_the_right_json() -> None:
         n = notifier(server)
         n.start()
         n.offer(LOCK)
-        await until(lambda: n.sent == 2)
+        await wait_until(lambda: n.sent == 2)
         await n.stop()
     assert server.paths(WEBHOOK_PATH) == [{"content": TEXT}]
     assert server.paths(f"/bot{TOKEN}/sendMessage") == [{"chat_id": "-100777", "text": TEXT}]
@@ -50,10 +51,10 @@ async def test_the_same_text_within_60_s_is_sent_once() -> None:
         n.offer(LOCK | {"reason": "another reason"})
         now[0] += 59.0
         n.offer(LOCK)
-        await until(lambda: n.sent == 2)
+        await wait_until(lambda: n.sent == 2)
         now[0] += 2.0  # 61 s after the first: news again
         n.offer(LOCK)
-        await until(lambda: n.sent == 3)
+        await wait_until(lambda: n.sent == 3)
         await n.stop()
     texts = [b["content"] for b in server.paths(WEBHOOK_PATH)]
     assert texts == [TEXT, TEXT.replace("daily P&L -512.50 <= limit -500.00", "another reason"), TEXT]
@@ -67,7 +68,7 @@ async def test_noise_is_not_posted() -> None:
         n.offer({"type": "result", "ok": True})
         n.offer({"type": "daemon_started"})
         n.offer({"type": "unlock", "account": "PRAC-1", "rule": "trade_frequency_limit"})
-        await until(lambda: n.sent == 1)
+        await wait_until(lambda: n.sent == 1)
         await n.stop()
     assert [b["content"] for b in server.paths(WEBHOOK_PATH)] == ["PRAC-1 unlocked: trade_frequency_limit"]
 
@@ -78,11 +79,11 @@ async def test_retries_after_a_500_and_a_429_but_not_after_a_400() -> None:
         n = notifier(server, telegram=False)
         n.start()
         n.offer(LOCK)
-        await until(lambda: n.sent == 1)
+        await wait_until(lambda: n.sent == 1)
         assert len(server.posts) == 3  # 500, 429, then delivered
         server.script = [400]
         n.offer(LOCK | {"rule": "other"})
-        await until(lambda: n.failed == 1)
+        await wait_until(lambda: n.failed == 1)
         await asyncio.sleep(0.1)
         assert len(server.posts) == 4  # a 4xx will not get better: no retry
         await n.stop()
@@ -94,7 +95,7 @@ async def test_gives_up_after_the_retry_budget() -> None:
         n = notifier(server, telegram=False, retries=2)
         n.start()
         n.offer(LOCK)
-        await until(lambda: n.failed == 1)
+        await wait_until(lambda: n.failed == 1)
         await n.stop()
     assert (len(server.posts), n.sent) == (3, 0)
 
@@ -108,7 +109,7 @@ async def test_a_hanging_endpoint_never_blocks_offer_and_stop_is_bounded() -> No
         for i in range(50):
             n.offer(LOCK | {"reason": f"r{i}"})
         assert time.perf_counter() - t0 < 0.05  # offer only queues
-        await until(lambda: len(server.posts) == 2)  # one message in flight per target
+        await wait_until(lambda: len(server.posts) == 2)  # one message in flight per target
         assert n.dropped == 50 - 5  # all offered before the sender ran: a queue of 5
         n.offer(LOCK | {"reason": "late 1"})  # the sender took one out: room for exactly one more
         n.offer(LOCK | {"reason": "late 2"})
@@ -125,7 +126,7 @@ async def test_timeout_per_request_then_retry() -> None:
         n = notifier(server, telegram=False, timeout=0.1, retries=1)
         n.start()
         n.offer(LOCK)
-        await until(lambda: n.failed == 1)
+        await wait_until(lambda: n.failed == 1)
         assert len(server.posts) == 2  # timed out twice (first try + one retry)
         await n.stop(drain=0)
 
@@ -137,14 +138,14 @@ async def test_secrets_never_reach_the_log(caplog: pytest.LogCaptureFixture) -> 
         n = notifier(server, retries=2)
         n.start()
         n.offer(LOCK)
-        await until(lambda: n.failed == 2)
+        await wait_until(lambda: n.failed == 2)
         await n.stop()
         # transport errors too: nothing listens on this port any more
         dead = notifier(server, retries=0)
     await asyncio.sleep(0.05)
     dead.start()
     dead.offer(LOCK)
-    await until(lambda: dead.failed == 2)
+    await wait_until(lambda: dead.failed == 2)
     await dead.stop()
     assert "TOKENSECRET" not in caplog.text and "WEBHOOKSECRET" not in caplog.text
     assert f"{server.base}/***" in caplog.text and f"{server.base}/bot***/sendMessage" in caplog.text
@@ -181,7 +182,7 @@ async def test_offer_never_raises_even_on_a_bad_record() -> None:
         n.start()
         n.offer({"type": "lockout", "until": object(), "at": object()})  # junk fields: a text, not a crash
         n.offer(LOCK)
-        await until(lambda: n.sent == 2)
+        await wait_until(lambda: n.sent == 2)
         await n.stop()
 
 
@@ -192,6 +193,6 @@ async def test_a_reload_turns_notifications_on_live() -> None:
         assert n._task is None
         n.reconfigure(NotificationsConfig(discord_webhook=server.base + WEBHOOK_PATH))
         n.offer(LOCK)
-        await until(lambda: n.sent == 1)
+        await wait_until(lambda: n.sent == 1)
         await n.stop()
     assert server.paths(WEBHOOK_PATH) == [{"content": TEXT}]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from limits_helpers import cid, ctx, new_state, position
 
-from risk_manager.config.rules_limits import MaxContractsConfig
+from risk_manager.config import MaxContractsConfig
 from risk_manager.domain.events import PositionEvent
 from risk_manager.domain.state import Delta
 from risk_manager.rules.max_contracts import MaxContracts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from limits_helpers import ctx, new_state, position, quote, trade
 
-from risk_manager.config.rules_limits import DailyRealizedLossConfig
+from risk_manager.config import DailyRealizedLossConfig
 from risk_manager.domain.enums import Side
 from risk_manager.domain.events import PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.domain.state import AccountState, Delta

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from limits_helpers import cid, ctx, new_state, position, quote, trade
 
-from risk_manager.config.rules_limits import MaxUnrealizedProfitConfig
+from risk_manager.config import MaxUnrealizedProfitConfig
 from risk_manager.domain.events import PositionEvent, QuoteEvent
 from risk_manager.domain.state import AccountState
 from risk_manager.rules.max_unrealized_profit import MaxUnrealizedProfit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from limits_helpers import T0, cid, ctx, new_state, order, position
 
-from risk_manager.config.rules_misc import SymbolBlocksConfig
+from risk_manager.config import SymbolBlocksConfig
 from risk_manager.domain.enums import OrderStatus, OrderType, Side
 from risk_manager.domain.events import AccountEvent, OrderEvent, PositionEvent
 from risk_manager.rules.base import LockoutSpec

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from limits_helpers import ctx, new_state, position, quote, trade
 
-from risk_manager.config.rules_limits import DailyRealizedProfitConfig
+from risk_manager.config import DailyRealizedProfitConfig
 from risk_manager.domain.events import PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.domain.state import AccountState, Delta
 from risk_manager.rules.base import LockoutSpec

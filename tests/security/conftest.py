@@ -1,24 +1,19 @@
-"""Fixtures for the local-attacker tests: directories a dropped uid can reach, the simulator rig."""
+"""Fixtures for the local-attacker tests: directories a dropped uid can reach, and the simulator and daemon
+rig of the end-to-end tests (tests/support/daemon_rig.py) with its data there."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).parent
-for shared in ("control", "e2e"):  # reuse the control fakes and the end-to-end rig as they are
-    if str(HERE.parent / shared) not in sys.path:
-        sys.path.insert(0, str(HERE.parent / shared))
+from support.daemon_rig import rig, sim
 
-from e2e_helpers import Rig  # noqa: E402
-
-from risk_manager.sim import SimOptions, SimServer  # noqa: E402
+__all__ = ["rig", "sim"]  # the shared fixtures
 
 
 @pytest.fixture
@@ -43,16 +38,5 @@ def open_dir(shared: Path) -> Path:
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[SimServer]:
-    async with SimServer(SimOptions(port=0, accounts=["PRAC-1"], quote_rate=4.0, seed=3)) as server:
-        server.feed.walk = False
-        yield server
-
-
-@pytest.fixture
-async def rig(sim: SimServer, shared: Path) -> AsyncIterator[Rig]:
-    r = Rig(sim, shared)
-    try:
-        yield r
-    finally:
-        await r.stop()
+def rig_dir(shared: Path) -> Path:
+    return shared

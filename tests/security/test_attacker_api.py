@@ -23,7 +23,6 @@ from attacker import (
     request,
     try_open,
 )
-from control_helpers import FakeBackend, server_thread
 from typer.testing import CliRunner
 
 from risk_manager.cli.main import app
@@ -31,6 +30,7 @@ from risk_manager.control.client import ControlClient
 from risk_manager.control.password import set_password
 from risk_manager.control.peer import AdminPolicy
 from risk_manager.control.server import ControlServer
+from support.control_server import FakeBackend, server_thread
 
 pytestmark = [needs_root, no_fork_warning]
 PASSWORD = "correct horse battery"

@@ -27,7 +27,6 @@ from attacker import (
     squat,
     try_open,
 )
-from e2e_helpers import CREDS, Rig, config_yaml, until
 from typer.testing import CliRunner
 
 from risk_manager.cli.main import app
@@ -37,6 +36,8 @@ from risk_manager.control.conn_guard import Limits
 from risk_manager.daemon.connect import Connection, projectx_connector
 from risk_manager.daemon.options import EXIT_ENDPOINT, DaemonOptions, StartupError
 from risk_manager.daemon.runtime import build_daemon
+from support import until
+from support.daemon_rig import CREDS, Rig, config_yaml
 
 pytestmark = [needs_root, no_fork_warning]
 PASSWORD = "correct horse battery"

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 from attacker import TRADER, as_user, needs_root, no_fork_warning, request
-from control_helpers import FakeBackend, server_thread
 
 from risk_manager.control.password import set_password
 from risk_manager.control.peer import AdminPolicy, Peer, in_group, process_groups
 from risk_manager.control.server import ControlServer
+from support.control_server import FakeBackend, server_thread
 
 pytestmark = [needs_root, no_fork_warning]
 PASSWORD = "correct horse battery"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sim_helpers import MNQ, wait_until
+from sim_helpers import MNQ
 
 from risk_manager.sim import SimControl, SimOptions, SimServer
+from support import wait_until
 
 pytestmark = pytest.mark.e2e
 LINES: list[dict[str, object]] = [

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from sim_helpers import MNQ, SdkSession, open_sdk, unwrap, wait_until
+from sim_helpers import MNQ, SdkSession, open_sdk, unwrap
 
 from risk_manager.sim import SimOptions, SimServer
 from risk_manager.sim.auth import decode_claims
+from support import wait_until
 
 pytestmark = pytest.mark.e2e
 

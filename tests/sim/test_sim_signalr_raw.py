@@ -9,9 +9,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sim_helpers import API_KEY, MNQ, wait_until
+from sim_helpers import API_KEY, MNQ
 
 from risk_manager.sim import SimControl, SimOptions, SimServer
+from support import wait_until
 
 pytestmark = pytest.mark.e2e
 RS = "\x1e"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import httpx
 import pytest
 
 from risk_manager.control.client import ControlClient, ControlError, DaemonUnreachable
+from support import free_port
 
 pytestmark = pytest.mark.systemd
 
@@ -50,12 +50,6 @@ def _why_not() -> str | None:
     if shutil.which("uv") is None and not (Path.home() / ".local/bin/uv").is_file():
         return "uv is needed to install the project inside"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -135,7 +129,7 @@ def box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Box]:
         pytest.skip(f"real-systemd test NOT RUN: the sandbox did not boot here: {up.stderr.strip()[-400:]}")
     pid1 = subprocess.run([str(SANDBOX), "pid"], env=env, capture_output=True, text=True, timeout=10,
                           check=True).stdout.strip()
-    b = Box(env, _free_port(), pid1)
+    b = Box(env, free_port(), pid1)
     try:
         _install(b)
         yield b

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
-from textual.pilot import Pilot
 from textual.widgets import Static
 from tui_helpers import DaemonUnreachable, FakeClock, FakeProvider, account, lockout, plain, status
 
 from risk_manager.tui.app import DashboardApp
+from support import wait_until
 
 SIZE = (140, 50)
-
-
-async def until(pilot: Pilot[Any], cond: Callable[[], bool], within: float = 5.0) -> None:
-    """Bounded wait: pump the app until ``cond`` holds, fail after ``within`` seconds."""
-    for _ in range(int(within / 0.02)):
-        if cond():
-            return
-        await pilot.pause(0.02)
-    assert cond(), "condition not reached in time"
 
 
 def text(app: DashboardApp, selector: str) -> str:
@@ -39,7 +29,7 @@ def cooldown_status(seconds: float) -> dict[str, Any]:
 async def test_ok_badge_positions_rules_and_enforcements_render() -> None:
     app = DashboardApp(FakeProvider(status()), refresh=0.05)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.polls >= 1)
+        await wait_until(lambda: app.polls >= 1, pause=pilot.pause)
         await pilot.pause()
         assert "OK" in text(app, "#badge") and app.query_one("#badge").has_class("ok")
         positions = text(app, "#positions")
@@ -60,7 +50,7 @@ async def test_warning_badge() -> None:
     acc = account(badge="WARNING", badge_reason="daily_realized_loss at 82%: -410.00 / -500.00")
     app = DashboardApp(FakeProvider(status(acc)), refresh=0.05)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "WARNING" in text(app, "#badge"))
+        await wait_until(lambda: "WARNING" in text(app, "#badge"), pause=pilot.pause)
         assert "daily_realized_loss at 82%" in text(app, "#badge")
         assert app.query_one("#badge").has_class("warn")
 
@@ -71,11 +61,11 @@ async def test_cooldown_badge_then_it_ticks_between_polls_on_a_fake_clock() -> N
     # one poll only (the long refresh), redraws every 20 ms: the countdown must move by itself
     app = DashboardApp(provider, refresh=3600, tick=0.02, monotonic=clock)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "COOLDOWN 0m 59s" in text(app, "#badge"))
+        await wait_until(lambda: "COOLDOWN 0m 59s" in text(app, "#badge"), pause=pilot.pause)
         assert app.query_one("#badge").has_class("warn")
         assert "trade_frequency_limit" in text(app, "#badge")
         clock.now += 10
-        await until(pilot, lambda: "COOLDOWN 0m 49s" in text(app, "#badge"))
+        await wait_until(lambda: "COOLDOWN 0m 49s" in text(app, "#badge"), pause=pilot.pause)
         assert "COOLDOWN 49s" in text(app, "#rules")
         assert "Reset in 2h 36m 35s" in text(app, "#header")
         assert provider.calls == 1
@@ -87,10 +77,11 @@ async def test_countdown_shows_every_second_as_the_clock_moves_in_half_seconds()
     clock = FakeClock()
     app = DashboardApp(FakeProvider(cooldown_status(59.5)), refresh=3600, tick=0.02, monotonic=clock)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "COOLDOWN 1m 00s" in text(app, "#badge"))
+        await wait_until(lambda: "COOLDOWN 1m 00s" in text(app, "#badge"), pause=pilot.pause)
         for left in (59, 59, 58, 58, 57):
             clock.now += 0.5
-            await until(pilot, lambda left=left: f"COOLDOWN 0m {left}s" in text(app, "#badge"))
+            await wait_until(lambda left=left: f"COOLDOWN 0m {left}s" in text(app, "#badge"),
+                             pause=pilot.pause)
 
 
 async def test_locked_badge_shows_rule_reason_and_countdown() -> None:
@@ -99,7 +90,7 @@ async def test_locked_badge_shows_rule_reason_and_countdown() -> None:
         until="2026-11-20T17:00:00-06:00")])
     app = DashboardApp(FakeProvider(status(acc)), refresh=0.05)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: "LOCKED" in text(app, "#badge"))
+        await wait_until(lambda: "LOCKED" in text(app, "#badge"), pause=pilot.pause)
         badge = text(app, "#badge")
         assert "rule: daily_realized_loss" in badge
         assert "daily P&L -512.50 reached the limit -500.00" in badge
@@ -111,17 +102,17 @@ async def test_unreachable_daemon_shows_not_monitored_and_keeps_retrying() -> No
     provider = FakeProvider(error=DaemonUnreachable("connection refused on 127.0.0.1:8765"))
     app = DashboardApp(provider, refresh=0.03)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.query_one("#banner").display)
+        await wait_until(lambda: app.query_one("#banner").display, pause=pilot.pause)
         banner = text(app, "#banner")
         assert "NOT MONITORED" in banner and "connection refused on 127.0.0.1:8765" in banner
         assert "NOT MONITORED" in text(app, "#badge")
-        await until(pilot, lambda: provider.calls >= 3)  # still retrying
+        await wait_until(lambda: provider.calls >= 3, pause=pilot.pause)  # still retrying
         provider.error = None  # the daemon comes back
-        await until(pilot, lambda: not app.query_one("#banner").display)
+        await wait_until(lambda: not app.query_one("#banner").display, pause=pilot.pause)
         assert "OK" in text(app, "#badge")
         assert "Daemon PROTECTED" in text(app, "#header") and "MNQ" in text(app, "#positions")
         provider.error = DaemonUnreachable("")  # and goes away again: nothing stale looks live
-        await until(pilot, lambda: app.query_one("#banner").display)
+        await wait_until(lambda: app.query_one("#banner").display, pause=pilot.pause)
         assert "the risk daemon is not reachable (DaemonUnreachable)" in text(app, "#banner")
         assert app.query_one("#body").has_class("stale")
         header = text(app, "#header")
@@ -135,13 +126,13 @@ async def test_a_hung_daemon_turns_not_monitored_after_stale_after() -> None:
     clock, provider = FakeClock(), FakeProvider()
     app = DashboardApp(provider, refresh=0.02, tick=0.02, monotonic=clock, stale_after=5)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.polls >= 1)
+        await wait_until(lambda: app.polls >= 1, pause=pilot.pause)
         provider.hold = threading.Event()
         try:
             # a poll is stuck inside the provider; polls never overlap, so no answer can arrive now
-            await until(pilot, provider.held.is_set)
+            await wait_until(provider.held.is_set, pause=pilot.pause)
             clock.now += 6
-            await until(pilot, lambda: app.query_one("#banner").display)
+            await wait_until(lambda: app.query_one("#banner").display, pause=pilot.pause)
             assert "has not answered for 6s" in text(app, "#banner")
             assert "NOT MONITORED" in text(app, "#badge")
         finally:
@@ -153,7 +144,7 @@ async def test_daemon_up_but_not_monitoring_is_red() -> None:
     snap["daemon"].update(state="NOT_MONITORED", link="DOWN")
     app = DashboardApp(FakeProvider(snap), refresh=0.05)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.query_one("#banner").display)
+        await wait_until(lambda: app.query_one("#banner").display, pause=pilot.pause)
         assert "broker link DOWN" in text(app, "#banner")
         assert "NOT MONITORED" in text(app, "#badge")
 
@@ -163,11 +154,11 @@ async def test_one_tab_per_account_and_switching() -> None:
         lockout("auth_loss_guard", "hard", None, "canTrade false")])
     app = DashboardApp(FakeProvider(status(account(), locked)), refresh=0.05)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.query_one("#accounts").display)
+        await wait_until(lambda: app.query_one("#accounts").display, pause=pilot.pause)
         assert app.selected == "PRAC-V2-12345" and "OK" in text(app, "#badge")
         await pilot.click("#acct-1")
-        await until(pilot, lambda: app.selected == "PRAC-2")
-        await until(pilot, lambda: "LOCKED" in text(app, "#badge"))
+        await wait_until(lambda: app.selected == "PRAC-2", pause=pilot.pause)
+        await wait_until(lambda: "LOCKED" in text(app, "#badge"), pause=pilot.pause)
         assert "Positions: flat" in text(app, "#positions")
         await pilot.pause(0.15)  # later polls keep the chosen account
         assert app.selected == "PRAC-2"
@@ -179,12 +170,12 @@ async def test_q_quits_and_no_other_key_but_help_is_bound() -> None:
     # q, ? (what it does) and l: the trader's own lockout behind a confirmation (tests/tui/test_tui_lock.py)
     assert [b.key for b in app.BINDINGS] == ["q", "question_mark", "l"]  # type: ignore[union-attr]
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.polls >= 1)
+        await wait_until(lambda: app.polls >= 1, pause=pilot.pause)
         for key in ("u", "f", "c", "enter", "delete", "ctrl+p"):
             await pilot.press(key)
         assert app.return_code is None and "OK" in text(app, "#badge")
         await pilot.press("q")
-        await until(pilot, lambda: app.return_code is not None)
+        await wait_until(lambda: app.return_code is not None, pause=pilot.pause)
     assert app.return_code == 0
 
 

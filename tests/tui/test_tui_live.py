@@ -4,12 +4,9 @@ shape the daemon serves and the one the dashboard reads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from textual.pilot import Pilot
 from textual.widgets import Static
 from tui_helpers import plain
 
@@ -25,6 +22,7 @@ from risk_manager.engine.record_types import JournalRecord, record_dict
 from risk_manager.store import Store
 from risk_manager.tui.app import DashboardApp
 from risk_manager.tui.provider import client_provider, describe_failure
+from support import wait_until
 
 T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # Friday 09:00 CST, inside the 08:30-15:00 session
 MNQ = catalogue_contract("MNQ").id
@@ -45,14 +43,6 @@ class StoreJournal:
 
     def write(self, record: JournalRecord) -> None:
         self.store.append_journal(record_dict(record))
-
-
-async def until(pilot: Pilot[Any], cond: Callable[[], bool], within: float = 8.0) -> None:
-    for _ in range(int(within / 0.02)):
-        if cond():
-            return
-        await pilot.pause(0.02)
-    assert cond(), "condition not reached in time"
 
 
 def text(app: DashboardApp, selector: str) -> str:
@@ -77,7 +67,7 @@ async def test_dashboard_reads_the_real_control_api_then_says_not_monitored(tmp_
     try:
         app = DashboardApp(client_provider(server.endpoint), refresh=0.1)
         async with app.run_test(size=(140, 50)) as pilot:
-            await until(pilot, lambda: "COOLDOWN" in text(app, "#badge"))
+            await wait_until(lambda: "COOLDOWN" in text(app, "#badge"), pause=pilot.pause, within=8.0)
             badge = text(app, "#badge")
             assert "COOLDOWN 29m 0" in badge and "rule: trade_frequency_limit" in badge
             assert "MNQ" in text(app, "#positions") and "LONG" in text(app, "#positions")
@@ -89,7 +79,7 @@ async def test_dashboard_reads_the_real_control_api_then_says_not_monitored(tmp_
             assert "trade_frequency_limit: cooldown until 09:30" in text(app, "#log")
             await server.stop()
             stopped = True
-            await until(pilot, lambda: app.query_one("#banner").display)
+            await wait_until(lambda: app.query_one("#banner").display, pause=pilot.pause, within=8.0)
             banner = text(app, "#banner")
             assert "NOT MONITORED" in banner and f"not reachable at {server.endpoint}" in banner
     finally:

@@ -5,7 +5,8 @@ Deterministic: no clock reads of its own (``clock`` is injected), no randomness,
 Every state change is emitted to the subscribed sinks as the normalised events a live gateway would send,
 in gateway order for a fill: order (Pending 6 -> Filled 2), trade(s), position, account.
 Fill prices: see ``paper_fills``; native brackets: ``paper_brackets``; partial fills, voids, duplicates,
-expiry and injected faults: ``paper_corrections``. Rejections raise :class:`PaperRejection` with the
+expiry and injected faults: ``paper_corrections``; what it reports (accounts, positions, orders,
+trades): ``paper_views``. Rejections raise :class:`PaperRejection` with the
 endpoint's error code.
 """
 
@@ -21,12 +22,12 @@ from risk_manager.broker.paper_model import (
     BracketLeg,
     PaperAccount,
     PaperOrder,
-    PaperPosition,
     PaperRejection,
 )
-from risk_manager.broker.port import AccountInfo, Order, Position, Trade
+from risk_manager.broker.paper_views import PaperViews
+from risk_manager.broker.port import AccountInfo
 from risk_manager.domain.enums import OrderStatus, OrderType, Side
-from risk_manager.domain.events import Event, OrderEvent, PositionEvent, QuoteEvent, TradeEvent
+from risk_manager.domain.events import Event, QuoteEvent
 
 __all__ = ["PaperBroker", "PaperRejection"]
 
@@ -34,7 +35,7 @@ _MODIFIABLE_LIMIT = HAS_LIMIT | JOINS
 _MODIFIABLE_STOP = HAS_STOP | {OrderType.TRAILING_STOP}
 
 
-class PaperBroker(PaperCorrections):
+class PaperBroker(PaperCorrections, PaperViews):
     # ---- setup ---------------------------------------------------------------------------------
     def subscribe(self, sink: Callable[[Event], object]) -> None:
         """Sinks get every event synchronously, in order. They may call back into the broker."""
@@ -194,56 +195,3 @@ class PaperBroker(PaperCorrections):
             fill = [order.event(at)]
         self._emit(events + fill)
         return order.id
-
-    # ---- queries -------------------------------------------------------------------------------
-    def account(self, account_id: int) -> AccountInfo:
-        return self._account(account_id).info()
-
-    def accounts(self) -> list[AccountInfo]:
-        return [a.info() for a in self._accounts.values()]
-
-    def positions(self, account_id: int) -> list[Position]:
-        """Open positions, signed sizes, by position id (the order the rows were opened from flat)."""
-        return [Position(p.account_id, p.contract_id, p.size, p.average_price)
-                for p in self._rows(account_id)]
-
-    def position_events(self, account_id: int) -> list[PositionEvent]:
-        """Open rows as gateway snapshots (``at`` = when opened or flipped, ``id`` = position id)."""
-        return [p.event(p.opened_at) for p in self._rows(account_id)]
-
-    def open_orders(self, account_id: int) -> list[Order]:
-        self._account(account_id)
-        return [o.view() for o in self._open.values() if o.account_id == account_id]
-
-    def orders(self, account_id: int) -> list[Order]:
-        return [o.view() for o in self._account_orders(account_id)]
-
-    def order_events(self, account_id: int) -> list[OrderEvent]:
-        """Latest snapshot of every order of the account (timestamps, filled price, custom tag)."""
-        return [o.last_event for o in self._account_orders(account_id) if o.last_event is not None]
-
-    def order_links(self, order_id: int) -> tuple[int | None, int | None, float | None]:
-        """(parent order, OCO sibling, trail distance) of an order, for gateway rows; Nones if unknown."""
-        o = self._orders.get(order_id)
-        return (o.parent_id, o.linked_id, o.trail_price) if o is not None else (None, None, None)
-
-    def trades(self, account_id: int) -> list[Trade]:
-        return [Trade(t.account_id, t.id, t.contract_id, t.price, t.profit_and_loss, t.fees, t.side, t.size,
-                      t.order_id, t.voided, t.at.isoformat()) for t in self.trade_events(account_id)]
-
-    def trade_events(self, account_id: int) -> list[TradeEvent]:
-        self._account(account_id)
-        return [t for t in self._trades if t.account_id == account_id]
-
-    def touch(self, contract_id: str) -> tuple[float | None, float | None, float | None]:
-        """(bid, ask, last) of the latest quote; all None before the first one."""
-        return self._quotes.get(contract_id, (None, None, None))
-
-    def _rows(self, account_id: int) -> list[PaperPosition]:
-        self._account(account_id)
-        rows = [p for p in self._positions.values() if p.account_id == account_id and p.size != 0]
-        return sorted(rows, key=lambda p: p.id)
-
-    def _account_orders(self, account_id: int) -> list[PaperOrder]:
-        self._account(account_id)
-        return [o for o in self._orders.values() if o.account_id == account_id]

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from risk_manager.config.models import Config
-from risk_manager.config.values import Duration, format_hhmm
+from risk_manager.schema.values import Duration, format_hhmm
 
 # Top-level keys whose change needs a restart; everything else (rules, enforcement, schedule,
 # notifications, pnl_basis, unrealized_mark, stale_quote_seconds) is applied live on reload.

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from risk_manager.config.errors import ConfigError, ConfigProblem, friendly_reason
 from risk_manager.config.models import Config
-from risk_manager.config.rules_base import FIELD_ERROR_TYPE
 from risk_manager.config.yaml_source import ParsedYaml, duplicate_keys, format_path, locate, parse_yaml
+from risk_manager.schema.section import FIELD_ERROR_TYPE
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:

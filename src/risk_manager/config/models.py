@@ -8,10 +8,10 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from risk_manager.config.merge import merge_account_rules
-from risk_manager.config.rules import RulesConfig, drop_null_sections
-from risk_manager.config.rules_base import field_error
 from risk_manager.config.schedule import ScheduleConfig
-from risk_manager.config.values import MAX_SECONDS, StrictModel
+from risk_manager.rules.registry import RulesConfig
+from risk_manager.schema.section import drop_null_sections, field_error
+from risk_manager.schema.values import MAX_SECONDS, StrictModel
 
 
 def _http_url(value: str) -> str:

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
-from risk_manager.config.rules_base import field_error
-from risk_manager.config.values import WEEKDAY_NAMES, CalendarDate, ClockTime, StrictModel, Weekday
+from risk_manager.schema.section import field_error
+from risk_manager.schema.values import WEEKDAY_NAMES, CalendarDate, ClockTime, StrictModel, Weekday
 
 
 def _weekdays() -> list[Weekday]:

@@ -8,10 +8,10 @@ from typing import Any
 from risk_manager.config import RULE_IDS, RULE_KEYS, Config, MaxLossLimitConfig
 from risk_manager.control.fmt import countdown, iso, seconds_until
 from risk_manager.control.rule_text import value_text
-from risk_manager.control.rule_text_guard import mll_figures
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.engine import Engine
 from risk_manager.rules.base import RuleContext
+from risk_manager.rules.max_loss_limit import MaxLossLimit
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord
 
 Json = dict[str, Any]
@@ -118,7 +118,7 @@ def _mll(st: AccountState, cfg: MaxLossLimitConfig, util: float | None) -> Json 
     """The MLL mirror (rule 014): floor, floor + buffer, equity and the distance to each."""
     if not cfg.enabled or st.balance == 0.0:
         return None
-    return {**mll_figures(cfg, st), "utilization": util}
+    return {**MaxLossLimit(cfg).figures(st), "utilization": util}
 
 
 def position_rows(st: AccountState, config: Config, now: datetime) -> list[Json]:

@@ -20,11 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from risk_manager.control.endpoint import (
+    UntrustedEndpoint as UntrustedEndpoint,  # re-exported: the client's error
+)
 from risk_manager.control.endpoint import reachable
 from risk_manager.control.windows_pipe import is_pipe_name
 
 if TYPE_CHECKING:
-    from risk_manager.control.pipe_client import Opener
+    from risk_manager.control.pipe_opened import Opener
 
 Json = dict[str, Any]
 
@@ -36,10 +39,6 @@ class DaemonUnreachable(ConnectionError):
         super().__init__(f"the risk daemon is not reachable at {endpoint} ({reason})")
         self.endpoint = endpoint
         self.reason = reason
-
-
-class UntrustedEndpoint(ConnectionError):
-    """The endpoint is not the service's: the password is not sent."""
 
 
 class ControlError(RuntimeError):

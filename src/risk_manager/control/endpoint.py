@@ -25,6 +25,10 @@ SOCKET_MODE = 0o666  # connect needs write permission; identity is checked per r
 _MAX_PATH = 100
 
 
+class UntrustedEndpoint(ConnectionError):
+    """The endpoint is not the service's: the password is not sent."""
+
+
 class UnsafeEndpoint(OSError):
     """The endpoint path cannot be owned safely (foreign owner, writable by others, someone serving it)."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 
@@ -33,16 +33,6 @@ def countdown(seconds: float | None) -> str:
     if s < 86400:
         return f"{s // 3600}h{s % 3600 // 60:02d}m"
     return f"{s // 86400}d{s % 86400 // 3600:02d}h"
-
-
-def local_hhmm(at: datetime, now: datetime, tz: ZoneInfo) -> str:
-    """"17:00" when ``at`` is on the same local day as ``now``, else "Mon 08:30" (within a week) or a date."""
-    local, today = at.astimezone(tz), now.astimezone(tz)
-    if local.date() == today.date():
-        return local.strftime("%H:%M")
-    if abs(local - today) < timedelta(days=6):
-        return local.strftime("%a %H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def money(value: float | None) -> str:

@@ -3,9 +3,10 @@ errors. The connection guard (conn_guard.py) has already admitted the connection
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -36,6 +37,16 @@ def is_loopback(host: str | None) -> bool:
 
 def error(status: int, message: str, **headers: str) -> web.Response:
     return web.json_response({"error": message}, status=status, headers=headers or None)
+
+
+async def json_body(request: web.Request, within: float) -> dict[str, Any]:
+    """The JSON object sent (empty when none, malformed, or not all there within ``within`` seconds)."""
+    try:
+        async with asyncio.timeout(within):
+            data = await request.json()
+    except (ValueError, UnicodeDecodeError, TimeoutError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def host_name(header: str) -> str:

@@ -10,23 +10,13 @@ from __future__ import annotations
 
 import http.client
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from risk_manager.control.peer import SYSTEM_SID
+from risk_manager.control.pipe_opened import OpenedPipe as OpenedPipe  # re-exported for callers
+from risk_manager.control.pipe_opened import Opener
 from risk_manager.control.pipe_transport import Channel
 from risk_manager.control.windows_pipe import untrusted_server
-
-
-@dataclass(frozen=True, slots=True)
-class OpenedPipe:
-    channel: Channel
-    server_sid: str | None  # the user the serving process runs as (None: could not be told)
-    own_sid: str | None  # the user this process runs as
-
-
-Opener = Callable[[str, float], OpenedPipe]
 
 
 class _ChannelReader(io.RawIOBase):
@@ -76,7 +66,7 @@ class PipeConnection(http.client.HTTPConnection):
         self.server_sid: str | None = None
 
     def connect(self) -> None:
-        from risk_manager.control.client import UntrustedEndpoint
+        from risk_manager.control.endpoint import UntrustedEndpoint
 
         opener = self._opener
         if opener is None:  # pragma: no cover - Windows only

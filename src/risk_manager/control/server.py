@@ -25,17 +25,17 @@ from risk_manager.control.admin_gate import AdminGate, Refusal
 from risk_manager.control.backend import ControlBackend
 from risk_manager.control.conn_guard import ConnectionGuard, Limits
 from risk_manager.control.endpoint import BoundSocket, bind_socket
-from risk_manager.control.http_guard import PEER, error, make_guard
+from risk_manager.control.http_guard import PEER, error, json_body, make_guard
 from risk_manager.control.loop_errors import QuietAcceptErrors
 from risk_manager.control.peer import AdminPolicy, Peer
 from risk_manager.control.pipe_serving import PipeServing
 from risk_manager.control.pipe_transport import PipeEndpoint
 from risk_manager.control.ratelimit import FailureLimiter
+from risk_manager.control.trader_api import TraderEndpoints
 
 log = logging.getLogger("risk_manager.control")
 Json = dict[str, Any]
 MAX_BODY = 16 * 1024
-MAX_JOURNAL = 1000
 
 
 class ControlServer:
@@ -60,6 +60,7 @@ class ControlServer:
         self._now = now
         self._bound = bound
         self.gate = AdminGate(self.hash_path, self.limiter, self._audit)
+        self.trader = TraderEndpoints(backend, self.clock_limiter, self.limits.body, self._audit)
         self._runner: web.AppRunner | None = None
         self._server: asyncio.Server | PipeServing | None = None
         self.conns: ConnectionGuard | None = None
@@ -71,10 +72,11 @@ class ControlServer:
     def routes(self) -> list[tuple[str, str, Callable[[web.Request], Any]]]:
         """Every route: (method, path, handler). Mutating ones go through ``self._admin``, except the trader's
         own two under /v1/trader/ (clock events, and a self-lock that only strengthens protection)."""
-        return [("GET", "/v1/health", self._health), ("GET", "/v1/status", self._status),
-                ("GET", "/v1/journal", self._journal), ("POST", "/v1/admin/reload", self._reload),
-                ("POST", "/v1/admin/stop", self._stop), ("POST", "/v1/trader/clock", self._clock),
-                ("POST", "/v1/trader/lock", self._self_lock)]
+        t = self.trader
+        return [("GET", "/v1/health", t.health), ("GET", "/v1/status", t.status),
+                ("GET", "/v1/journal", t.journal), ("POST", "/v1/admin/reload", self._reload),
+                ("POST", "/v1/admin/stop", self._stop), ("POST", "/v1/trader/clock", t.clock),
+                ("POST", "/v1/trader/lock", t.self_lock)]
 
     @property
     def endpoint(self) -> str:
@@ -133,72 +135,6 @@ class ControlServer:
         if self._quiet is not None:
             self._quiet.remove()
 
-    # ---- read endpoints (the trader's) ------------------------------------------------------------
-    async def _status(self, request: web.Request) -> web.Response:
-        try:
-            return web.json_response(self.backend.snapshot())
-        except Exception:
-            log.exception("building the status snapshot failed")
-            return error(500, "the daemon could not build its status")
-
-    async def _health(self, request: web.Request) -> web.Response:
-        try:
-            state = self.backend.snapshot()["daemon"]["state"]
-        except Exception:
-            log.exception("health check failed")
-            return web.json_response({"ok": False, "state": None}, status=503)
-        return web.json_response({"ok": True, "state": state})
-
-    async def _journal(self, request: web.Request) -> web.Response:
-        try:
-            n = int(request.query.get("n", "50"))
-        except ValueError:
-            return error(400, "n must be an integer")
-        account = request.query.get("account") or None
-        records = self.backend.journal(max(1, min(n, MAX_JOURNAL)), account)
-        return web.json_response({"records": records})
-
-    async def _clock(self, request: web.Request) -> web.Response:
-        client = request[PEER].key
-        if self.clock_limiter.retry_after(client) is not None:
-            return error(429, "too many clock events")
-        self.clock_limiter.failure(client)  # counts every call, not only failures
-        body = await _body(request, self.limits.body)
-        account, kind = body.get("account"), body.get("kind")
-        if not isinstance(account, str) or kind not in ("in", "out"):
-            return error(400, 'send {"account": NAME, "kind": "in" | "out"}')
-        try:
-            self.backend.clock(account, kind)
-        except KeyError:
-            return error(404, f"unknown account {account!r}")
-        except ValueError as e:
-            return error(400, str(e))
-        return web.json_response({"ok": True, "account": account, "kind": kind})
-
-    async def _self_lock(self, request: web.Request) -> web.Response:
-        """The trader's own lockout: the one write the trader has, and it only strengthens protection
-        (nothing can shorten or lift a lockout), so it needs no password."""
-        peer: Peer = request[PEER]  # the kernel's word: any local uid may lock (itself) out
-        client = peer.key
-        if self.clock_limiter.retry_after(client) is not None:
-            return error(429, "too many requests")
-        self.clock_limiter.failure(client)  # counts every call, not only failures
-        body = await _body(request, self.limits.body)
-        account, duration, flatten = body.get("account"), body.get("duration"), body.get("flatten", False)
-        if (account is not None and not isinstance(account, str)) or not isinstance(duration, str) \
-                or not isinstance(flatten, bool):
-            return error(400, 'send {"duration": "30m" | "until_reset", "flatten": bool, "account": NAME?}')
-        try:
-            locks = self.backend.self_lock(account, duration, flatten)
-        except KeyError as e:
-            return error(404, f"unknown or not yet monitored account {e.args[0]!r}")
-        except ValueError as e:
-            return error(400, f"duration: {e}")
-        self._audit(peer.describe(), "self_lock", True,
-                    f"{duration}{' + flatten' if flatten else ''}: " + ", ".join(
-                        f"{x['account']} until {x['until']}" for x in locks))
-        return web.json_response({"locks": locks})
-
     # ---- admin endpoints -------------------------------------------------------------------------
     async def _reload(self, request: web.Request) -> web.Response:
         return await self._admin(request, "reload")
@@ -214,7 +150,7 @@ class ControlServer:
             why = f"admin commands need {self.policy.describe()}"
             refused = self.gate.forbidden(peer.key, actor, action, why)
         else:
-            body = await _body(request, self.limits.body)
+            body = await json_body(request, self.limits.body)
             refused = await self.gate.check(peer.key, actor, action, body.get("password"))
         if refused is not None:
             status, why, headers = refused
@@ -237,16 +173,6 @@ class ControlServer:
             self.backend.audit(actor, action, ok, detail, self._now())
         except Exception:  # the answer still goes out; the log says the trail has a hole
             log.exception("writing the admin audit trail failed (%s %s ok=%s)", actor, action, ok)
-
-
-async def _body(request: web.Request, within: float) -> Json:
-    """The JSON object sent (empty when none, malformed, or not all there within ``within`` seconds)."""
-    try:
-        async with asyncio.timeout(within):
-            data = await request.json()
-    except (ValueError, UnicodeDecodeError, TimeoutError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _reload_detail(result: Json) -> str:

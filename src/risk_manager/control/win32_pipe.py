@@ -17,7 +17,7 @@ import contextlib
 import time
 from typing import Any
 
-from risk_manager.control.pipe_client import OpenedPipe
+from risk_manager.control.pipe_opened import OpenedPipe
 from risk_manager.control.windows_pipe import CLIENT_ACCESS, CLIENT_FLAGS
 
 INFINITE, WAIT_OBJECT_0, WAIT_TIMEOUT = 0xFFFFFFFF, 0, 0x102

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from risk_manager.clock import ExchangeCalendar, SessionWindow
 from risk_manager.config import Config
 from risk_manager.domain.contracts import PRODUCTS, Contract, catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
@@ -15,8 +16,13 @@ HARNESS_BALANCE = 50_000.0
 
 
 class Harness(PaperLoop):
+    """The paper account a self-test case trades on (``risk_manager.rules.spec.SelfTestDriver``)."""
+
+    balance = HARNESS_BALANCE
+
     def __init__(self, config: Config, start: datetime) -> None:
         super().__init__(config, start)
+        self.config = config
         self.account = self.broker.add_account(ACCOUNT, HARNESS_BALANCE, True).id
         self.engine.add_account(self.account, ACCOUNT)
         self.drain()
@@ -61,3 +67,20 @@ class Harness(PaperLoop):
 
     def violated(self, rule: str) -> bool:
         return any(r.get("type") == "violation" and r.get("rule") == rule for r in self.records)
+
+    def leave_session(self) -> None:
+        """Move to the first instant (on the hour, else the minute) the configured session is closed."""
+        s = self.config.schedule
+        window = SessionWindow(s.session.start, s.session.end, s.session.weekdays, s.tz,
+                               ExchangeCalendar("none", tz=s.tz, holidays=list(s.holidays),
+                                                early_closes=dict(s.early_closes)))
+        self.move_to(_closed_instant(window, self.clock.now()))
+
+
+def _closed_instant(window: SessionWindow, start: datetime) -> datetime:
+    for step, count in ((timedelta(hours=1), 24 * 8), (timedelta(minutes=1), 60 * 24 * 2)):
+        for i in range(1, count):
+            at = start + step * i
+            if not window.is_open(at):
+                return at
+    raise LookupError("the session never closes within a week")

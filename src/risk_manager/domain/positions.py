@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from risk_manager.domain.contracts import Contract
+from risk_manager.domain.events import QuoteEvent
+from risk_manager.domain.marks import MarkMode, mark_price, unrealized_pnl
 
 
 @dataclass(slots=True)
@@ -23,6 +25,18 @@ class PositionState:
     @property
     def root(self) -> str:
         return self.contract.root if self.contract else self.contract_id
+
+    def revalue(self, q: QuoteEvent, mode: MarkMode) -> None:
+        """Value the position at a quote: mark, unrealized P&L, the best mark since it opened."""
+        if self.contract is None:
+            return  # an unknown contract is never valued with another's tick value
+        m = mark_price(q, self.size, mode)
+        if m is None:
+            return  # keep the last good value
+        self.mark = m
+        self.unrealized = unrealized_pnl(self.contract, self.size, self.avg_price, m)
+        if self.best_mark is None or (m > self.best_mark if self.size > 0 else m < self.best_mark):
+            self.best_mark = m
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,16 +5,16 @@ Pure bookkeeping: no I/O, no clock reads. The engine feeds it normalised events 
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
 from risk_manager.domain.carry import LossRun, PastDays
 from risk_manager.domain.contracts import ContractBook
+from risk_manager.domain.entries import EntryCount
 from risk_manager.domain.enums import STOP_TYPES, WORKING_STATUSES, OrderStatus, Side
 from risk_manager.domain.events import AccountEvent, Event, OrderEvent, PositionEvent, QuoteEvent, TradeEvent
-from risk_manager.domain.marks import MarkMode, mark_price, unrealized_pnl
+from risk_manager.domain.marks import MarkMode
 from risk_manager.domain.positions import Delta, PositionState
 
 __all__ = ["AccountState", "Delta", "PnlBasis", "PositionState"]
@@ -46,9 +46,7 @@ class AccountState:
     realized_gross: float = 0.0  # this trading day
     fees: float = 0.0  # this trading day
     _trades: dict[int, _TradeSeen] = field(default_factory=dict)
-    entry_orders: dict[int, datetime] = field(default_factory=dict)  # order id -> first opening fill
-    _entry_times: list[datetime] = field(default_factory=list)  # sorted
-    _entry_fills: dict[int, int] = field(default_factory=dict)  # order id -> its counted opening fills
+    entries: EntryCount = field(default_factory=EntryCount)  # the day's trades (rule 006)
     losses: LossRun = field(default_factory=LossRun)  # closing orders of the day (rule 017)
     past_days: PastDays = field(default_factory=PastDays)  # finished days of the week (015/016)
     figures: dict[str, float] = field(default_factory=dict)  # carried over resets, persisted (014 floor)
@@ -66,11 +64,11 @@ class AccountState:
 
     def entries_since(self, since: datetime) -> int:
         """Trades (orders that opened or increased a position) strictly after ``since``."""
-        return len(self._entry_times) - bisect_right(self._entry_times, since)
+        return self.entries.since(since)
 
     @property
     def entries_today(self) -> int:
-        return len(self._entry_times)
+        return len(self.entries)
 
     def is_protected(self, contract_id: str) -> bool:
         pos = self.positions.get(contract_id)
@@ -115,9 +113,7 @@ class AccountState:
             self.past_days.close(closed, self.realized_gross, self.fees)
         self.realized_gross = 0.0
         self.fees = 0.0
-        self.entry_orders.clear()
-        self._entry_times.clear()
-        self._entry_fills.clear()
+        self.entries.clear()
         self.losses.clear()
         # seen trade ids stay: a trade of the old day delivered late must never count again
 
@@ -131,19 +127,8 @@ class AccountState:
         self.quotes[q.contract_id] = q
         pos = self.positions.get(q.contract_id)
         if pos is not None:
-            self._revalue(pos, q)
+            pos.revalue(q, self.mark_mode)
         return pos
-
-    def _revalue(self, pos: PositionState, q: QuoteEvent) -> None:
-        if pos.contract is None:
-            return
-        m = mark_price(q, pos.size, self.mark_mode)
-        if m is None:
-            return  # keep the last good value
-        pos.mark = m
-        pos.unrealized = unrealized_pnl(pos.contract, pos.size, pos.avg_price, m)
-        if pos.best_mark is None or (m > pos.best_mark if pos.size > 0 else m < pos.best_mark):
-            pos.best_mark = m
 
     def _on_position(self, ev: PositionEvent) -> Delta:
         cid, after = ev.contract_id, ev.signed_size
@@ -162,7 +147,7 @@ class AccountState:
         self._update_protection(cid, ev.at)
         q = self.quotes.get(cid)
         if q is not None:
-            self._revalue(pos, q)
+            pos.revalue(q, self.mark_mode)
         return Delta(cid, before, after)
 
     def _on_order(self, ev: OrderEvent) -> Delta:
@@ -196,7 +181,7 @@ class AccountState:
                 if seen.pnl is not None:
                     self.losses.reverse(seen.order_id, seen.pnl)
                 if seen.entry_of is not None:
-                    self._uncount_entry(seen.entry_of)
+                    self.entries.void(seen.entry_of)
                 return Delta(ev.contract_id, size, size, counted=True)
             return Delta(ev.contract_id, size, size, duplicate=True)
         counted = count and not ev.voided
@@ -210,27 +195,6 @@ class AccountState:
             self.losses.add(ev.order_id, ev.profit_and_loss)
         new_entry = False
         if ev.profit_and_loss is None:
-            self._trades[ev.id].entry_of = ev.order_id
-            self._entry_fills[ev.order_id] = self._entry_fills.get(ev.order_id, 0) + 1
-            if ev.order_id not in self.entry_orders:
-                # an opening half-turn: its order is one "trade"; later partial fills of it count once
-                self.entry_orders[ev.order_id] = ev.at
-                self._insert_entry(ev.at)
-                new_entry = True
+            self._trades[ev.id].entry_of = ev.order_id  # an opening half-turn: its order is one "trade"
+            new_entry = self.entries.add(ev.order_id, ev.at)
         return Delta(ev.contract_id, size, size, counted=True, new_entry=new_entry)
-
-    def _uncount_entry(self, order_id: int) -> None:
-        """A voided opening fill: once none of the order's opening fills stands, it is no trade at all."""
-        left = self._entry_fills.get(order_id, 0) - 1
-        self._entry_fills[order_id] = left
-        at = self.entry_orders.get(order_id)
-        if left <= 0 and at is not None:
-            del self.entry_orders[order_id]
-            self._entry_times.remove(at)
-
-    def _insert_entry(self, at: datetime) -> None:
-        times = self._entry_times
-        if not times or at >= times[-1]:
-            times.append(at)
-        else:
-            times.insert(bisect_right(times, at), at)

@@ -26,8 +26,8 @@ from risk_manager.engine.actions import (
 from risk_manager.engine.merge import merge
 from risk_manager.engine.ports import Deciding
 from risk_manager.engine.record_types import ActionRecord
-from risk_manager.rules._week import next_week_start
 from risk_manager.rules.base import LockoutSpec, Violation
+from risk_manager.rules.trading_week import next_week_start
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
 
 SELF_LOCKOUT = "self_lockout"  # the journal's rule name for the trader's own lockout

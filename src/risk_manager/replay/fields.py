@@ -10,8 +10,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from risk_manager.config.values import Duration
 from risk_manager.domain.contracts import PRODUCTS
+from risk_manager.schema.values import Duration
 
 Kind = Callable[[Any], str | None]
 

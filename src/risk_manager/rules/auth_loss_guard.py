@@ -6,9 +6,16 @@ condition-based one that ``releases`` ends on the first account event with canTr
 
 from __future__ import annotations
 
-from risk_manager.config import AuthLossGuardConfig
+from zoneinfo import ZoneInfo
+
 from risk_manager.domain.events import AccountEvent
 from risk_manager.rules.base import EngineEvent, LockoutSpec, Rule, RuleContext, Violation
+from risk_manager.rules.spec import RuleSpec, SelfTestDriver
+from risk_manager.schema.section import RuleConfig
+
+
+class AuthLossGuardConfig(RuleConfig):
+    """010 auth_loss_guard: `canTrade: false` flattens and locks until `canTrade: true` is seen."""
 
 _LOCKOUT = LockoutSpec("hard", "condition")
 
@@ -30,3 +37,21 @@ class AuthLossGuardRule(Rule):
 
     def releases(self, event: EngineEvent, ctx: RuleContext) -> bool:
         return isinstance(event, AccountEvent) and event.can_trade
+
+
+def _text(rule: AuthLossGuardRule, ctx: RuleContext, tz: ZoneInfo) -> str:
+    return f"canTrade {'true' if ctx.state.can_trade else 'false'}"
+
+
+def _selftest(h: SelfTestDriver, cfg: AuthLossGuardConfig) -> None:
+    h.can_trade(False)
+
+
+SPEC = RuleSpec(
+    key="auth_loss_guard",
+    id="010",
+    config=AuthLossGuardConfig,
+    rule=AuthLossGuardRule,
+    text=_text,
+    selftest=_selftest,
+)

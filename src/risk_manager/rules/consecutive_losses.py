@@ -8,10 +8,28 @@ and at the daily reset (the state clears it).
 
 from __future__ import annotations
 
-from risk_manager.config import ConsecutiveLossesConfig, Duration
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+
+from risk_manager.domain.enums import Side
 from risk_manager.domain.events import TradeEvent
-from risk_manager.rules._time import cooldown_spec, cooldown_violation, describe
 from risk_manager.rules.base import EngineEvent, LockoutSpec, Rule, RuleContext, Violation
+from risk_manager.rules.cooldowns import cooldown_spec, cooldown_violation, describe
+from risk_manager.rules.spec import RuleSpec, SelfTestDriver
+from risk_manager.schema.section import RuleConfig
+from risk_manager.schema.values import Duration
+
+
+class ConsecutiveLossesConfig(RuleConfig):
+    """017 consecutive_losses: ``count`` losing closing trades in a row start a cooldown."""
+
+    required_when_enabled: ClassVar[tuple[str, ...]] = ("count", "cooldown")
+
+    count: int | None = Field(default=None, gt=0)
+    cooldown: Duration | None = None
+    flatten_on_breach: bool = True
 
 
 class ConsecutiveLosses(Rule):
@@ -44,3 +62,25 @@ class ConsecutiveLosses(Rule):
         if self._count <= 0:
             return None
         return (ctx.state.losses.run() % self._count) / self._count
+
+
+def _text(rule: ConsecutiveLosses, ctx: RuleContext, tz: ZoneInfo) -> str:
+    count = rule.cfg.count
+    return f"{ctx.state.losses.run() % (count or 1)}/{count} losing trades in a row"
+
+
+def _selftest(h: SelfTestDriver, cfg: ConsecutiveLossesConfig) -> None:
+    h.quote("ES", 6000.0)
+    for _i in range(int(cfg.count or 0)):  # in at the ask, out at the bid: each round trip loses the spread
+        h.market("ES", Side.BUY, 1)
+        h.market("ES", Side.SELL, 1)
+
+
+SPEC = RuleSpec(
+    key="consecutive_losses",
+    id="017",
+    config=ConsecutiveLossesConfig,
+    rule=ConsecutiveLosses,
+    text=_text,
+    selftest=_selftest,
+)

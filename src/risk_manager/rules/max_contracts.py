@@ -10,13 +10,37 @@ never cause a position to be reduced (the position-only count decides that).
 
 from __future__ import annotations
 
-from risk_manager.config.rules_limits import MaxContractsConfig
-from risk_manager.domain.enums import OrderStatus
+from typing import ClassVar, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+
+from risk_manager.domain.enums import OrderStatus, Side
 from risk_manager.domain.events import OrderEvent, PositionEvent
 from risk_manager.domain.state import PositionState
-from risk_manager.rules._common import clean, fmt_count, pick_target, reduced_size, weight_of
-from risk_manager.rules._working import entry_orders, projected_count
 from risk_manager.rules.base import EngineEvent, Rule, RuleContext, Violation
+from risk_manager.rules.sizing import clean, fmt_count, pick_target, reduced_size, weight_of
+from risk_manager.rules.spec import RuleSpec, SelfTestDriver
+from risk_manager.rules.working_orders import entry_orders, projected_count
+from risk_manager.schema.section import RuleConfig
+from risk_manager.schema.values import Count
+
+ContractCount = Literal["net", "gross", "long", "short"]
+
+
+class MaxContractsConfig(RuleConfig):
+    """001 max_contracts: the account's contract count must stay <= limit."""
+
+    required_when_enabled: ClassVar[tuple[str, ...]] = ("limit",)
+
+    limit: Count | None = None
+    count: ContractCount = "net"
+    # 0.1 counts micros as a tenth of a contract, as TopstepX does.
+    micro_weight: float = Field(default=1.0, gt=0, le=1)
+    enforcement: Literal["reduce_to_limit", "close_position", "close_all"] = "reduce_to_limit"
+    # SPEC §7b: also count working entry orders (those that would grow a position if filled), per side;
+    # a new one that would take the count past the limit is cancelled before it fills.
+    count_working_orders: bool = False
 
 
 class MaxContracts(Rule):
@@ -98,3 +122,22 @@ class MaxContracts(Rule):
     def utilization(self, ctx: RuleContext) -> float | None:
         limit = self.cfg.limit  # of the positions: an order passing through would warn twice per fill
         return None if limit is None else self.count(ctx) / limit
+
+
+def _text(rule: MaxContracts, ctx: RuleContext, tz: ZoneInfo) -> str:
+    return f"{fmt_count(rule.count(ctx))}/{rule.cfg.limit} contracts ({rule.cfg.count})"
+
+
+def _selftest(h: SelfTestDriver, cfg: MaxContractsConfig) -> None:
+    h.quote("ES", 6000.0)
+    h.market("ES", Side.SELL if cfg.count == "short" else Side.BUY, int(cfg.limit or 0) + 1)
+
+
+SPEC = RuleSpec(
+    key="max_contracts",
+    id="001",
+    config=MaxContractsConfig,
+    rule=MaxContracts,
+    text=_text,
+    selftest=_selftest,
+)

@@ -13,14 +13,56 @@ is late by an event (it under-counts the loss), never a false breach.
 
 from __future__ import annotations
 
-from risk_manager.config import MaxLossLimitConfig
+from typing import ClassVar, Self
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, model_validator
+
 from risk_manager.domain.events import AccountEvent, PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.domain.state import AccountState
-from risk_manager.rules._common import EPS, fmt_money, quote_without_position
 from risk_manager.rules.base import EngineEvent, LockoutSpec, Rule, RuleContext, Violation
+from risk_manager.rules.fmt import fmt_money
+from risk_manager.rules.pnl import EPS, quote_without_position
+from risk_manager.rules.selftest_moves import swing
+from risk_manager.rules.spec import RuleSpec, SelfTestDriver
+from risk_manager.schema.section import RuleConfig, field_error
 
 FLOOR = "mll_floor"
 _UNTIL_RESET = LockoutSpec("hard", "reset")
+
+
+class MaxLossLimitConfig(RuleConfig):
+    """014 max_loss_limit: balance + open unrealized <= floor + buffer flattens and locks until reset.
+
+    The floor mirrors the firm's trailing Maximum Loss Limit: starting_balance - drawdown at first (or
+    ``floor`` for an account that already trades), raised at each daily reset to the end-of-day balance -
+    drawdown, never above starting_balance and never lowered.
+    """
+
+    required_when_enabled: ClassVar[tuple[str, ...]] = ("starting_balance", "drawdown")
+
+    starting_balance: float | None = Field(default=None, gt=0)
+    drawdown: float | None = Field(default=None, gt=0)
+    buffer: float = Field(default=0.0, ge=0)  # the trader's margin above the floor
+    floor: float | None = Field(default=None, gt=0)  # today's floor of an account that already trades
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        # checked whenever the values are there, enabled or not: a wrong pair is wrong either way
+        if self.drawdown is not None and self.buffer >= self.drawdown:
+            raise field_error("buffer", f"must be < drawdown ({self.drawdown:g}): the buffer sits above the "
+                                        "floor, inside the drawdown")
+        start = self.starting_balance
+        if self.floor is not None and start is not None and self.floor > start:
+            raise field_error("floor", f"must be <= starting_balance ({start:g}): the floor never trails "
+                                       "above the starting balance")
+        return self
+
+    def first_floor(self) -> float:
+        """The floor before any stored one: ``floor`` if given, else starting_balance - drawdown."""
+        if self.floor is not None:
+            return self.floor
+        return (self.starting_balance or 0.0) - (self.drawdown or 0.0)
 
 
 class MaxLossLimit(Rule):
@@ -71,3 +113,34 @@ class MaxLossLimit(Rule):
         if st.balance > 0:
             floor = max(floor, min(self._start, st.balance - self._drawdown))
         return {FLOOR: floor}
+
+    def figures(self, st: AccountState) -> dict[str, float]:
+        """Floor, floor + buffer, equity (balance + open unrealized) and the distances to both (dashboard)."""
+        floor = self.floor(st)
+        line = floor + self.cfg.buffer
+        equity = self.equity(st)
+        return {"floor": round(floor, 2), "line": round(line, 2), "equity": round(equity, 2),
+                "to_floor": round(equity - floor, 2), "to_line": round(equity - line, 2)}
+
+
+def _text(rule: MaxLossLimit, ctx: RuleContext, tz: ZoneInfo) -> str:
+    if ctx.state.balance == 0.0:
+        return "no balance yet"
+    f = rule.figures(ctx.state)
+    return (f"{fmt_money(f['to_line'])} above floor + buffer {fmt_money(f['line'])}, "
+            f"{fmt_money(f['to_floor'])} above floor {fmt_money(f['floor'])}")
+
+
+def _selftest(h: SelfTestDriver, cfg: MaxLossLimitConfig) -> None:
+    line = min(cfg.starting_balance or 0.0, cfg.first_floor()) + cfg.buffer
+    swing(h, -max(h.balance - line, 1.0), up=False, close=False)
+
+
+SPEC = RuleSpec(
+    key="max_loss_limit",
+    id="014",
+    config=MaxLossLimitConfig,
+    rule=MaxLossLimit,
+    text=_text,
+    selftest=_selftest,
+)

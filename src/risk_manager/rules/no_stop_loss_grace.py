@@ -8,10 +8,22 @@ restarts the grace. Deadline = unprotected_since + grace; once reached, that pos
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from risk_manager.config import NoStopLossGraceConfig
+from pydantic import Field
+
+from risk_manager.domain.enums import Side
 from risk_manager.domain.events import OrderEvent, PositionEvent
 from risk_manager.rules.base import EngineEvent, Rule, RuleContext, TimerEvent, Violation
+from risk_manager.rules.spec import RuleSpec, SelfTestDriver
+from risk_manager.schema.section import RuleConfig
+from risk_manager.schema.values import MAX_SECONDS
+
+
+class NoStopLossGraceConfig(RuleConfig):
+    """008 no_stop_loss_grace: a new position must get a protective order within the grace period."""
+
+    grace_period_seconds: float = Field(default=10.0, gt=0, le=MAX_SECONDS)
 
 
 class NoStopLossGraceRule(Rule):
@@ -45,3 +57,33 @@ class NoStopLossGraceRule(Rule):
         deadlines = [pos.unprotected_since + grace for pos in ctx.state.positions.values()
                      if pos.unprotected_since is not None and pos.size != 0]
         return min((d for d in deadlines if d > now), default=None)
+
+
+def _text(rule: NoStopLossGraceRule, ctx: RuleContext, tz: ZoneInfo) -> str:
+    """The position longest without a stop against the grace period."""
+    grace = rule.config.grace_period_seconds
+    positions = [p for p in ctx.state.positions.values() if p.size]
+    if not positions:
+        return f"no position (grace {grace:g}s)"
+    bare = [p for p in positions if p.unprotected_since is not None]
+    if not bare:
+        return "every position has a stop"
+    p = min(bare, key=lambda q: q.unprotected_since or ctx.now)
+    waited = (ctx.now - (p.unprotected_since or ctx.now)).total_seconds()
+    return f"{p.root} without a stop for {max(waited, 0.0):.0f}s / {grace:g}s"
+
+
+def _selftest(h: SelfTestDriver, cfg: NoStopLossGraceConfig) -> None:
+    h.quote("ES", 6000.0)
+    h.market("ES", Side.BUY, 1)
+    h.advance(float(cfg.grace_period_seconds) + 1.0)
+
+
+SPEC = RuleSpec(
+    key="no_stop_loss_grace",
+    id="008",
+    config=NoStopLossGraceConfig,
+    rule=NoStopLossGraceRule,
+    text=_text,
+    selftest=_selftest,
+)

@@ -11,8 +11,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from risk_manager.config import SessionBlockOutsideConfig
+from pydantic import Field
+
+from risk_manager.domain.enums import Side
 from risk_manager.domain.events import PositionEvent, TradeEvent
 from risk_manager.rules.base import (
     EngineEvent,
@@ -23,6 +26,18 @@ from risk_manager.rules.base import (
     TimerEvent,
     Violation,
 )
+from risk_manager.rules.fmt import local_hhmm
+from risk_manager.rules.spec import RuleSpec, SelfTestDriver
+from risk_manager.schema.section import RuleConfig
+from risk_manager.schema.values import MAX_SECONDS
+
+
+class SessionBlockOutsideConfig(RuleConfig):
+    """009 session_block_outside: no fills outside the schedule's session; optionally flat at its end."""
+
+    close_at_session_end: bool = True
+    flatten_before_end_seconds: int = Field(default=0, ge=0, le=int(MAX_SECONDS))
+
 
 _LOCKOUT = LockoutSpec("hard", "session_start")
 
@@ -103,3 +118,33 @@ class SessionBlockOutsideRule(Rule):
         flat_at = self._flatten_at(session, ctx.now)
         # A flatten time already passed was acted on by the event that got us there.
         return flat_at if flat_at is not None and flat_at > ctx.now else None
+
+
+def _text(rule: SessionBlockOutsideRule, ctx: RuleContext, tz: ZoneInfo) -> str:
+    session, now = ctx.session, ctx.now
+    if session is None:
+        return "no session window"
+    try:
+        end = session.current_end(now)
+        if end is not None:
+            return f"session open until {local_hhmm(end, now, tz)}"
+        nxt = session.next_start(now)
+    except LookupError:
+        return "no session ahead"
+    return f"outside the session (opens {local_hhmm(nxt, now, tz)})"
+
+
+def _selftest(h: SelfTestDriver, cfg: SessionBlockOutsideConfig) -> None:
+    h.leave_session()
+    h.quote("ES", 6000.0)
+    h.market("ES", Side.BUY, 1)
+
+
+SPEC = RuleSpec(
+    key="session_block_outside",
+    id="009",
+    config=SessionBlockOutsideConfig,
+    rule=SessionBlockOutsideRule,
+    text=_text,
+    selftest=_selftest,
+)

@@ -15,13 +15,39 @@ for that contract cancels what is left.
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
+from zoneinfo import ZoneInfo
 
-from risk_manager.config.rules_misc import SymbolBlocksConfig
-from risk_manager.domain.enums import OrderStatus
+from pydantic import Field, field_validator
+
+from risk_manager.domain.contracts import PRODUCTS
+from risk_manager.domain.enums import OrderStatus, Side
 from risk_manager.domain.events import OrderEvent, PositionEvent
 from risk_manager.domain.state import AccountState, PositionState
-from risk_manager.rules._common import root_of
 from risk_manager.rules.base import EngineEvent, LockoutSpec, Rule, RuleContext, Violation
+from risk_manager.rules.sizing import root_of
+from risk_manager.rules.spec import RuleSpec, SelfTestDriver
+from risk_manager.schema.section import RuleConfig, field_error
+from risk_manager.schema.values import RootPattern
+
+
+class SymbolBlocksConfig(RuleConfig):
+    """011 symbol_blocks: positions and orders in a blocked root (wildcards like M*) are closed."""
+
+    blocked: list[RootPattern] = Field(default_factory=list)
+
+    @field_validator("blocked")
+    @classmethod
+    def _dedupe(cls, blocked: list[str]) -> list[str]:
+        return list(dict.fromkeys(blocked))
+
+    def check_enabled(self) -> None:
+        if not self.blocked:
+            raise field_error("blocked", "must not be empty (the rule is enabled)")
+
+    def is_blocked(self, root: str) -> bool:
+        """True when a symbol root matches any blocked pattern (case-insensitive)."""
+        root = root.upper()
+        return any(fnmatchcase(root, pattern) for pattern in self.blocked)
 
 
 def _is_exit(order: OrderEvent, pos: PositionState | None) -> bool:
@@ -83,3 +109,25 @@ class SymbolBlocks(Rule):
 
 def _lockout(root: str) -> LockoutSpec:
     return LockoutSpec("hard", "condition", symbol=root)
+
+
+def _text(rule: SymbolBlocks, ctx: RuleContext, tz: ZoneInfo) -> str:
+    return "blocked: " + ", ".join(rule.cfg.blocked)
+
+
+def _selftest(h: SelfTestDriver, cfg: SymbolBlocksConfig) -> None:
+    root = next((r for r in PRODUCTS if cfg.is_blocked(r)), None)
+    if root is None:  # a root the catalogue lacks: make one up that the pattern matches
+        root = cfg.blocked[0].replace("*", "X").replace("?", "X")
+    h.quote(root, h.contract(root).tick_size * 4000)
+    h.market(root, Side.BUY, 1)
+
+
+SPEC = RuleSpec(
+    key="symbol_blocks",
+    id="011",
+    config=SymbolBlocksConfig,
+    rule=SymbolBlocks,
+    text=_text,
+    selftest=_selftest,
+)

@@ -10,13 +10,51 @@ Broker-side trailing stops trail on their own and are not touched.
 from __future__ import annotations
 
 import math
+from typing import Self
+from zoneinfo import ZoneInfo
 
-from risk_manager.config import TradeManagementConfig
+from pydantic import Field, model_validator
+
 from risk_manager.domain.contracts import Contract
-from risk_manager.domain.enums import OrderType
+from risk_manager.domain.enums import OrderType, Side
 from risk_manager.domain.events import OrderEvent, PositionEvent, QuoteEvent
 from risk_manager.domain.state import PositionState
 from risk_manager.rules.base import EngineEvent, Rule, RuleContext, Violation
+from risk_manager.rules.spec import RuleSpec, SelfTestDriver
+from risk_manager.schema.section import RuleConfig, field_error
+from risk_manager.schema.values import MAX_TICKS, StrictModel, Ticks
+
+
+class BreakevenConfig(StrictModel):
+    """Move the stop to entry +/- offset once profit reaches trigger_ticks."""
+
+    trigger_ticks: Ticks
+    offset_ticks: int = Field(default=0, ge=0, le=MAX_TICKS)
+
+    @model_validator(mode="after")
+    def _offset_below_trigger(self) -> Self:
+        # An offset at or beyond the trigger would put the stop at or through the market.
+        if self.offset_ticks >= self.trigger_ticks:
+            raise field_error("offset_ticks", "must be < trigger_ticks")
+        return self
+
+
+class TrailingConfig(StrictModel):
+    """Keep the stop distance_ticks behind the best price once profit reaches activation_ticks."""
+
+    activation_ticks: Ticks
+    distance_ticks: Ticks
+
+
+class TradeManagementConfig(RuleConfig):
+    """012 trade_management: tighten an existing stop (breakeven and/or trailing)."""
+
+    breakeven: BreakevenConfig | None = None
+    trailing: TrailingConfig | None = None
+
+    def check_enabled(self) -> None:
+        if self.breakeven is None and self.trailing is None:
+            raise field_error("breakeven", "set breakeven or trailing (the rule is enabled)")
 
 _EPS = 1e-6  # in ticks: float noise in price / tick_size must not flip a comparison or a rounding
 _EVENTS = (QuoteEvent, PositionEvent, OrderEvent)
@@ -97,3 +135,33 @@ def _decimals(tick: float) -> int:
     if d is None:
         d = _DECIMALS[tick] = len(f"{tick:.10f}".rstrip("0").split(".")[1])
     return d
+
+
+def _text(rule: TradeManagementRule, ctx: RuleContext, tz: ZoneInfo) -> str:
+    parts = []
+    if (b := rule.config.breakeven) is not None:
+        parts.append(f"breakeven at +{b.trigger_ticks} ticks (offset {b.offset_ticks})")
+    if (t := rule.config.trailing) is not None:
+        parts.append(f"trailing {t.distance_ticks} ticks after +{t.activation_ticks}")
+    return ", ".join(parts)
+
+
+def _selftest(h: SelfTestDriver, cfg: TradeManagementConfig) -> None:
+    c = h.contract("ES")
+    h.quote("ES", 6000.0)
+    h.market("ES", Side.BUY, 1)
+    h.stop("ES", Side.SELL, 1, 5990.0)
+    ticks = max(t for t in ((cfg.breakeven and cfg.breakeven.trigger_ticks),
+                            (cfg.trailing and cfg.trailing.activation_ticks)) if t)
+    h.advance(1)
+    h.quote("ES", 6000.0 + (ticks + 2) * c.tick_size)
+
+
+SPEC = RuleSpec(
+    key="trade_management",
+    id="012",
+    config=TradeManagementConfig,
+    rule=TradeManagementRule,
+    text=_text,
+    selftest=_selftest,
+)

@@ -22,11 +22,8 @@ from risk_manager.service.instance import Instance
 from risk_manager.service.plan import InstallPlan
 from risk_manager.service.runner import ServiceError, check
 from risk_manager.service.windows_host import WinHost
+from risk_manager.service.windows_names import SERVICE_NAME
 
-SERVICE_NAME = "RiskManager"
-DISPLAY_NAME = "Risk Manager"
-DESCRIPTION = "Real-time risk daemon for TopstepX/ProjectX futures accounts (risk-manager run)."
-OPT_CONFIG, OPT_DATA_DIR = "config", "data_dir"  # stored under the service's Parameters registry key
 SID_ADMINS, SID_SYSTEM, SID_USERS = "*S-1-5-32-544", "*S-1-5-18", "*S-1-5-32-545"  # locale-proof names
 RESET_SECONDS, RESTART_MS = 86_400, 60_000
 CREDENTIALS_TEMPLATE = """\

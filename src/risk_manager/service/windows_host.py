@@ -42,7 +42,7 @@ def register_service(plan: InstallPlan, inst: Instance) -> bool:
     import win32serviceutil
     import winerror
 
-    from risk_manager.service.windows import DESCRIPTION, OPT_CONFIG, OPT_DATA_DIR
+    from risk_manager.service.windows_names import DESCRIPTION, OPT_CONFIG, OPT_DATA_DIR
     from risk_manager.service.windows_service import RiskManagerService
 
     name, display = inst.service_name, inst.display_name

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from risk_manager.control.windows_pipe import pipe_name
 from risk_manager.service.instance import Instance, from_service_name
-from risk_manager.service.windows import DESCRIPTION, DISPLAY_NAME, OPT_CONFIG, OPT_DATA_DIR, SERVICE_NAME
+from risk_manager.service.windows_names import (
+    DESCRIPTION,
+    DISPLAY_NAME,
+    OPT_CONFIG,
+    OPT_DATA_DIR,
+    SERVICE_NAME,
+)
 from risk_manager.service.windows_run import StopBridge, run_in_process
 
 SERVICE_STOP_PENDING = 3  # win32service.SERVICE_STOP_PENDING, without importing pywin32

@@ -1,13 +1,16 @@
-"""End-to-end rig: the simulator on 127.0.0.1 and the daemon on the real SDK, over real sockets."""
+"""The daemon rig of the end-to-end and local-attacker tests: the simulator on 127.0.0.1 and the daemon on
+the real SDK, over real sockets. The fixtures ``sim`` and ``rig`` are shared: a conftest imports them and
+says where the daemon's data lives with a ``rig_dir`` fixture of its own."""
 
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from risk_manager.config import Config, load_config_text
 from risk_manager.daemon.connect import projectx_connector
@@ -17,15 +20,9 @@ from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.domain.contracts import catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.enforcement.calls import ExecutorPolicy
-from risk_manager.sim import SimServer
+from risk_manager.sim import SimOptions, SimServer
 
 CREDS = Credentials("e2e-daemon", "e2e-api-key-0123456789", "test")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def config_yaml(sim: SimServer, rules: str, account: str = "PRAC-1") -> str:
@@ -113,11 +110,18 @@ class Rig:
                 and all(r.get(k) == v for k, v in match.items())]
 
 
-async def until(pred: Callable[[], bool], within: float = 10.0, step: float = 0.02) -> bool:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + within
-    while loop.time() < end:
-        if pred():
-            return True
-        await asyncio.sleep(step)
-    return pred()
+@pytest.fixture
+async def sim() -> AsyncIterator[SimServer]:
+    async with SimServer(SimOptions(port=0, accounts=["PRAC-1"], quote_rate=4.0, seed=3)) as server:
+        server.feed.walk = False  # prices move only when a test moves them
+        yield server
+
+
+@pytest.fixture
+async def rig(sim: SimServer, rig_dir: Path) -> AsyncIterator[Rig]:
+    """The daemon rig (every daemon it started is stopped afterwards); data under ``rig_dir``."""
+    r = Rig(sim, rig_dir)
+    try:
+        yield r
+    finally:
+        await r.stop()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from risk_manager.config import Duration
 from risk_manager.rules.base import LockoutSpec, TradingDayLike, Violation
+from risk_manager.schema.values import Duration
 
 # Stands in for "a schedule point we cannot compute here": it sorts after every real instant.
 _LATEST = datetime.max.replace(tzinfo=UTC)

@@ -4,8 +4,11 @@ the reset that starts the next week's Monday trading day."""
 
 from __future__ import annotations
 
-from risk_manager.rules._common import EPS, PnlMemo, daily_pnl_triggers, fmt_money, quote_without_position
+from zoneinfo import ZoneInfo
+
 from risk_manager.rules.base import EngineEvent, LockoutSpec, Rule, RuleContext, Violation
+from risk_manager.rules.fmt import fmt_money
+from risk_manager.rules.pnl import EPS, PnlMemo, daily_pnl_triggers, quote_without_position
 
 _UNTIL_NEXT_WEEK = LockoutSpec("hard", "week")
 
@@ -19,7 +22,8 @@ class WeeklyPnlThreshold(Rule):
         # today's figure of the event being judged, reused by utilization (the closing-fill correction)
         self._today = PnlMemo(include_unrealized)
 
-    def _week(self, event: EngineEvent | None, ctx: RuleContext) -> float:
+    def week_pnl(self, event: EngineEvent | None, ctx: RuleContext) -> float:
+        """The week's P&L as of ``event`` (None: as of the state now)."""
         st = ctx.state
         before = 0.0
         if ctx.trading_day is not None:
@@ -30,7 +34,7 @@ class WeeklyPnlThreshold(Rule):
         t = self._threshold
         if t is None or quote_without_position(event, ctx):
             return []
-        pnl = self._week(event, ctx)
+        pnl = self.week_pnl(event, ctx)
         if not (pnl <= t + EPS if self._sign < 0 else pnl >= t - EPS):
             return []
         op, word = ("<=", "limit") if self._sign < 0 else (">=", "target")
@@ -41,5 +45,8 @@ class WeeklyPnlThreshold(Rule):
         t = self._threshold
         if t is None:
             return None
-        pnl = self._week(None, ctx)
+        pnl = self.week_pnl(None, ctx)
         return pnl / t if self._sign * pnl > 0 else 0.0
+
+    def value_text(self, ctx: RuleContext, tz: ZoneInfo) -> str:
+        return f"weekly P&L {fmt_money(self.week_pnl(None, ctx))} / {fmt_money(self._threshold)}"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from risk_manager.domain.enums import Side
 from risk_manager.domain.events import OrderEvent
 from risk_manager.domain.state import AccountState
-from risk_manager.rules._common import clean, is_micro, root_of
 from risk_manager.rules.base import RuleContext
+from risk_manager.rules.sizing import clean, is_micro, root_of
 
 
 def growth(st: AccountState, order: OrderEvent) -> int:

@@ -1,4 +1,4 @@
-"""Small value types shared by the config models: Duration, "HH:MM" clock times, weekdays, roots."""
+"""Small value types config models are written in: Duration, "HH:MM" clock times, weekdays, roots, money."""
 
 from __future__ import annotations
 

@@ -8,18 +8,14 @@ C-level float comparison against the edge (the threshold widened by EPS so an ex
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from risk_manager.domain.events import PositionEvent, QuoteEvent
 from risk_manager.domain.state import PositionState
-from risk_manager.rules._common import (
-    EPS,
-    PnlMemo,
-    daily_pnl_triggers,
-    fmt_money,
-    position_root,
-    quote_without_position,
-)
 from risk_manager.rules.base import EngineEvent, LockoutSpec, Rule, RuleContext, Violation
+from risk_manager.rules.fmt import fmt_money
+from risk_manager.rules.pnl import EPS, PnlMemo, daily_pnl_triggers, quote_without_position
+from risk_manager.rules.sizing import position_root
 
 _UNTIL_RESET = LockoutSpec("hard", "reset")
 
@@ -64,6 +60,10 @@ class DailyPnlThreshold(Rule):
             return None
         pnl = self._pnl.now(ctx)
         return pnl / t if self._sign * pnl > 0 else 0.0
+
+    def value_text(self, ctx: RuleContext, tz: ZoneInfo) -> str:
+        """"daily P&L -120.00 / -500.00": the figure this rule judges against its threshold."""
+        return f"{self._what} {fmt_money(self._pnl.now(ctx))} / {fmt_money(self._threshold)}"
 
 
 class PositionPnlThreshold(Rule):
@@ -113,3 +113,10 @@ class PositionPnlThreshold(Rule):
                 if u is not None and u > extreme:
                     extreme = u
         return extreme / t if extreme else 0.0  # not -0.0 for a flat account under a loss limit
+
+    def value_text(self, ctx: RuleContext, tz: ZoneInfo) -> str:
+        """"worst position -80.00 / -200.00" (a loss limit) or "best position 95.00 / 300.00" (a target)."""
+        values = [p.unrealized for p in ctx.state.positions.values() if p.unrealized is not None]
+        if self._sign < 0:
+            return f"worst position {fmt_money(min(values, default=0.0))} / {fmt_money(self._threshold)}"
+        return f"best position {fmt_money(max(values, default=0.0))} / {fmt_money(self._threshold)}"
