@@ -15,12 +15,13 @@ from risk_manager.engine.engine import Engine
 from risk_manager.engine.factory import account_rules, build_calendar
 from risk_manager.engine.lockouts import Blocked
 from risk_manager.rules.registry import build_rules
+from risk_manager.rules.symbol_blocks import SymbolBlocksConfig
 
 
 def symbol_blocked(config: Config) -> Blocked:
     """(account, symbol root) -> that root is blocked for the account by ``config`` (its symbol blocks)."""
     def blocked(account: str, root: str) -> bool:
-        blocks = config.rules_for(account).symbol_blocks
+        blocks: SymbolBlocksConfig = config.rules_for(account).symbol_blocks
         return blocks.enabled and blocks.is_blocked(root)
     return blocked
 
