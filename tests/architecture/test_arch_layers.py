@@ -13,9 +13,10 @@ ANY = frozenset({"*"})
 # executor and the broker port, and the programs that wire them.
 LAYERS: dict[str, frozenset[str]] = {
     "clock": frozenset(),
+    "schema": frozenset(),  # strict config value types, shared by config and the rules' own sections
     "domain": frozenset({"clock"}),
-    "config": frozenset({"clock", "domain", "rules"}),  # rules: a rule may own its config model
-    "rules": frozenset({"clock", "config", "domain"}),
+    "config": frozenset({"clock", "domain", "rules", "schema"}),  # rules: each rule owns its config section
+    "rules": frozenset({"clock", "domain", "schema"}),
     "store": frozenset({"clock", "config", "domain"}),
     "engine": frozenset({"clock", "config", "domain", "rules", "store"}),
     "broker": frozenset({"clock", "domain"}),  # the port and the paper broker
@@ -24,7 +25,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "notify": frozenset({"clock", "config", "domain"}),
     "sim": frozenset({"broker", "clock", "domain", "replay"}),  # a stand-in gateway, not the thing tested
     "replay": frozenset({"broker", "clock", "config", "daemon", "domain", "enforcement", "engine", "rules",
-                         "store"}),
+                         "schema", "store"}),
     "daemon": frozenset({"broker", "broker.projectx", "clock", "config", "control", "domain", "enforcement",
                          "engine", "notify", "replay", "rules", "store"}),
     "control": frozenset({"clock", "config", "daemon", "domain", "engine", "rules", "service", "store"}),

@@ -121,3 +121,10 @@ def test_every_config_that_validates_passes_the_start_up_self_test(template: str
     build_engine(cfg, ListJournal())
     failed = [c for c in run_self_test(cfg) if not c.ok]
     assert failed == [], (text, failed)
+
+
+def test_a_trail_wider_than_its_activation_passes_the_self_test() -> None:
+    """Found by the fuzz above: activation 1, distance 43 ticks kept the trail under the harness's stop."""
+    cfg = load_config_text(MINIMAL + "rules:\n  trade_management:\n    enabled: true\n"
+                           "    trailing: {activation_ticks: 1, distance_ticks: 43}\n", "trail.yaml")
+    assert [c for c in run_self_test(cfg) if not c.ok] == []

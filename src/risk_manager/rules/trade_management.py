@@ -151,8 +151,10 @@ def _selftest(h: SelfTestDriver, cfg: TradeManagementConfig) -> None:
     h.quote("ES", 6000.0)
     h.market("ES", Side.BUY, 1)
     h.stop("ES", Side.SELL, 1, 5990.0)
+    # Past every trigger and past the trail's distance, so the trail lands above the 40-tick-away stop.
     ticks = max(t for t in ((cfg.breakeven and cfg.breakeven.trigger_ticks),
-                            (cfg.trailing and cfg.trailing.activation_ticks)) if t)
+                            (cfg.trailing and cfg.trailing.activation_ticks),
+                            (cfg.trailing and cfg.trailing.distance_ticks)) if t)
     h.advance(1)
     h.quote("ES", 6000.0 + (ticks + 2) * c.tick_size)
 
