@@ -68,7 +68,7 @@ class _Generator:
 
     def _complete(self, account_id: int, key: str, sizes: dict[str, int] | None) -> None:
         self.day.steps.append((COMPLETE, (account_id, key, sizes)))  # the executor's report, replayed too
-        self.engine.decider.complete(account_id, key, sizes)
+        self.engine.complete(account_id, key, sizes)
 
     def _drain(self, protect: bool = False) -> None:
         steps, states, opened = self.day.steps, self.engine.states.values(), set()

@@ -44,7 +44,7 @@ def replay(day: Day) -> tuple[list[int], list[Record]]:
     engine.start(START)
     if engine.session is not None:  # the exchange calendar is built once per engine (~45 ms): not per event
         engine.session.current_end(START)
-    handle, complete, pop_due, fire = engine.handle, engine.decider.complete, engine.pop_due, engine.fire
+    handle, complete, pop_due, fire = engine.handle, engine.complete, engine.pop_due, engine.fire
     spent = [0] * len(TIMED)
     for kind, x in day.steps:
         if kind < FIRE:

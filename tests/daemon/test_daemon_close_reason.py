@@ -17,7 +17,7 @@ from risk_manager.domain.enums import OrderType, PositionType, Side
 from risk_manager.domain.events import PositionEvent
 from risk_manager.domain.state import AccountState
 from risk_manager.enforcement.live_executor import LiveExecutor
-from risk_manager.engine.actions import Action
+from risk_manager.engine.actions import ClosePosition
 from risk_manager.engine.records import ListJournal, RecordMaker
 
 
@@ -51,7 +51,7 @@ async def test_a_re_send_never_closes_the_new_position_the_trader_opened_meanwhi
     ex = LiveExecutor(port, lambda *_: None, ListJournal(), RecordMaker(ZoneInfo("America/Chicago")),
                       SystemClock(), lambda _: st, policy=QUICK, locked=lambda _: False,
                       sleep=Sleeps())
-    ex.submit([Action("close_position", "daily_unrealized_loss", 1, MNQ, "MNQ", 1, 0)])
+    ex.submit([ClosePosition("daily_unrealized_loss", 1, MNQ, "MNQ", 1)])
     assert await ex.drain(2.0)
     assert [p.size for p in paper.positions(1) if p.size] == [1]  # his new, protected position stays
     assert port.calls == ["close"]
@@ -66,7 +66,7 @@ async def test_under_a_lockout_the_re_send_still_closes_whatever_is_open() -> No
     ex = LiveExecutor(port, lambda *_: None, ListJournal(), RecordMaker(ZoneInfo("America/Chicago")),
                       SystemClock(), lambda _: st, policy=QUICK, locked=lambda _: True,
                       sleep=Sleeps())
-    ex.submit([Action("close_position", "cooldown_after_loss", 1, MNQ, "MNQ", 1, 0)])
+    ex.submit([ClosePosition("cooldown_after_loss", 1, MNQ, "MNQ", 1)])
     assert await ex.drain(2.0)
     assert [p.size for p in paper.positions(1) if p.size] == []  # locked: nothing may stay open
 
@@ -83,6 +83,6 @@ async def test_a_close_whose_own_lockout_ended_does_not_close_the_new_position_u
     ex = LiveExecutor(port, lambda *_: None, ListJournal(), RecordMaker(ZoneInfo("America/Chicago")),
                       SystemClock(), lambda _: st, policy=QUICK, locked=lambda _: True,
                       holds=lambda _aid, rule: rule != "cooldown_after_loss", sleep=Sleeps())
-    ex.submit([Action("close_position", "cooldown_after_loss", 1, MNQ, "MNQ", 1, 0)])
+    ex.submit([ClosePosition("cooldown_after_loss", 1, MNQ, "MNQ", 1)])
     assert await ex.drain(2.0)
     assert [p.size for p in paper.positions(1) if p.size] == [1]  # another lockout's to judge, not this one's

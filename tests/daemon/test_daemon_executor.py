@@ -16,19 +16,28 @@ from risk_manager.domain.enums import OrderType, Side
 from risk_manager.enforcement.budget import RateBudget
 from risk_manager.enforcement.calls import ExecutorPolicy
 from risk_manager.enforcement.live_executor import LiveExecutor
-from risk_manager.engine.actions import Action
+from risk_manager.engine.actions import (
+    FLATTEN_KEY,
+    ActionKey,
+    ClosePosition,
+    Flatten,
+    ModifyStop,
+    PositionKey,
+    ReducePosition,
+    StopKey,
+)
 from risk_manager.engine.records import ListJournal, RecordMaker
 from support import until
 
-Made = tuple[PaperBroker, FaultyPort, ListJournal, list[tuple[int, str]], LiveExecutor]
+Made = tuple[PaperBroker, FaultyPort, ListJournal, list[tuple[int, ActionKey]], LiveExecutor]
 
 
 def make(faults: list[str] | None = None, hang: float = 0.3, policy: ExecutorPolicy = FAST) -> Made:
     paper, port, _ = paper_setup(faults, hang)
     journal = ListJournal()
-    completed: list[tuple[int, str]] = []
+    completed: list[tuple[int, ActionKey]] = []
 
-    def complete(account_id: int, key: str, sizes: dict[str, int] | None = None) -> None:
+    def complete(account_id: int, key: ActionKey, sizes: dict[str, int] | None = None) -> None:
         completed.append((account_id, key))
 
     ex = LiveExecutor(port, complete, journal,
@@ -47,12 +56,12 @@ def results(journal: ListJournal, call: str) -> list[dict[str, Any]]:
 async def test_close_after_a_500_is_re_read_then_sent_again_and_closes_once() -> None:
     paper, port, journal, completed, ex = make(["500"])
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 2)
-    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 2, 0)])
+    ex.submit([ClosePosition("r", 1, MNQ, "MNQ", 2)])
     assert await ex.drain(3.0)
     assert paper.positions(1) == []
     assert port.calls == ["close", "close"]
     assert closing_fills(paper, MNQ) == 1
-    assert completed == [(1, f"pos:{MNQ}")]
+    assert completed == [(1, PositionKey(MNQ))]
     first, second = results(journal, "close_position")
     assert first["uncertain"] and not first["ok"] and second["ok"]
     assert results(journal, "done")[0]["ok"] is True
@@ -61,7 +70,7 @@ async def test_close_after_a_500_is_re_read_then_sent_again_and_closes_once() ->
 async def test_a_hung_close_that_lands_late_is_not_sent_twice_when_the_re_read_shows_flat() -> None:
     paper, port, _journal, _, ex = make(["hang"], hang=0.2)
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
-    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 1, 0)])
+    ex.submit([ClosePosition("r", 1, MNQ, "MNQ", 1)])
     assert await ex.drain(3.0)
     assert port.calls == ["close"]  # the uncertain answer was reconciled by re-query: flat, nothing re-sent
     assert paper.positions(1) == []
@@ -73,7 +82,7 @@ async def test_a_close_hanging_past_the_timeout_is_waited_for_not_re_sent_withou
                             verify_delays=(0.0,), slow_interval=0.1)
     paper, port, journal, _, ex = make(["hang"], hang=0.4, policy=policy)
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 3)
-    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 3, 0)])
+    ex.submit([ClosePosition("r", 1, MNQ, "MNQ", 3)])
     assert await ex.drain(3.0)
     assert paper.positions(1) == []
     assert port.calls == ["close"]  # the unanswered close landed late; nothing was sent beside it
@@ -85,7 +94,7 @@ async def test_a_close_hanging_past_the_timeout_is_waited_for_not_re_sent_withou
 async def test_reduce_after_a_refusal_reaches_the_limit_without_over_reducing() -> None:
     paper, port, _, _, ex = make(["refuse"])
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 4)
-    ex.submit([Action("reduce_position", "max_contracts", 1, MNQ, "MNQ", 4, 2)])
+    ex.submit([ReducePosition("max_contracts", 1, MNQ, "MNQ", 4, 2)])
     assert await ex.drain(3.0)
     assert [p.size for p in paper.positions(1)] == [2]
     assert port.calls == ["partial", "partial"]
@@ -97,25 +106,25 @@ async def test_flatten_cancels_orders_before_closing_every_contract() -> None:
     paper.place_order(1, ES, OrderType.MARKET, Side.SELL, 1)
     paper.place_order(1, MNQ, OrderType.LIMIT, Side.BUY, 1, limit_price=20000.0)
     paper.place_order(1, ES, OrderType.STOP, Side.BUY, 1, stop_price=6100.0)
-    ex.submit([Action("flatten", "daily_realized_loss", 1)])
+    ex.submit([Flatten("daily_realized_loss", 1)])
     assert await ex.drain(3.0)
     assert paper.positions(1) == [] and paper.open_orders(1) == []
     assert port.calls == ["cancel", "cancel", "close", "close"]
-    assert completed == [(1, "flatten")]
+    assert completed == [(1, FLATTEN_KEY)]
     assert results(journal, "done")[0]["ok"]
 
 
 async def test_still_open_after_the_budget_raises_a_critical_alert_and_keeps_trying() -> None:
     paper, port, journal, completed, ex = make(["500"] * 8)
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
-    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 1, 0)])
+    ex.submit([ClosePosition("r", 1, MNQ, "MNQ", 1)])
     assert await until(lambda: any(r["type"] == "alert" for r in journal.records))
     alert = next(r for r in journal.records if r["type"] == "alert")
     assert alert["level"] == "critical" and "MNQ" in alert["message"]
     assert ex.in_flight == 1 and completed == []  # not given up: the slow retry schedule goes on
     port.faults.clear()
     assert await ex.drain(3.0)
-    assert paper.positions(1) == [] and completed == [(1, f"pos:{MNQ}")]
+    assert paper.positions(1) == [] and completed == [(1, PositionKey(MNQ))]
 
 
 async def test_modify_stop_gives_up_after_its_attempts_and_frees_the_key() -> None:
@@ -123,10 +132,9 @@ async def test_modify_stop_gives_up_after_its_attempts_and_frees_the_key() -> No
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
     oid = paper.place_order(1, MNQ, OrderType.STOP, Side.SELL, 1, stop_price=20900.0)
     port.modify_stop = _always_refuse  # type: ignore[method-assign]
-    ex.submit([Action("modify_stop", "trade_management", 1, MNQ, "MNQ", order_ids=(oid,),
-                      stop_price=20990.0)])
+    ex.submit([ModifyStop("trade_management", 1, MNQ, "MNQ", oid, 20990.0)])
     assert await ex.drain(3.0)
-    assert completed == [(1, f"modify:{oid}")]
+    assert completed == [(1, StopKey(oid))]
     assert any(r["type"] == "alert" and r["level"] == "warning" for r in journal.records)
 
 
@@ -137,10 +145,10 @@ async def _always_refuse(account_id: int, order_id: int, stop_price: float) -> B
 async def test_stop_cancels_in_flight_actions_and_completes_them() -> None:
     paper, _port, _, completed, ex = make(["500"] * 100)
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 1)
-    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 1, 0)])
+    ex.submit([ClosePosition("r", 1, MNQ, "MNQ", 1)])
     await asyncio.sleep(0.05)
     await ex.stop()
-    assert completed == [(1, f"pos:{MNQ}")] and ex.in_flight == 0
+    assert completed == [(1, PositionKey(MNQ))] and ex.in_flight == 0
 
 
 async def test_rate_budget_waits_only_when_spent() -> None:

@@ -15,7 +15,7 @@ from risk_manager.broker.port import Position
 from risk_manager.clock.clock import SystemClock
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.enforcement.live_executor import LiveExecutor
-from risk_manager.engine.actions import Action
+from risk_manager.engine.actions import Flatten, ReducePosition
 from risk_manager.engine.records import ListJournal, RecordMaker
 from support import until
 
@@ -40,7 +40,7 @@ async def test_a_position_opened_during_the_flattens_verify_is_closed_without_wa
     policy = replace(QUICK, verify_delays=(0.0, LONG))
     ex = LiveExecutor(port, lambda *_: None, ListJournal(), RecordMaker(ZoneInfo("America/Chicago")),
                       SystemClock(), lambda _: None, policy=policy, locked=lambda _: True, sleep=sleeps)
-    ex.submit([Action("flatten", "cooldown_after_loss", 1)])
+    ex.submit([Flatten("cooldown_after_loss", 1)])
     assert await ex.drain(2.0)
     assert not [p for p in paper.positions(1) if p.size]
     assert port.calls == ["close", "trader buys ES", "close"]
@@ -70,8 +70,8 @@ async def test_a_flatten_does_not_wait_for_a_reduce_that_is_only_verifying() -> 
     ex = LiveExecutor(port, lambda *_: None, ListJournal(), RecordMaker(ZoneInfo("America/Chicago")),
                       SystemClock(), lambda _: None, policy=replace(QUICK, verify_delays=(0.0, LONG)),
                       locked=lambda _: True, sleep=Logged(port.calls))
-    ex.submit([Action("reduce_position", "max_contracts_per_instrument", 1, MNQ, "MNQ", 5, 4),  # stale: 5
-               Action("flatten", "cooldown_after_loss", 1)])
+    ex.submit([ReducePosition("max_contracts_per_instrument", 1, MNQ, "MNQ", 5, 4),  # stale: 5
+               Flatten("cooldown_after_loss", 1)])
     assert await ex.drain(2.0)
     assert not [p for p in paper.positions(1) if p.size]
     # the reduce's partial close, its long re-read; meanwhile the flatten closes (no second partial close)

@@ -19,7 +19,7 @@ from risk_manager.daemon.runtime import RunningDaemon, build_daemon
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.enforcement.calls import ExecutorPolicy
 from risk_manager.enforcement.live_executor import LiveExecutor
-from risk_manager.engine.actions import Action
+from risk_manager.engine.actions import ClosePosition, ReducePosition
 from risk_manager.engine.records import ListJournal, RecordMaker
 from support import until
 
@@ -59,7 +59,7 @@ async def test_a_partial_close_answered_late_is_waited_for_and_never_over_reduce
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 6)
     journal = ListJournal()
     ex = executor(port, journal, locked=False)
-    ex.submit([Action("reduce_position", "max_contracts", 1, MNQ, "MNQ", 6, 4)])
+    ex.submit([ReducePosition("max_contracts", 1, MNQ, "MNQ", 6, 4)])
     assert await ex.drain(3.0)
     await asyncio.sleep(0.35)  # past the late answer on any schedule
     assert size(paper, MNQ) == 4  # not 2: nothing was sized as if the unanswered request did not exist
@@ -72,7 +72,7 @@ async def test_a_close_under_a_lockout_is_re_sent_at_once_and_reported_unanswere
     paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 2)
     journal = ListJournal()
     ex = executor(port, journal, locked=True)
-    ex.submit([Action("close_position", "cooldown_after_loss", 1, MNQ, "MNQ", 2, 0)])
+    ex.submit([ClosePosition("cooldown_after_loss", 1, MNQ, "MNQ", 2)])
     assert await ex.drain(3.0)
     assert size(paper, MNQ) == 0 and port.calls == ["close", "close"]  # flat long before the late answer
     assert ex.closing(1)  # the daemon holds the lockout while this is true
@@ -87,7 +87,7 @@ async def test_backoff_goes_through_the_injected_sleeper() -> None:
     sleeps = Sleeps()
     ex = executor(port, ListJournal(), locked=True, sleep=sleeps,
                   policy=replace(QUICK, backoff=(7.0, 8.0, 9.0), verify_delays=(0.0, 6.0)))
-    ex.submit([Action("close_position", "r", 1, MNQ, "MNQ", 1, 0)])
+    ex.submit([ClosePosition("r", 1, MNQ, "MNQ", 1)])
     assert await ex.drain(2.0)  # would take 24 s of real sleeping
     assert size(paper, MNQ) == 0
     assert sleeps.delays == [7.0, 8.0, 9.0]  # the 4th send was accepted and verified on the first re-read

@@ -38,7 +38,7 @@ class Rig:
     def cooldown(self, rule: str, until_: datetime) -> None:
         """A cooldown lockout ending at ``until_``: its unlock is a deadline of the engine."""
         rec = LockoutRecord("PRAC-1", rule, "account", "cooldown", until_, "test", self.clock.now())
-        self.engine.restore_lockout(rec, self.clock.now())
+        self.engine.locks.restore(rec, self.clock.now())
         self.driver.poke()
 
     def unlocks(self) -> list[tuple[str, str, datetime]]:

@@ -114,7 +114,7 @@ def test_12_3_a_late_entry_inside_an_expired_restored_cooldown_sits_out() -> Non
     rec = LockoutRecord("PRAC-1", "trade_frequency_limit", "account", "cooldown",
                         T0 + timedelta(seconds=12), "3/3 trades this minute", T0 + timedelta(seconds=2))
     restart = T0 + timedelta(seconds=12, milliseconds=500)
-    eng.restore_lockout(rec, restart)  # expired during the downtime
+    eng.locks.restore(rec, restart)  # expired during the downtime
     assert not eng.locks.is_locked("PRAC-1")
     acts = eng.handle(entry(3, T0 + timedelta(seconds=3)), now=restart)  # the 4th entry, inside it
     assert acts == [] and not eng.locks.is_locked("PRAC-1")
@@ -197,8 +197,8 @@ def test_an_extended_lockout_still_covers_late_events_from_its_first_start() -> 
                           T0 + timedelta(seconds=10), "first", T0)
     longer = LockoutRecord("PRAC-1", "trade_frequency_limit", "account", "cooldown",
                            T0 + timedelta(seconds=30), "longer", T0 + timedelta(seconds=5))
-    assert eng.locks.add(first) and eng.locks.add(longer)
-    eng.locks.remove("PRAC-1", "trade_frequency_limit", "account", T0 + timedelta(seconds=30))
+    assert eng.locks.book.add(first) and eng.locks.book.add(longer)
+    eng.locks.book.remove("PRAC-1", "trade_frequency_limit", "account", T0 + timedelta(seconds=30))
     for s in (0, 3, 7, 29):
         assert eng.locks.held_at("PRAC-1", "trade_frequency_limit", T0 + timedelta(seconds=s))
     assert not eng.locks.held_at("PRAC-1", "trade_frequency_limit", T0 + timedelta(seconds=30))

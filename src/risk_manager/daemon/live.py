@@ -79,7 +79,7 @@ async def wire_live(base: Offline, conn: Connection, budget: RateBudget) -> Live
         health.fail(f"reconcile: unknown fate ({account})", f"{account}: {what}", account)
         reconciling.request_reconcile(f"unknown fate of a request of {account}")
 
-    executor = LiveExecutor(conn.broker, engine.decider.complete, journal, engine.make, clock,
+    executor = LiveExecutor(conn.broker, engine.complete, journal, engine.make, clock,
                             engine.states.get, policy=opts.policy, budget=budget,
                             locked=lambda aid: _locked(engine, aid), unknown=unknown_fate,
                             holds=lambda aid, rule: _holds(engine, aid, rule))

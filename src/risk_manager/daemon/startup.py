@@ -15,6 +15,7 @@ from risk_manager.domain.enums import Side
 from risk_manager.domain.events import TradeEvent, parse_time
 from risk_manager.domain.state import AccountState
 from risk_manager.engine.engine import Engine
+from risk_manager.engine.reconfigure import symbol_blocked
 from risk_manager.store import Store
 from risk_manager.store.records import LockoutRecord
 
@@ -51,25 +52,20 @@ def alert_recovered(journal: DaemonJournal, engine: Engine, now: datetime, data:
 def restore_lockouts(engine: Engine, store: Store, now: datetime, config: Config) -> int:
     """Re-arm every stored lockout; those that ended while the daemon was down are unlocked (journaled)
     but stay known to the engine, ended at their own time, to judge the reconcile's late events.
-    A symbol block lasts while it is configured: one whose root is no longer blocked is released."""
-    engine.locks.restore_ended(store.ended_lockouts())  # those that ended before the restart, today
-    recs = []
-    for rec in store.active_lockouts():
-        blocks = config.rules_for(rec.account).symbol_blocks
-        still = blocks.enabled and rec.symbol is not None and blocks.is_blocked(rec.symbol)
-        if rec.rule == "symbol_blocks" and rec.symbol and not still:
-            store.delete_lockout(rec.account, rec.rule, rec.scope)
-            engine.journal.write(engine.make.unlock(now, rec.account, rec.rule, rec.symbol))
-            log.warning("released %s block of %s: no longer configured", rec.symbol, rec.account)
-            continue
-        recs.append(rec)
+    A symbol block lasts while it is configured: one whose root is no longer blocked is released.
+    The fill that started a still-running lockout without a flatten stays spared across the restart."""
+    engine.locks.book.restore_ended(store.ended_lockouts())  # those that ended before the restart, today
+    stored = store.active_lockouts()
+    for rec in stored:
         _journal_if_lost(engine, store, rec)
-        engine.restore_lockout(rec, now)
-    active = [r for r in recs if r.until is None or r.until > now]
+    active, released = engine.locks.restore_all(stored, now, symbol_blocked(config))
+    for r in released:
+        log.warning("released %s block of %s: no longer configured", r.symbol, r.account)
     for r in active:
         log.warning("restored lockout: %s %s (%s) until %s", r.account, r.rule, r.scope,
                     r.until.isoformat() if r.until else "condition clears")
-    restore_spared(engine, store)
+    for account, contract_id, size in engine.locks.restore_spared(store.spared_fills()):
+        log.info("restored spared fill: %s %s %+d", account, contract_id, size)
     return len(active)
 
 
@@ -85,16 +81,6 @@ def _journal_if_lost(engine: Engine, store: Store, rec: LockoutRecord) -> None:
                                              rec.until, f"{rec.reason} {RECOVERED}"))
     log.warning("lockout %s %s was stored but not journaled (killed in between): journaled now",
                 rec.account, rec.rule)
-
-
-def restore_spared(engine: Engine, store: Store) -> None:
-    """The fill that started a still-running lockout without a flatten stays spared across the restart."""
-    for account, contract_id, size in store.spared_fills():
-        if engine.locks.is_locked(account):
-            engine.spared.restore(account, contract_id, size)
-            log.info("restored spared fill: %s %s %+d", account, contract_id, size)
-        else:
-            store.delete_spared(account)
 
 
 def missed_reset(engine: Engine, store: Store, now: datetime) -> bool:

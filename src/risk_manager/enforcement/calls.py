@@ -19,7 +19,7 @@ from risk_manager.broker.port import BrokerPort, BrokerResult, Order, Position
 from risk_manager.clock.clock import Clock
 from risk_manager.enforcement.budget import CLOSE, FLATTEN, REDUCE, RateBudget
 from risk_manager.enforcement.inflight import InFlight, Unanswered
-from risk_manager.engine.actions import Action
+from risk_manager.engine.actions import Action, Flatten, ReducePosition
 from risk_manager.engine.record_types import CallResultRecord
 from risk_manager.engine.records import JournalWriter, RecordMaker
 
@@ -63,9 +63,9 @@ class BrokerCalls:
 
     async def mutate(self, job: Job, call: str, fn: Callable[[], Awaitable[BrokerResult]],
                      **fields: Any) -> BrokerResult:
-        kind = job.action.kind  # when calls must wait: lockout flattens first, reductions last
-        await self.budget.acquire(FLATTEN if kind == "flatten" else REDUCE if kind == "reduce_position"
-                                  else CLOSE)
+        a = job.action  # when calls must wait: lockout flattens first, reductions last
+        await self.budget.acquire(FLATTEN if isinstance(a, Flatten)
+                                  else REDUCE if isinstance(a, ReducePosition) else CLOSE)
         t0 = time.perf_counter()
         # eager: the request leaves before this coroutine yields; the task outlives the timeout below
         task = asyncio.eager_task_factory(asyncio.get_running_loop(), _answer(fn()), name=f"call-{call}")

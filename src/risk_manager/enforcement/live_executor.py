@@ -8,7 +8,9 @@
   contract that still awaits its answer (beside a close or reduce that is only verifying, it does).
 - A close or partial close without an answer stays tracked (``inflight``) until the gateway answers: see
   there for why a partial close waits for it, and a full close is re-sent at once only under a lockout.
-- ``complete(account_id, key)`` is called when an action is done or given up, so it can be decided again.
+- ``complete(account_id, key)`` is called when an action is done or given up, so it can be decided again;
+  an action of a kind no case handles is a type error (``assert_never``), and at run time it is logged as a
+  failure, never reported done.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from functools import partial
+from typing import assert_never
 
 from risk_manager.broker.port import BrokerPort, BrokerResult, Order, Position
 from risk_manager.clock.clock import Clock
@@ -26,12 +29,21 @@ from risk_manager.enforcement.budget import RateBudget, Sleep
 from risk_manager.enforcement.calls import BrokerCalls, ExecutorPolicy, Job
 from risk_manager.enforcement.converge import Converger
 from risk_manager.enforcement.live_orders import cancel_orders, modify_stop
-from risk_manager.engine.actions import Action
+from risk_manager.engine.actions import (
+    Action,
+    ActionKey,
+    CancelEntryOrders,
+    CancelOrder,
+    ClosePosition,
+    Flatten,
+    ModifyStop,
+    ReducePosition,
+)
 from risk_manager.engine.records import JournalWriter, RecordMaker
 
 log = logging.getLogger("risk_manager.enforcement")
 StateOf = Callable[[int], AccountState | None]
-Complete = Callable[[int, str, dict[str, int] | None], None]
+Complete = Callable[[int, ActionKey, dict[str, int] | None], None]
 Locked = Callable[[int], bool]
 
 
@@ -96,20 +108,25 @@ class LiveExecutor:
         job = Job(a, st.name if st is not None else str(a.account_id))
         verified: dict[str, int] | None = None
         try:
-            if a.kind == "flatten":
-                held = list(self._engine_sizes(a.account_id))
-                if await self._flatten(job):
-                    verified = dict.fromkeys(held, 0)
-            elif a.kind == "close_position" and a.contract_id:
-                if await self._close(job):
-                    verified = {a.contract_id: 0}
-            elif a.kind == "reduce_position" and a.contract_id:
-                if await self._reduce(job):
-                    verified = {a.contract_id: a.to_size or 0}
-            elif a.kind in ("cancel_order", "cancel_entry_orders"):
-                await cancel_orders(self.calls, self.converge, job)
-            elif a.kind == "modify_stop" and a.order_ids and a.stop_price is not None:
-                await modify_stop(self.calls, self.converge, job, self.policy.modify_attempts)
+            match a:
+                case Flatten():
+                    held = list(self._engine_sizes(a.account_id))
+                    if await self._flatten(job):
+                        verified = dict.fromkeys(held, 0)
+                case ClosePosition():
+                    if await self._close(job, a):
+                        verified = {a.contract_id: 0}
+                case ReducePosition():
+                    if await self._reduce(job, a):
+                        verified = {a.contract_id: a.to_size}
+                case CancelOrder():
+                    await cancel_orders(self.calls, self.converge, job, (a.order_id,))
+                case CancelEntryOrders():
+                    await cancel_orders(self.calls, self.converge, job, a.order_ids)
+                case ModifyStop():
+                    await modify_stop(self.calls, self.converge, job, a, self.policy.modify_attempts)
+                case _:
+                    assert_never(a)
         except asyncio.CancelledError:
             raise
         except Exception:  # a bug must not kill enforcement silently: say it loudly, free the key
@@ -182,8 +199,8 @@ class LiveExecutor:
         return await self.calls.mutate(job, "close_position", lambda: self.broker.close_position(aid, cid),
                                        contract_id=cid)
 
-    async def _close(self, job: Job) -> bool:
-        a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
+    async def _close(self, job: Job, a: ClosePosition) -> bool:
+        aid, cid = a.account_id, a.contract_id
         st = self._state_of(aid)
         decided_on = None if st is None else st.positions.get(cid)
 
@@ -208,7 +225,7 @@ class LiveExecutor:
                     return False
             size = (self._engine_sizes(aid) if t is None else _sizes(t)).get(cid, 0)
             if t is None and not size:
-                size = a.from_size or 0  # the engine's view already moved on: trust the decision
+                size = a.size  # the engine's view already moved on: trust the decision
             if not size:
                 return None
             r = await self.calls.mutate(job, "close_position", lambda: self.broker.close_position(aid, cid),
@@ -219,9 +236,9 @@ class LiveExecutor:
                                        lambda t: cid not in _sizes(t) or superseded(), send,
                                        f"close {a.symbol or cid}")
 
-    async def _reduce(self, job: Job) -> bool:
-        a, aid, cid = job.action, job.action.account_id, job.action.contract_id or ""
-        target, sign = abs(a.to_size or 0), 1 if (a.from_size or 0) > 0 else -1
+    async def _reduce(self, job: Job, a: ReducePosition) -> bool:
+        aid, cid = a.account_id, a.contract_id
+        target, sign = abs(a.to_size), 1 if a.from_size > 0 else -1
 
         def excess(sizes: dict[str, int]) -> int:
             size = sizes.get(cid, 0)
@@ -234,7 +251,7 @@ class LiveExecutor:
                     return False
             qty = excess(self._engine_sizes(aid) if t is None else _sizes(t))
             if t is None and qty <= 0:
-                qty = abs(a.from_size or 0) - target
+                qty = abs(a.from_size) - target
             if qty <= 0:
                 return None
             r = await self.calls.mutate(job, "partial_close",

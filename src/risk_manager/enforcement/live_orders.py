@@ -8,13 +8,15 @@ from functools import partial
 from risk_manager.broker.port import Order
 from risk_manager.enforcement.calls import BrokerCalls, Job
 from risk_manager.enforcement.converge import Converger
+from risk_manager.engine.actions import ModifyStop
 
 
-async def cancel_orders(calls: BrokerCalls, converge: Converger, job: Job) -> bool:
-    """Cancel ``job.action.order_ids``; done when none of them is still working. An order the broker no
+async def cancel_orders(calls: BrokerCalls, converge: Converger, job: Job,
+                        order_ids: tuple[int, ...]) -> bool:
+    """Cancel ``order_ids``; done when none of them is still working. An order the broker no
     longer knows (filled, already cancelled) counts as done. Gives up with an alert after the budget: the
     kill switch still closes whatever such an order opens."""
-    aid, ids = job.action.account_id, set(job.action.order_ids)
+    aid, ids = job.action.account_id, set(order_ids)
     broker = calls.broker
 
     async def send(t: list[Order] | None) -> bool | None:
@@ -30,10 +32,10 @@ async def cancel_orders(calls: BrokerCalls, converge: Converger, job: Job) -> bo
                               send, f"cancel orders {sorted(ids)}", endless=False)
 
 
-async def modify_stop(calls: BrokerCalls, converge: Converger, job: Job, attempts: int) -> bool:
+async def modify_stop(calls: BrokerCalls, converge: Converger, job: Job, a: ModifyStop,
+                      attempts: int) -> bool:
     """Move a stop; done when the order shows the new price or is gone (nothing left to tighten)."""
-    a, aid = job.action, job.action.account_id
-    oid, stop = a.order_ids[0], float(a.stop_price or 0.0)
+    aid, oid, stop = a.account_id, a.order_id, float(a.stop_price)
     broker = calls.broker
 
     def goal(t: list[Order]) -> bool:

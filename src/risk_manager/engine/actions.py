@@ -1,109 +1,136 @@
-"""Enforcement actions and the merge of many violations into one plan (SPEC §6)."""
+"""Enforcement actions (SPEC §6): one frozen dataclass per kind, and the in-flight key of each.
+
+Executors dispatch on the class with ``match`` and ``assert_never``: a kind no executor handles is a type
+error, and an unknown object fails loudly at run time instead of being reported done.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar, Literal
 
-from risk_manager.domain.state import AccountState
-from risk_manager.rules.base import ActionKind, Violation
+# ---- in-flight keys: at most one action per key and account at a time (exactly-once) -----------------
+
+@dataclass(frozen=True, slots=True)
+class AccountKey:
+    """The whole account (a flatten)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Action:
-    kind: ActionKind
+class PositionKey:
+    """One position (a close or a reduction of it)."""
+
+    contract_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopKey:
+    """One stop order being moved."""
+
+    order_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersKey:
+    """A set of orders being cancelled (``entries``: the account's entry orders)."""
+
+    order_ids: tuple[int, ...]
+    entries: bool = False
+
+
+ActionKey = AccountKey | PositionKey | StopKey | OrdersKey
+FLATTEN_KEY = AccountKey()
+
+
+# ---- actions: one frozen dataclass per kind; ``kind`` is the journal's name for it ---------------------
+
+@dataclass(frozen=True, slots=True)
+class Flatten:
+    """Cancel every working order and close every position of the account."""
+
     rule: str
     account_id: int
-    contract_id: str | None = None
-    symbol: str | None = None
-    from_size: int | None = None  # signed sizes; the journal shows absolute values
-    to_size: int | None = None
-    order_ids: tuple[int, ...] = ()
-    stop_price: float | None = None
+    kind: ClassVar[Literal["flatten"]] = "flatten"
+    contract_id: ClassVar[None] = None
+    symbol: ClassVar[None] = None
 
     @property
-    def key(self) -> str:
-        """In-flight identity: at most one of each per account at a time (exactly-once)."""
-        if self.kind == "flatten":
-            return "flatten"
-        if self.kind in ("close_position", "reduce_position"):
-            return f"pos:{self.contract_id}"
-        if self.kind == "modify_stop":
-            return f"modify:{self.order_ids[0]}"
-        return f"{self.kind}:{','.join(map(str, self.order_ids))}"
+    def key(self) -> AccountKey:
+        return FLATTEN_KEY
 
 
-def entry_order_ids(state: AccountState) -> tuple[int, ...]:
-    """Working orders that would open or increase a position. Exits and protective stops stay."""
-    ids = []
-    for o in state.orders.values():
-        pos = state.positions.get(o.contract_id)
-        if pos is None or (pos.size > 0) == (o.side.sign > 0):
-            ids.append(o.id)
-    return tuple(sorted(ids))
+@dataclass(frozen=True, slots=True)
+class ClosePosition:
+    rule: str
+    account_id: int
+    contract_id: str
+    symbol: str
+    size: int  # signed size when decided (a close sent without a fresh read sizes nothing on it but this)
+    kind: ClassVar[Literal["close_position"]] = "close_position"
+
+    @property
+    def key(self) -> PositionKey:
+        return PositionKey(self.contract_id)
 
 
-def _symbol(state: AccountState, contract_id: str) -> str:
-    pos = state.positions.get(contract_id)
-    if pos is not None:
-        return pos.root
-    c = state.book.find(contract_id)
-    return c.root if c else contract_id
+@dataclass(frozen=True, slots=True)
+class ReducePosition:
+    rule: str
+    account_id: int
+    contract_id: str
+    symbol: str
+    from_size: int  # signed sizes; the journal shows absolute values
+    to_size: int
+    kind: ClassVar[Literal["reduce_position"]] = "reduce_position"
+
+    @property
+    def key(self) -> PositionKey:
+        return PositionKey(self.contract_id)
 
 
-def merge(account_id: int, state: AccountState, violations: list[Violation],
-          projected: dict[str, int] | None = None) -> list[Action]:
-    """flatten > close position > reduce position; redundant actions dropped; nothing-to-do dropped.
+@dataclass(frozen=True, slots=True)
+class CancelOrder:
+    rule: str
+    account_id: int
+    contract_id: str
+    symbol: str
+    order_id: int
+    kind: ClassVar[Literal["cancel_order"]] = "cancel_order"
 
-    ``projected`` overrides position sizes the state does not show yet: a fill's trade event arrives
-    before its position update, so a closing fill must not make a flat account look open.
-    """
-    sizes = {cid: p.size for cid, p in state.positions.items()}
-    if projected:
-        sizes.update(projected)
-    sizes = {cid: n for cid, n in sizes.items() if n}
-    flatten = next((v for v in violations if v.action == "flatten"), None)
-    if flatten is not None:
-        if sizes or state.orders:
-            return [Action("flatten", flatten.rule, account_id)]
-        return []
-    closes: dict[str, Action] = {}
-    reduces: dict[str, Action] = {}
-    cancels: dict[int, Action] = {}
-    modifies: list[Action] = []
-    entries_rule: str | None = None
-    for v in violations:
-        if v.also_cancel_entries and entries_rule is None:
-            entries_rule = v.rule
-        cid = v.contract_id
-        if v.action == "close_position" and cid is not None:
-            size = sizes.get(cid)
-            if size and cid not in closes:
-                closes[cid] = Action("close_position", v.rule, account_id, cid, _symbol(state, cid), size, 0)
-        elif v.action == "reduce_position" and cid is not None and v.to_size is not None:
-            size = sizes.get(cid)
-            if not size or abs(v.to_size) >= abs(size):
-                continue
-            prev = reduces.get(cid)
-            if prev is None or abs(v.to_size) < abs(prev.to_size or 0):
-                reduces[cid] = Action("reduce_position", v.rule, account_id, cid, _symbol(state, cid),
-                                      size, v.to_size)
-        elif v.action == "cancel_order" and v.order_id is not None:
-            if v.order_id in state.orders and v.order_id not in cancels:
-                o = state.orders[v.order_id]
-                cancels[v.order_id] = Action("cancel_order", v.rule, account_id, o.contract_id,
-                                             _symbol(state, o.contract_id), order_ids=(v.order_id,))
-        elif v.action == "modify_stop" and v.order_id is not None and cid is not None:
-            modifies.append(Action("modify_stop", v.rule, account_id, cid, _symbol(state, cid),
-                                   order_ids=(v.order_id,), stop_price=v.stop_price))
-        elif v.action == "cancel_entry_orders" and entries_rule is None:
-            entries_rule = v.rule
-    plan: list[Action] = []
-    if entries_rule is not None:
-        ids = tuple(i for i in entry_order_ids(state) if i not in cancels)
-        if ids:
-            plan.append(Action("cancel_entry_orders", entries_rule, account_id, order_ids=ids))
-    plan.extend(cancels.values())
-    plan.extend(closes.values())
-    plan.extend(a for cid, a in reduces.items() if cid not in closes)
-    plan.extend(a for a in modifies if a.contract_id not in closes and a.contract_id not in reduces)
-    return plan
+    @property
+    def key(self) -> OrdersKey:
+        return OrdersKey((self.order_id,))
+
+
+@dataclass(frozen=True, slots=True)
+class CancelEntryOrders:
+    """Cancel the working orders that would open or increase a position (exits and stops stay)."""
+
+    rule: str
+    account_id: int
+    order_ids: tuple[int, ...]
+    kind: ClassVar[Literal["cancel_entry_orders"]] = "cancel_entry_orders"
+    contract_id: ClassVar[None] = None
+    symbol: ClassVar[None] = None
+
+    @property
+    def key(self) -> OrdersKey:
+        return OrdersKey(self.order_ids, entries=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ModifyStop:
+    rule: str
+    account_id: int
+    contract_id: str
+    symbol: str
+    order_id: int
+    stop_price: float
+    kind: ClassVar[Literal["modify_stop"]] = "modify_stop"
+
+    @property
+    def key(self) -> StopKey:
+        return StopKey(self.order_id)
+
+
+Action = Flatten | ClosePosition | ReducePosition | CancelOrder | CancelEntryOrders | ModifyStop

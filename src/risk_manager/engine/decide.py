@@ -2,56 +2,74 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import assert_never
 
+from risk_manager.config import Duration
 from risk_manager.domain.events import Event, OrderEvent, PositionEvent
 from risk_manager.domain.state import AccountState
-from risk_manager.engine.actions import Action, merge
+from risk_manager.engine.actions import (
+    FLATTEN_KEY,
+    Action,
+    ActionKey,
+    CancelEntryOrders,
+    CancelOrder,
+    ClosePosition,
+    Flatten,
+    ModifyStop,
+    OrdersKey,
+    PositionKey,
+    ReducePosition,
+    StopKey,
+)
+from risk_manager.engine.merge import merge
+from risk_manager.engine.ports import Deciding
 from risk_manager.engine.record_types import ActionRecord
 from risk_manager.rules.base import LockoutSpec, Violation
 from risk_manager.rules.trading_week import next_week_start
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
 
-if TYPE_CHECKING:
-    from risk_manager.engine.engine import Engine
-
 SELF_LOCKOUT = "self_lockout"  # the journal's rule name for the trader's own lockout
 
 
 class Decider:
-    def __init__(self, engine: Engine) -> None:
-        self.e = engine
-        self.pending: dict[int, set[str]] = {}  # in-flight action keys per account (exactly-once)
+    def __init__(self, engine: Deciding) -> None:
+        self._e = engine
+        self._pending: dict[int, set[ActionKey]] = {}  # in-flight action keys per account (exactly-once)
         # Sizes the broker confirmed after an action, until the position update itself arrives: stops a
         # stale state from deciding the same close twice.
-        self.expected: dict[int, dict[str, int]] = {}
+        self._expected: dict[int, dict[str, int]] = {}
 
-    def complete(self, account_id: int, key: str, sizes: dict[str, int] | None = None) -> None:
+    def complete(self, account_id: int, key: ActionKey, sizes: dict[str, int] | None = None) -> None:
         """The executor finished (or gave up on) an action: the same action may be decided again.
 
         ``sizes``: the positions the broker reported when it verified (contract id -> signed size).
         """
-        self.pending.get(account_id, set()).discard(key)
+        self._pending.get(account_id, set()).discard(key)
         if sizes:
-            self.expected.setdefault(account_id, {}).update(sizes)
+            self._expected.setdefault(account_id, {}).update(sizes)
+
+    def in_flight(self, account_id: int) -> Set[ActionKey]:
+        """The keys of the account's actions decided and not yet completed."""
+        return self._pending.get(account_id, frozenset())
 
     def observe(self, st: AccountState, event: Event) -> None:
         if isinstance(event, PositionEvent):
-            exp = self.expected.get(st.account_id)
+            exp = self._expected.get(st.account_id)
             if exp:
                 exp.pop(event.contract_id, None)
         # In dry run nothing is executed, so nothing completes: re-report once the position changes.
-        if not self.e.make.dry_run:
+        if not self._e.make.dry_run:
             return
-        keys = self.pending.get(st.account_id)
+        keys = self._pending.get(st.account_id)
         if not keys:
             return
         if isinstance(event, PositionEvent):
-            keys.discard(f"pos:{event.contract_id}")
-            keys.discard("flatten")
+            keys.discard(PositionKey(event.contract_id))
+            keys.discard(FLATTEN_KEY)
         elif isinstance(event, OrderEvent):
-            keys.difference_update({f"modify:{event.id}", f"cancel_order:{event.id}"})
+            keys.difference_update({StopKey(event.id), OrdersKey((event.id,))})
 
     def _symbol(self, st: AccountState, contract_id: str | None) -> str | None:
         if contract_id is None:
@@ -66,36 +84,38 @@ class Decider:
         if spec.until == "duration":
             return at + (spec.duration or timedelta(0))
         if spec.until == "reset":
-            return self.e.td.next_reset(at)
-        if spec.until == "session_start" and self.e.session is not None:
-            return self.e.session.next_start(at)
+            return self._e.td.next_reset(at)
+        if spec.until == "session_start" and self._e.session is not None:
+            return self._e.session.next_start(at)
         if spec.until == "week":
-            return next_week_start(self.e.td, at)
+            return next_week_start(self._e.td, at)
         return None  # condition
 
     def _lockout(self, st: AccountState, v: Violation, at: datetime, when: datetime,
                  until: datetime | None) -> None:
         spec = v.lockout
         assert spec is not None
-        e = self.e
+        e = self._e
         record = e.make.lockout(when, st.name, v.rule, spec.kind, spec.symbol, until, v.message)
         scope = symbol_scope(spec.symbol) if spec.symbol else ACCOUNT_SCOPE
         rec = LockoutRecord(st.name, v.rule, scope, spec.kind, until, v.message, at)
         if until is not None and until <= when:
             # a late event (reconcile): it would already have ended, so it starts nothing, but it ran then
             e.journal.write(record)
-            e.locks.ran(rec)
+            e.locks.book.ran(rec)
             return
-        if e.locks.add(rec):
-            e.journal.write(record)
-            if until is not None:
-                e._arm_unlock(rec)
+        e.locks.start(rec, record)
 
-    def self_lock(self, st: AccountState, at: datetime, spec: LockoutSpec, message: str,
-                  flatten: bool) -> list[Action]:
-        """The trader's own lockout (SPEC §7b): recorded only when it is new or ends later than the one in
-        force (an extension is a new lockout record; nothing is shortened or lifted); ``flatten`` is
-        honoured either way. No violation record: nothing was violated."""
+    def self_lock(self, st: AccountState, at: datetime, duration: Duration, flatten: bool) -> list[Action]:
+        """The trader's own lockout (SPEC §7b) for ``duration`` (a cooldown) or ``until_reset`` (hard):
+        recorded only when it is new or ends later than the one in force (an extension is a new lockout
+        record; nothing is shortened or lifted); ``flatten`` is honoured either way. No violation record:
+        nothing was violated."""
+        seconds = duration.seconds
+        spec = (LockoutSpec("hard", "reset") if duration.until_reset or seconds is None
+                else LockoutSpec("cooldown", "duration", duration=timedelta(seconds=seconds)))
+        text = "until reset" if spec.until == "reset" else f"for {duration}"
+        message = f"the trader locked himself out {text}" + (" and asked to flatten" if flatten else "")
         self._lockout(st, Violation(SELF_LOCKOUT, message, lockout=spec), at, at, self._until(spec, at))
         if not flatten:
             return []
@@ -108,7 +128,7 @@ class Decider:
         violation whose lockout would already have ended by now neither starts nor acts (SPEC §5)."""
         if not violations and not kills:
             return []
-        e = self.e
+        e = self._e
         when = max(at, now)
         untils = [None if v.lockout is None else self._until(v.lockout, at) for v in violations]
         acting = [v for v, u in zip(violations, untils, strict=True)
@@ -126,29 +146,35 @@ class Decider:
 
     def _fresh(self, st: AccountState, violations: list[Violation],
                projected: dict[str, int] | None) -> list[Action]:
-        pending = self.pending.setdefault(st.account_id, set())
-        expected = self.expected.get(st.account_id)
+        pending = self._pending.setdefault(st.account_id, set())
+        expected = self._expected.get(st.account_id)
         if expected:
             projected = {**expected, **(projected or {})}
         plan = merge(st.account_id, st, violations, projected)
-        blocked = "flatten" in pending
-        return [a for a in plan if a.key not in pending and not (blocked and a.kind != "modify_stop")]
+        blocked = FLATTEN_KEY in pending  # a flatten in flight: only a stop may still be tightened
+        return [a for a in plan if a.key not in pending and not (blocked and not isinstance(a, ModifyStop))]
 
     def _act(self, st: AccountState, at: datetime, fresh: list[Action]) -> list[Action]:
-        pending = self.pending.setdefault(st.account_id, set())
+        pending = self._pending.setdefault(st.account_id, set())
         for a in fresh:
             pending.add(a.key)
-            self.e.journal.write(self._action_record(st, at, a))
-        return [] if self.e.make.dry_run else fresh
+            self._e.journal.write(self._action_record(st, at, a))
+        return [] if self._e.make.dry_run else fresh
 
     def _action_record(self, st: AccountState, at: datetime, a: Action) -> ActionRecord:
-        m = self.e.make
-        if a.kind == "reduce_position":
-            return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, **{
-                "from": abs(a.from_size or 0), "to": abs(a.to_size or 0)})
-        if a.kind == "modify_stop":
-            return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_id=a.order_ids[0],
-                            stop=a.stop_price)
-        if a.kind in ("cancel_order", "cancel_entry_orders"):
-            return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_ids=list(a.order_ids))
-        return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol)
+        m = self._e.make
+        match a:
+            case ReducePosition():
+                return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, **{
+                    "from": abs(a.from_size), "to": abs(a.to_size)})
+            case ModifyStop():
+                return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_id=a.order_id,
+                                stop=a.stop_price)
+            case CancelOrder():
+                return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_ids=[a.order_id])
+            case CancelEntryOrders():
+                return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol, order_ids=list(a.order_ids))
+            case Flatten() | ClosePosition():
+                return m.action(at, st.name, a.rule, a.kind, symbol=a.symbol)
+            case _:
+                assert_never(a)

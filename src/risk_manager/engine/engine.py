@@ -5,44 +5,53 @@ returns actions for an executor). Replay, demo, simulator and live share it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from datetime import date, datetime
+from typing import Protocol
 
 from risk_manager.clock.deadlines import Deadline, DeadlineQueue
 from risk_manager.config import Duration
 from risk_manager.domain.contracts import ContractBook
-from risk_manager.domain.events import AccountEvent, Event, PositionEvent, QuoteEvent, TradeEvent
+from risk_manager.domain.events import AccountEvent, Event, QuoteEvent, TradeEvent
 from risk_manager.domain.marks import MarkMode
 from risk_manager.domain.state import AccountState, Delta, PnlBasis
 from risk_manager.engine.actions import Action
 from risk_manager.engine.decide import Decider
 from risk_manager.engine.evaluate import plan, run_rules
-from risk_manager.engine.killswitch import kill_switch
-from risk_manager.engine.lockbook import LockBook, LockoutStore
+from risk_manager.engine.lockouts import Lockouts, LockoutsStore
+from risk_manager.engine.lockouts import Payload as Payload  # deadline payloads (drivers import it here)
 from risk_manager.engine.records import JournalWriter, RecordMaker
 from risk_manager.engine.ruleset import RuleSet
-from risk_manager.engine.spared import SparedFills, SparedStore
 from risk_manager.engine.warnings import WarningTracker
 from risk_manager.rules.base import (
-    LockoutSpec,
     Rule,
     RuleContext,
     SessionLike,
     TimerEvent,
     TradingDayLike,
-    Violation,
 )
-from risk_manager.store.records import LockoutRecord
-
-Payload = tuple[Any, ...]
 
 
-class EngineStore(LockoutStore, SparedStore, Protocol):
+class EngineStore(LockoutsStore, Protocol):
     def record_reset(self, trading_day: date, at: datetime) -> bool: ...
     def save_figures(self, account: str, figures: dict[str, float]) -> None: ...
 
 
 class Engine:
+    """The public API (everything else is internal):
+
+    - ``start(now)``, ``add_account(id, name)``, ``account_id(name)``: set up;
+    - ``handle(event, now)`` -> actions; ``complete(account_id, key, sizes)``: an executor finished one;
+    - ``next_deadline()``, ``pop_due(until)``, ``fire(deadline, now)``: drive the deadlines;
+    - ``self_lock(account, at, duration, flatten)``: the trader's own lockout;
+    - ``set_rules(rules, per_account)``, ``rules_of(account)``, ``reschedule(...)``: a reload;
+    - read-only attributes (never assigned from outside; the engine changes them through the calls above):
+      ``states`` (account id -> ``AccountState``), ``td`` (trading day), ``session``, ``book`` (contracts),
+      ``journal``, ``make`` (its ``RecordMaker``), ``day`` (the current trading day), ``rules``,
+      ``pnl_basis``, ``mark_mode``, ``warnings`` (``WarningTracker``), ``locks`` (``Lockouts``: the
+      lockouts' own API, also restore at start-up) and ``deadlines`` (the queue ``pop_due`` drains: a driver
+      may postpone a due deadline by setting it again).
+    """
+
     def __init__(self, rules: list[Rule], trading_day: TradingDayLike, session: SessionLike | None,
                  book: ContractBook, journal: JournalWriter, records: RecordMaker, *, warn_at: float = 0.8,
                  pnl_basis: PnlBasis = "net", mark_mode: MarkMode = "liquidation",
@@ -50,16 +59,17 @@ class Engine:
         self.td, self.session, self.book = trading_day, session, book
         self.journal, self.make = journal, records
         self.pnl_basis, self.mark_mode = pnl_basis, mark_mode
-        self.store = store
+        self._store = store
         self.states: dict[int, AccountState] = {}
-        self.locks = LockBook(store)
         self.deadlines: DeadlineQueue[Payload] = DeadlineQueue()
+        self.locks = Lockouts(store, self.deadlines, journal, records)
         self.warnings = WarningTracker(warn_at)
-        self.decider = Decider(self)
+        self._decider = Decider(self)
+        self.complete = self._decider.complete  # (account_id, key, verified sizes): an action is done
+        self.next_deadline, self.pop_due = self.deadlines.next, self.deadlines.pop_next
         self.day: date | None = None
         self.set_rules(rules, per_account)
         self._quote_deltas: dict[str, Delta] = {}  # a quote moves no size: one (immutable) Delta per contract
-        self.spared = SparedFills(store)  # the allowed fill that started its own lockout (persisted)
 
     def start(self, now: datetime) -> None:
         self.day = self.td.label(now)
@@ -82,17 +92,6 @@ class Engine:
         self.states[account_id] = st
         return st
 
-    def restore_lockout(self, rec: LockoutRecord, now: datetime) -> None:
-        """A lockout persisted before a restart: re-arm it, or end it if it expired while we were down
-        (ended at its own ``until``, so late events from the gap are judged against it)."""
-        if rec.until is not None and rec.until <= now:
-            self.locks.restore(rec)
-            self._unlock(rec.account, rec.rule, rec.scope, now)
-            return
-        self.locks.restore(rec)
-        if rec.until is not None:
-            self._arm_unlock(rec)
-
     def account_id(self, name: str) -> int | None:
         return next((i for i, s in self.states.items() if s.name == name), None)
 
@@ -114,45 +113,35 @@ class Engine:
             rules = sets.get(st.name.casefold(), self._default).quote if sets else default
             violations = run_rules(self, rules, event, RuleContext(at, st, delta, session, td))
             if violations:
-                out += self.decider.decide(st, at, now or at, violations, [])
+                out += self._decider.decide(st, at, now or at, violations, [])
         return out
 
     def _on_event(self, st: AccountState, event: Event, now: datetime, late: bool = False) -> list[Action]:
         count = not isinstance(event, TradeEvent) or self.day is None or self.td.label(event.at) == self.day
         delta = st.apply(event, count)
         if isinstance(event, TradeEvent) and delta.counted:
-            self.spared.on_trade(st.name, event)
-        self.decider.observe(st, event)
+            self.locks.spared.on_trade(st.name, event)
+        self._decider.observe(st, event)
         ctx = RuleContext(event.at, st, delta, self.session, self.td)
         if isinstance(event, AccountEvent):
-            self._releases(st, event, ctx)
-        kills: list[Violation] = []
+            self.locks.release(self.rules_of(st.name).release, event, ctx)
         was_locked = self.locks.is_locked(st.name)
-        judged = self.spared.kill_delta(st.name, event, delta) if isinstance(event, PositionEvent) else delta
-        if was_locked and judged is not None:
-            last = self.locks.ending_last(st.name)
-            assert last is not None
-            kills = kill_switch(event, judged, st, last.rule)
+        kills = self.locks.kill_switch(st, event, delta) if was_locked else []
         violations = run_rules(self, self.rules_of(st.name).by_trigger.get(type(event), []), event, ctx)
         # a fill's trade arrives before its position update: judge "nothing to do" on the size it leaves
         projected: dict[str, int] | None = None
         if isinstance(event, TradeEvent):
             pos = st.positions.get(event.contract_id)
             projected = {event.contract_id: (pos.size if pos else 0) + event.side.sign * event.size}
-        actions = self.decider.decide(st, event.at, now, violations, kills,
+        actions = self._decider.decide(st, event.at, now, violations, kills,
                                       projected if delta.counted else None)
         if not was_locked and self.locks.is_locked(st.name):
             # the fill that started the lockout was allowed (and what was held then): spare its own position
             # update, recognised by the size it leaves (a later fill is never spared if the update came first)
-            self.spared.at_lock(st, projected, self.decider.pending.get(st.account_id, set()),
-                                event.at if late else None)
+            self.locks.spared.at_lock(st, projected, self._decider.in_flight(st.account_id),
+                                      event.at if late else None)
         self._arm_rule_deadlines(st, ctx)
         return actions
-
-    def _releases(self, st: AccountState, event: AccountEvent, ctx: RuleContext) -> None:
-        for rule in self.rules_of(st.name).release:
-            if self.locks.has_rule(st.name, rule.name) and rule.releases(event, ctx):
-                self._unlock(st.name, rule.name, "account", event.at)
 
     def self_lock(self, account: str, at: datetime, duration: Duration,
                   flatten: bool = False) -> list[Action]:
@@ -162,20 +151,9 @@ class Engine:
         aid = self.account_id(account)
         if aid is None:
             raise KeyError(account)
-        seconds = duration.seconds
-        spec = (LockoutSpec("hard", "reset") if duration.until_reset or seconds is None
-                else LockoutSpec("cooldown", "duration", duration=timedelta(seconds=seconds)))
-        text = "until reset" if spec.until == "reset" else f"for {duration}"
-        message = f"the trader locked himself out {text}" + (" and asked to flatten" if flatten else "")
-        return self.decider.self_lock(self.states[aid], at, spec, message, flatten)
+        return self._decider.self_lock(self.states[aid], at, duration, flatten)
 
     # ---- deadlines -------------------------------------------------------------------------------
-    def next_deadline(self) -> Deadline[Payload] | None:
-        return self.deadlines.next()
-
-    def pop_due(self, until: datetime) -> Deadline[Payload] | None:
-        return self.deadlines.pop_next(until)
-
     def fire(self, d: Deadline[Payload], now: datetime | None = None) -> list[Action]:
         """Run one due deadline at its own time ``d.at``."""
         kind = d.payload[0]
@@ -184,7 +162,7 @@ class Engine:
             return []
         if kind == "unlock":
             _, account, rule, scope = d.payload
-            self._unlock(account, rule, scope, d.at)
+            self.locks.unlock(account, rule, scope, d.at)
             return []
         _, account_id, rule_name = d.payload
         st = self.states.get(account_id)
@@ -193,33 +171,22 @@ class Engine:
             return []
         ev = TimerEvent(d.at, rule_name)
         ctx = RuleContext(d.at, st, session=self.session, trading_day=self.td)
-        actions = self.decider.decide(st, d.at, now or d.at, run_rules(self, plan(rules), ev, ctx), [])
+        actions = self._decider.decide(st, d.at, now or d.at, run_rules(self, plan(rules), ev, ctx), [])
         self._arm_rule_deadlines(st, ctx)
         return actions
 
+    def reschedule(self, trading_day: TradingDayLike, session: SessionLike | None, pnl_basis: PnlBasis,
+                   mark_mode: MarkMode, now: datetime) -> None:
+        """A reload (after ``set_rules``): the new calendar, P&L basis and mark apply at once; the next
+        reset and every account's rule deadlines are armed again at ``now``."""
+        self.td, self.session, self.pnl_basis, self.mark_mode = trading_day, session, pnl_basis, mark_mode
+        self.deadlines.set("reset", trading_day.next_reset(now), ("reset",))
+        for st in self.states.values():
+            st.pnl_basis, st.mark_mode = pnl_basis, mark_mode
+            self._arm_rule_deadlines(st, RuleContext(now, st, session=session, trading_day=trading_day))
+
     def _arm_rule_deadlines(self, st: AccountState, ctx: RuleContext) -> None:
-        for rule in self.rules_of(st.name).deadline:
-            key = f"rule|{st.account_id}|{rule.name}"
-            at = None if self.locks.has_rule(st.name, rule.name) else rule.next_deadline(ctx)
-            if at is None:
-                self.deadlines.cancel(key)
-            else:
-                cur = self.deadlines.get(key)
-                if cur is None or cur.at != at:
-                    self.deadlines.set(key, at, ("rule", st.account_id, rule.name))
-
-    def _arm_unlock(self, rec: LockoutRecord) -> None:
-        assert rec.until is not None
-        key = f"unlock|{rec.account}|{rec.rule}|{rec.scope}"
-        self.deadlines.set(key, rec.until, ("unlock", rec.account, rec.rule, rec.scope))
-
-    def _unlock(self, account: str, rule: str, scope: str, at: datetime) -> None:
-        rec = self.locks.remove(account, rule, scope, at)
-        if rec is not None:
-            self.deadlines.cancel(f"unlock|{account}|{rule}|{scope}")
-            self.journal.write(self.make.unlock(at, account, rule, rec.symbol))
-            if not self.locks.is_locked(account):
-                self.spared.forget(account)
+        self.rules_of(st.name).arm_deadlines(self.deadlines, ctx, self.locks.has_rule)
 
     def _reset(self, at: datetime) -> None:
         """Idempotent, so a reset whose store write raised can be fired again (the daemon retries it):
@@ -228,22 +195,16 @@ class Engine:
         day = self.td.label(at)
         if self.day is None or day > self.day:
             closed, self.day = self.day, day
-            for st in self.states.values():
-                self._carry(st, at)
+            for st in self.states.values():  # first the figures its rules carry over (rule 014's floor)
+                ctx = RuleContext(at, st, session=self.session, trading_day=self.td)
+                for figures in self.rules_of(st.name).carried(ctx):
+                    st.figures.update(figures)
+                    if self._store is not None:
+                        self._store.save_figures(st.name, figures)
                 st.reset_day(closed)
             self.warnings.reset()
             self.locks.forget_ended(at)
             self.deadlines.set("reset", self.td.next_reset(at), ("reset",))
             self.journal.write(self.make.reset(at, day))
-        if self.store is not None:
-            self.store.record_reset(day, at)
-
-    def _carry(self, st: AccountState, at: datetime) -> None:
-        """Figures the account's rules carry over the reset (rule 014's floor), kept and persisted."""
-        ctx = RuleContext(at, st, session=self.session, trading_day=self.td)
-        for rule in self.rules_of(st.name).rules:
-            figures = rule.at_reset(ctx)
-            if figures:
-                st.figures.update(figures)
-                if self.store is not None:
-                    self.store.save_figures(st.name, figures)
+        if self._store is not None:
+            self._store.record_reset(day, at)

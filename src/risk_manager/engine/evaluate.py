@@ -9,12 +9,10 @@ grouped by trigger once, their methods bound once, and crossed() is skipped when
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from risk_manager.engine.ports import Judging
 from risk_manager.rules.base import Rule, RuleContext, Violation
-
-if TYPE_CHECKING:
-    from risk_manager.engine.engine import Engine
 
 # One entry per rule: (name, has a lockout of its own, evaluate, utilization or None if it reports none)
 Plan = list[tuple[str, bool, Any, Any]]
@@ -31,7 +29,7 @@ def by_trigger(rules: list[Rule]) -> dict[type, Plan]:
     return {t: plan(r for r in rules if t in r.triggers) for t in {t for r in rules for t in r.triggers}}
 
 
-def run_rules(e: Engine, rules: Plan, event: Any, ctx: RuleContext) -> list[Violation]:
+def run_rules(e: Judging, rules: Plan, event: Any, ctx: RuleContext) -> list[Violation]:
     st, warnings, has_rule, held_at = ctx.state, e.warnings, e.locks.has_rule, e.locks.held_at
     warn_at, above = warnings.warn_at, warnings.above.get(st.account_id)
     out: list[Violation] = []

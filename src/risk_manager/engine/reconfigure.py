@@ -13,8 +13,17 @@ from risk_manager.clock import SessionWindow, TradingDay
 from risk_manager.config import Config
 from risk_manager.engine.engine import Engine
 from risk_manager.engine.factory import account_rules, build_calendar
-from risk_manager.rules.base import RuleContext
+from risk_manager.engine.lockouts import Blocked
 from risk_manager.rules.registry import build_rules
+from risk_manager.rules.symbol_blocks import SymbolBlocksConfig
+
+
+def symbol_blocked(config: Config) -> Blocked:
+    """(account, symbol root) -> that root is blocked for the account by ``config`` (its symbol blocks)."""
+    def blocked(account: str, root: str) -> bool:
+        blocks: SymbolBlocksConfig = config.rules_for(account).symbol_blocks
+        return blocks.enabled and blocks.is_blocked(root)
+    return blocked
 
 
 def reconfigure(engine: Engine, config: Config, now: datetime) -> None:
@@ -23,16 +32,8 @@ def reconfigure(engine: Engine, config: Config, now: datetime) -> None:
     engine.warnings.warn_at = config.enforcement.warn_at
     engine.make.dry_run = config.enforcement.mode == "dry_run"
     engine.make.tz = s.tz
-    engine.pnl_basis, engine.mark_mode = config.pnl_basis, config.unrealized_mark
-    engine.td = TradingDay(s.tz, s.daily_reset)
-    engine.session = SessionWindow(s.session.start, s.session.end, s.session.weekdays, s.tz,
-                                   build_calendar(config))
-    engine.deadlines.set("reset", engine.td.next_reset(now), ("reset",))
+    blocked = symbol_blocked(config)
     for st in engine.states.values():
-        blocks = config.rules_for(st.name).symbol_blocks
-        st.pnl_basis, st.mark_mode = config.pnl_basis, config.unrealized_mark
-        for rec in engine.locks.active(st.name):
-            root = rec.symbol
-            if rec.rule == "symbol_blocks" and root and not (blocks.enabled and blocks.is_blocked(root)):
-                engine._unlock(st.name, rec.rule, rec.scope, now)
-        engine._arm_rule_deadlines(st, RuleContext(now, st, session=engine.session, trading_day=engine.td))
+        engine.locks.release_symbol_blocks(st.name, blocked, now)
+    session = SessionWindow(s.session.start, s.session.end, s.session.weekdays, s.tz, build_calendar(config))
+    engine.reschedule(TradingDay(s.tz, s.daily_reset), session, config.pnl_basis, config.unrealized_mark, now)

@@ -5,11 +5,14 @@ Each account may have its own rules (SPEC §7b); accounts without their own shar
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from risk_manager.clock.deadlines import DeadlineQueue
 from risk_manager.domain.events import QuoteEvent
 from risk_manager.engine.evaluate import Plan, by_trigger
-from risk_manager.rules.base import Rule
+from risk_manager.rules.base import Rule, RuleContext
 
 
 @dataclass(slots=True)
@@ -28,3 +31,25 @@ class RuleSet:
 
     def named(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)
+
+    def arm_deadlines(self, deadlines: DeadlineQueue[tuple[Any, ...]], ctx: RuleContext,
+                      locked: Callable[[str, str], bool]) -> None:
+        """Arm (or move, or cancel) the next deadline of each deadline rule for ``ctx``'s account; a rule
+        under its own lockout has none (the kill switch rules then)."""
+        st = ctx.state
+        for rule in self.deadline:
+            key = f"rule|{st.account_id}|{rule.name}"
+            at = None if locked(st.name, rule.name) else rule.next_deadline(ctx)
+            if at is None:
+                deadlines.cancel(key)
+            else:
+                cur = deadlines.get(key)
+                if cur is None or cur.at != at:
+                    deadlines.set(key, at, ("rule", st.account_id, rule.name))
+
+    def carried(self, ctx: RuleContext) -> Iterator[dict[str, float]]:
+        """At the daily reset: the figures each rule carries over to the new day (rule 014's floor)."""
+        for rule in self.rules:
+            figures = rule.at_reset(ctx)
+            if figures:
+                yield figures

@@ -15,6 +15,7 @@ contract minus the fills made after that time (all of them were judged first); t
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
@@ -22,6 +23,7 @@ from typing import Protocol
 from risk_manager.domain.events import PositionEvent, TradeEvent
 from risk_manager.domain.positions import Delta
 from risk_manager.domain.state import AccountState
+from risk_manager.engine.actions import FLATTEN_KEY, ActionKey, PositionKey
 
 
 class SparedStore(Protocol):
@@ -50,13 +52,13 @@ class SparedFills:
         self._by_account: dict[str, dict[str, _Spared]] = {}
         self._late: dict[str, _Late] = {}
 
-    def at_lock(self, st: AccountState, projected: dict[str, int] | None, pending: set[str],
+    def at_lock(self, st: AccountState, projected: dict[str, int] | None, pending: Set[ActionKey],
                 late: datetime | None = None) -> None:
         """A lockout just started on ``st``: spare the position update of the fill that started it
         (``projected``: the sizes it leaves) and what the account holds. Only what no flatten or close now
         in flight will take is persisted (else it would outlive a crash before the close and keep the
         position open after the restart). ``late``: started by an event judged late, at that time."""
-        closing = "flatten" in pending
+        closing = FLATTEN_KEY in pending
         if late is not None and not closing:
             self._late[st.name] = _Late(late)
             return
@@ -65,7 +67,7 @@ class SparedFills:
         book = self._by_account.setdefault(st.name, {})
         for cid, size in sizes.items():
             book[cid] = _Spared(size, True, False)
-            if size and not closing and f"pos:{cid}" not in pending and self._store is not None:
+            if size and not closing and PositionKey(cid) not in pending and self._store is not None:
                 self._store.put_spared(st.name, cid, size)
 
     def restore(self, account: str, contract_id: str, size: int) -> None:

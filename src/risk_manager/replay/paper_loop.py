@@ -29,7 +29,7 @@ class PaperLoop:
         self.journal = ListJournal()
         self.engine = build_engine(config, self.journal, self.book)
         self.broker = PaperBroker(self.book, self.clock.now)
-        self.executor = PaperExecutor(self.broker, self.engine.decider.complete)
+        self.executor = PaperExecutor(self.broker, self.engine.complete)
         self.queue: deque[Event] = deque()
         self.broker.subscribe(self.deliver)
         self.engine.start(start)
