@@ -156,3 +156,14 @@ def test_a_warning_above_100_percent_beside_its_breach_is_not_listed() -> None:
     assert [oneliner(r) for r in recent_lines(records, "P")] == [
         "08:30:20 daily_realized_loss: warning: 80% of limit",
         "08:30:20 max_contracts: reduced MNQ 6→4 — 6 contracts (net) > limit 4"]
+
+
+def test_every_locking_rule_labels_its_kill_switch_closes() -> None:
+    """The kill switch acts under the rule holding the lock: each rule that locks (017 and the guardrails
+    too) and the trader's self-lockout must be known, or the close reads as that rule firing again."""
+    from risk_manager.rules.registry import RULES
+    from risk_manager.tui.oneliner import LOCKING_RULES
+
+    locking = {spec.key for spec in RULES if getattr(spec.rule, "locks", False)}
+    assert len(locking) >= 10
+    assert locking | {"self_lockout"} == LOCKING_RULES

@@ -178,9 +178,12 @@ def line_style(rec: Record) -> str:
 
 
 KILL_SWITCH_ACTIONS = frozenset({"close_position", "reduce_position", "cancel_order"})
-# the rules whose breach locks the account (the kill switch acts under the name of the one holding it)
+# the rules whose breach locks the account (the kill switch acts under the name of the one holding it), kept
+# equal to the registry's locking rules by a test, and the trader's own self-lockout
 LOCKING_RULES = frozenset({"daily_realized_loss", "trade_frequency_limit", "cooldown_after_loss",
-                           "session_block_outside", "auth_loss_guard", "daily_realized_profit"})
+                           "session_block_outside", "auth_loss_guard", "daily_realized_profit",
+                           "max_loss_limit", "weekly_loss_limit", "weekly_profit_target",
+                           "consecutive_losses", "self_lockout"})
 
 
 def _key(rec: Record) -> tuple[Any, Any, Any]:
