@@ -31,10 +31,10 @@ from risk_manager.enforcement.converge import Converger
 from risk_manager.enforcement.live_orders import cancel_orders, modify_stop
 from risk_manager.engine.actions import (
     Action,
-    ActionKey,
     CancelEntryOrders,
     CancelOrder,
     ClosePosition,
+    Complete,
     Flatten,
     ModifyStop,
     ReducePosition,
@@ -43,7 +43,6 @@ from risk_manager.engine.records import JournalWriter, RecordMaker
 
 log = logging.getLogger("risk_manager.enforcement")
 StateOf = Callable[[int], AccountState | None]
-Complete = Callable[[int, ActionKey, dict[str, int] | None], None]
 Locked = Callable[[int], bool]
 
 

@@ -13,16 +13,14 @@ from typing import assert_never
 from risk_manager.broker.paper import PaperBroker, PaperRejection
 from risk_manager.engine.actions import (
     Action,
-    ActionKey,
     CancelEntryOrders,
     CancelOrder,
     ClosePosition,
+    Complete,
     Flatten,
     ModifyStop,
     ReducePosition,
 )
-
-Complete = Callable[[int, ActionKey, dict[str, int] | None], None]
 
 
 class PaperExecutor:

@@ -6,6 +6,7 @@ error, and an unknown object fails loudly at run time instead of being reported 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -40,6 +41,8 @@ class OrdersKey:
 
 ActionKey = AccountKey | PositionKey | StopKey | OrdersKey
 FLATTEN_KEY = AccountKey()
+# what an executor calls when an action is done or given up: (account id, key, the broker's verified sizes)
+Complete = Callable[[int, ActionKey, dict[str, int] | None], None]
 
 
 # ---- actions: one frozen dataclass per kind; ``kind`` is the journal's name for it ---------------------
