@@ -173,3 +173,21 @@ async def test_rate_budget_acquire_waits_through_the_injected_sleeper_until_a_sl
     now[0] = 20.0
     await b.acquire()
     assert slept == [40.0] and now[0] == 60.0 and b.waited == 1
+
+
+async def test_a_spent_slot_is_held_until_the_answer_and_then_for_a_whole_window() -> None:
+    # The gateway counts a request when it arrives: a slow answer must not free its slot at send + window.
+    now, slept = [0.0], []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    b = RateBudget(1, 10.0, monotonic=lambda: now[0], sleep=sleep)
+    async with b.spend():
+        now[0] = 12.0  # answered 12 s after it was sent: still counted by the gateway until 22
+        assert b.available() == 0
+    now[0] = 15.0
+    assert b.available() == 0 and not b.try_acquire()
+    await b.acquire()
+    assert now[0] == 22.0 and slept == [7.0]

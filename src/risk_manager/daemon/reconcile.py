@@ -40,8 +40,8 @@ class Reconciler:
         self.budget = budget
 
     async def _call[T](self, aw: Awaitable[T]) -> T:
-        await self.budget.acquire()
-        return await aw
+        async with self.budget.spend():
+            return await aw
 
     async def accounts(self) -> list[AccountInfo]:
         return await self._call(self.broker.accounts())

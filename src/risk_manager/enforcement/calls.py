@@ -66,9 +66,11 @@ class BrokerCalls:
         a = job.action  # when calls must wait: lockout flattens first, reductions last
         await self.budget.acquire(FLATTEN if isinstance(a, Flatten)
                                   else REDUCE if isinstance(a, ReducePosition) else CLOSE)
+        self.budget.open()
         t0 = time.perf_counter()
         # eager: the request leaves before this coroutine yields; the task outlives the timeout below
         task = asyncio.eager_task_factory(asyncio.get_running_loop(), _answer(fn()), name=f"call-{call}")
+        task.add_done_callback(lambda _: self.budget.release())  # its slot is held until its answer
         if not task.done():
             cid = fields.get("contract_id")
             key = None if cid is None else (job.action.account_id, str(cid))
@@ -137,9 +139,8 @@ class BrokerCalls:
         return await self._read("orders", lambda: self.broker.open_orders(account_id))
 
     async def _read[T](self, what: str, fn: Callable[[], Awaitable[T]]) -> T | None:
-        await self.budget.acquire()
         try:
-            async with asyncio.timeout(self.policy.read_timeout):
+            async with self.budget.spend(), asyncio.timeout(self.policy.read_timeout):
                 return await fn()
         except Exception as e:  # BrokerError, timeout, transport: unknown truth, the caller retries later
             log.warning("re-query of open %s failed: %s", what, f"{type(e).__name__}: {e}"[:200])
