@@ -114,6 +114,29 @@ def is_auth_failure(exc: BaseException | None) -> bool:
     return exc is not None and type(exc).__name__ == "AuthorizationError"
 
 
+async def drop_balance_feed(rt: ProjectXRealtimeClient) -> bool:
+    """Undo the ``SubscribeAccounts`` that ``subscribe_user_updates`` sends (it has no option to skip it);
+    orders, positions and trades of the client's own account stay subscribed."""
+    conn = rt.user_connection
+    if conn is None:
+        return False
+    await conn.send("UnsubscribeAccounts", [])
+    return True
+
+
+async def quotes_only(rt: ProjectXRealtimeClient, contract_ids: list[str]) -> bool:
+    """Undo the trade-tape and market-depth subscriptions that ``subscribe_market_data`` adds to every
+    quote subscription (it has no option to skip them). The rules price on quotes alone; depth is the
+    busiest feed the gateway has, and decoding it competes with the enforcement path for the loop."""
+    conn = rt.market_connection
+    if conn is None:
+        return False
+    for cid in contract_ids:
+        await conn.send("UnsubscribeContractTrades", [cid])
+        await conn.send("UnsubscribeContractMarketDepth", [cid])
+    return True
+
+
 async def connect_fast(rt: ProjectXRealtimeClient, limit: float) -> str | None:
     """``rt.connect()`` that fails as soon as a hub task dies (the SDK itself waits its full 10 s).
     Returns None when both hubs are up, else a reason."""
