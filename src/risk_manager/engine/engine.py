@@ -127,14 +127,18 @@ class Engine:
             self.locks.release(self.rules_of(st.name).release, event, ctx)
         was_locked = self.locks.is_locked(st.name)
         kills = self.locks.kill_switch(st, event, delta) if was_locked else []
-        violations = run_rules(self, self.rules_of(st.name).by_trigger.get(type(event), []), event, ctx)
+        rules = self.rules_of(st.name)
+        violations = run_rules(self, rules.by_trigger.get(type(event), []), event, ctx)
+        # an account-wide count acts on what the reductions (this event's, in flight) will leave
+        rejudged = (self._decider.rejudge(rules.after_reductions, event, ctx, violations, kills)
+                    if violations and rules.after_reductions else None)
         # a fill's trade arrives before its position update: judge "nothing to do" on the size it leaves
         projected: dict[str, int] | None = None
         if isinstance(event, TradeEvent):
             pos = st.positions.get(event.contract_id)
             projected = {event.contract_id: (pos.size if pos else 0) + event.side.sign * event.size}
         actions = self._decider.decide(st, event.at, now, violations, kills,
-                                      projected if delta.counted else None)
+                                      projected if delta.counted else None, rejudged)
         if not was_locked and self.locks.is_locked(st.name):
             # the fill that started the lockout was allowed (and what was held then): spare its own position
             # update, recognised by the size it leaves (a later fill is never spared if the update came first)
