@@ -339,3 +339,32 @@ def test_a_lockout_stored_but_not_journaled_before_a_kill_is_journaled_at_the_re
     locks = store.journaled_lockouts("PRAC-1")
     assert len(locks) == 1 and locks[0]["reason"] == f"3/3 trades this minute {RECOVERED}"
     assert locks[0]["until"] == "2026-11-20T09:00:12-06:00"
+
+
+def test_12_4_a_spared_position_that_shrank_stays_spared_after_a_restart() -> None:
+    """Chaos seed 1: NQ 4 held when a frequency cooldown started (spared), reduced to 2 by the
+    per-instrument limit; killed; at the restart, still in the cooldown, NQ 2 was closed as if opened."""
+    from risk_manager.daemon.startup import restore_lockouts
+    from risk_manager.store import Store
+
+    cfg = load_config_text(config(FREQ))
+    store = Store.open(":memory:")
+    live = build_engine(cfg, ListJournal(), store=store)
+    live.start(T0)
+    live.add_account(1, "PRAC-1")
+    for i in range(3):  # the 3rd entry starts the cooldown: MES 3 spared
+        at = T0 + timedelta(seconds=i)
+        live.handle(entry(i, at), at)
+        live.handle(long_mes(at, i + 1), at)
+    at = T0 + timedelta(seconds=3)
+    assert live.handle(long_mes(at, 2), at) == []  # an exit (the trader's, or a daemon's reduction)
+    now = T0 + timedelta(seconds=5)  # kill; restart inside the cooldown
+    eng = build_engine(cfg, ListJournal(), store=store)
+    eng.start(now)
+    restore_lockouts(eng, store, now, cfg)
+    eng.add_account(1, "PRAC-1")
+    assert eng.handle(long_mes(now, 2), now) == []  # still what was held when it started: spared
+    # growing it again while locked is taken back to what is spared
+    acts = eng.handle(long_mes(now + timedelta(seconds=1), 3), now + timedelta(seconds=1))
+    assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 3, 2)]
+
