@@ -368,3 +368,27 @@ def test_12_4_a_spared_position_that_shrank_stays_spared_after_a_restart() -> No
     acts = eng.handle(long_mes(now + timedelta(seconds=1), 3), now + timedelta(seconds=1))
     assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 3, 2)]
 
+
+def test_12_4_a_flip_that_starts_the_cooldown_is_spared_whole() -> None:
+    """Chaos seed 1: short 3 MNQ, buy 5 -> two trades (3 closing, 2 opening: the entry that starts the
+    frequency cooldown), then one position update (+2). The spared size was taken from the second trade
+    alone (-3 + 2 = -1), so the +2 update looked opened while locked and was closed."""
+    _, eng = engine(FREQ)
+
+    def trade(tid: int, side: Side, size: int, pnl: float | None, ms: int) -> TradeEvent:
+        return TradeEvent(T0 + timedelta(milliseconds=ms), 1, tid, MES, 6000.0, pnl, 0.0, side, size, tid)
+
+    def pos(size: int, ms: int) -> PositionEvent:
+        kind = PositionType.LONG if size > 0 else PositionType.SHORT
+        return PositionEvent(T0 + timedelta(milliseconds=ms), 1, MES, kind, abs(size), 6000.0)
+
+    eng.handle(trade(1, Side.SELL, 1, None, 0))
+    eng.handle(pos(-1, 0))
+    eng.handle(trade(2, Side.SELL, 2, None, 100))
+    eng.handle(pos(-3, 100))
+    assert eng.handle(trade(3, Side.BUY, 3, 0.0, 200)) == []  # the closing leg
+    assert eng.handle(trade(4, Side.BUY, 2, None, 200)) == []  # the opening leg: 3rd entry, cooldown
+    assert eng.locks.is_locked("PRAC-1")
+    assert eng.handle(pos(2, 200)) == []  # the fill that started it: spared
+    acts = eng.handle(pos(3, 300))  # a later add while locked is taken back
+    assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 3, 2)]

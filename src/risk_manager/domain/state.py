@@ -50,6 +50,8 @@ class AccountState:
     losses: LossRun = field(default_factory=LossRun)  # closing orders of the day (rule 017)
     past_days: PastDays = field(default_factory=PastDays)  # finished days of the week (015/016)
     figures: dict[str, float] = field(default_factory=dict)  # carried over resets, persisted (014 floor)
+    # signed fills per contract since its last position update (an order's legs come before it)
+    unposted: dict[str, int] = field(default_factory=dict)
 
     # ---- reading -------------------------------------------------------------------------------
     @property
@@ -132,6 +134,7 @@ class AccountState:
 
     def _on_position(self, ev: PositionEvent) -> Delta:
         cid, after = ev.contract_id, ev.signed_size
+        self.unposted.pop(cid, None)
         old = self.positions.get(cid)
         before = old.size if old else 0
         if after == 0:
@@ -187,6 +190,8 @@ class AccountState:
         counted = count and not ev.voided
         self._trades[ev.id] = _TradeSeen(ev.profit_and_loss if counted else None,
                                          ev.fees if counted else 0.0, ev.voided, order_id=ev.order_id)
+        if not ev.voided:
+            self.unposted[ev.contract_id] = self.unposted.get(ev.contract_id, 0) + ev.side.sign * ev.size
         if not counted:
             return Delta(ev.contract_id, size, size)
         self.realized_gross += ev.profit_and_loss or 0.0

@@ -132,11 +132,12 @@ class Engine:
         # an account-wide count acts on what the reductions (this event's, in flight) will leave
         rejudged = (self._decider.rejudge(rules.after_reductions, event, ctx, violations, kills)
                     if violations and rules.after_reductions else None)
-        # a fill's trade arrives before its position update: judge "nothing to do" on the size it leaves
+        # a fill's trades arrive before its position update: judge "nothing to do" on the size they leave
+        # (all the legs of an order so far: a flip is a closing and an opening trade, then one update)
         projected: dict[str, int] | None = None
         if isinstance(event, TradeEvent):
             pos = st.positions.get(event.contract_id)
-            projected = {event.contract_id: (pos.size if pos else 0) + event.side.sign * event.size}
+            projected = {event.contract_id: (pos.size if pos else 0) + st.unposted.get(event.contract_id, 0)}
         actions = self._decider.decide(st, event.at, now, violations, kills,
                                       projected if delta.counted else None, rejudged)
         if not was_locked and self.locks.is_locked(st.name):
