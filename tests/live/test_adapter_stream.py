@@ -55,6 +55,11 @@ async def test_quotes_follow_watch_contracts_with_receive_time_from_the_injected
         await wait_until(lambda: len(rig.rec.of(QuoteEvent)) >= 2, what="quotes")
         q = rig.rec.of(QuoteEvent)[-1]
         assert q.contract_id == MNQ and q.at == T0 and q.bid is not None and q.ask is not None
+        # quotes only: the trade tape and the depth the SDK subscribes along with them are dropped again
+        market = [c for c in rig.sim.market_hub.conns if c.subs.get("quotes")]
+        await wait_until(lambda: not any(c.subs.get("depth") or c.subs.get("trades") for c in market),
+                         what="depth and trades unsubscribed")
+        assert len(market) == 1 and market[0].subs["quotes"] == {MNQ}
         await rig.stream.watch_contracts(set())
         await wait_until(lambda: not rig.stream.links[0].subscribed, what="unsubscribe")  # type: ignore[union-attr]
         n = len(rig.rec.of(QuoteEvent))
@@ -63,9 +68,14 @@ async def test_quotes_follow_watch_contracts_with_receive_time_from_the_injected
 
 
 async def test_one_link_per_account_each_sees_only_its_own_account() -> None:
-    async with live_rig(stream=True, accounts=["PRAC-1", "EVAL-2"]) as rig:
-        assert rig.stream is not None and len(rig.stream.links) == 2
+    async with live_rig(stream=True, accounts=["PRAC-1", "EVAL-2", "EVAL-3"]) as rig:
+        assert rig.stream is not None and len(rig.stream.links) == 3
         second = rig.accounts[1].id
+        # On the wire: one connection subscribed to every account's balance (the lead link), not three,
+        # so a fill costs one balance event, not one per account.
+        await wait_until(lambda: sum("accounts" in c.subs and bool(c.subs["accounts"])
+                                     for c in rig.sim.user_hub.conns) == 1, what="one balance feed")
+        before = rig.sim.stream.deliveries
         await rig.admin("position", symbol="MNQ", side="sell", size=1, account="EVAL-2")
         await wait_until(lambda: any(p.account_id == second and p.size for p in rig.rec.of(PositionEvent)),
                        what="second account's position")
@@ -74,4 +84,6 @@ async def test_one_link_per_account_each_sees_only_its_own_account() -> None:
         assert all(e.account_id == second for e in rig.rec.of(PositionEvent) + rig.rec.of(AccountEvent))
         # Each account event arrives once, although every link's SubscribeAccounts covers all accounts.
         assert len([a for a in rig.rec.of(AccountEvent) if a.account_id == second]) == 1
+        # order (working, filled), trade, position, balance: each sent once (it was 7: a balance per link)
+        assert rig.sim.stream.deliveries - before == 5
         assert rig.stream.state is LinkState.CONNECTED

@@ -87,3 +87,25 @@ def test_the_daemon_imports_the_sdk_without_its_package_init_and_the_rest_still_
     assert seen["loaded_before"] == []
     assert seen["version"] == hubs.SDK_VERSION and seen["suite"] == "TradingSuite"
     assert seen["numpy_after"]  # the full package really ran on demand
+
+
+def test_the_user_hub_targets_bound_directly_are_the_ones_the_sdk_binds() -> None:
+    # hubs.bind_user_events takes the user hub's events from the connection object, not the SDK's callbacks:
+    # the SDK must still bind exactly these targets (to the callback names Dispatch parses) and its
+    # connection must still keep handlers across its own reconnects (re-bound in _ensure_client).
+    source = inspect.getsource(connection_management)
+    forwarders = {"GatewayUserAccount": "_forward_account_update", "GatewayUserPosition":
+                  "_forward_position_update", "GatewayUserOrder": "_forward_order_update",
+                  "GatewayUserTrade": "_forward_trade_execution"}
+    flat = "".join(source.split())
+    for target, forwarder in forwarders.items():  # bound as late lookups on self: our no-op overrides win
+        assert f'.on("{target}",self.{forwarder})' in flat, target
+        assert forwarder in hubs.SupervisedRealtime.__dict__ and callable(getattr(ProjectXRealtimeClient,
+                                                                                     forwarder))
+    assert set(forwarders) == set(hubs.USER_EVENTS)
+    assert set(hubs.USER_EVENTS.values()) == {"account_update", "position_update", "order_update",
+                                              "trade_execution"}
+    hub = inspect.getsource(async_hub.AsyncHubConnection)
+    assert "self._event_handlers.setdefault(event, []).append(handler)" in hub
+    assert "for event, handlers in self._event_handlers.items():" in hub
+    assert callable(getattr(async_hub.AsyncHubConnection, "send", None))

@@ -86,7 +86,7 @@ class Pipeline:
 
     def start(self) -> None:
         for key, q in self.queues.items():
-            self._tasks.append(asyncio.create_task(self._worker(q), name=f"worker-{key}"))
+            self._tasks.append(asyncio.create_task(self._worker(q, key == MARKET), name=f"worker-{key}"))
 
     async def stop(self) -> None:
         await self.lookups.stop()
@@ -152,8 +152,15 @@ class Pipeline:
         for q in self.queues.values():
             await q.join()
 
-    async def _worker(self, q: asyncio.Queue[Item]) -> None:
+    def _accounts_waiting(self) -> bool:
+        return any(q.qsize() for key, q in self.queues.items() if key != MARKET)
+
+    async def _worker(self, q: asyncio.Queue[Item], market: bool = False) -> None:
         while True:
+            if market and q.qsize() and self._accounts_waiting():
+                # a get() from a non-empty queue never yields: a backlog of quotes (each fanned out to every
+                # account holding the contract) would otherwise run ahead of a fill already waiting
+                await asyncio.sleep(0)
             item = await q.get()
             try:
                 if isinstance(item, QuotesOn):

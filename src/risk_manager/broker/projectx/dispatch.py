@@ -53,14 +53,20 @@ class Dispatch:
         self.skipped = 0  # malformed payloads rejected (tests and diagnostics)
         self.delivered = 0
 
-    def callbacks(self, account_id: int) -> dict[str, Callback]:
-        """SDK callback name -> coroutine function, for the realtime client of ``account_id``."""
-        table: dict[str, Callback] = {name: self._user_callback(name, parser, account_id)
+    def callbacks(self, account_id: int, balances: frozenset[int] | None = None) -> dict[str, Callback]:
+        """SDK callback name -> coroutine function, for the realtime client of ``account_id``.
+
+        ``balances``: the accounts whose account (balance) events this client passes on (default: its own).
+        ``SubscribeAccounts`` sends every account's balance to every client that asked, so with many
+        accounts one client carries them all and the others carry none."""
+        passes = frozenset({account_id}) if balances is None else balances
+        table: dict[str, Callback] = {name: self._user_callback(name, parser, account_id, passes)
                                       for name, parser in USER_PARSERS.items()}
         table["quote_update"] = self._on_quote
         return table
 
-    def _user_callback(self, name: str, parser: Parser, account_id: int) -> Callback:
+    def _user_callback(self, name: str, parser: Parser, account_id: int,
+                       balances: frozenset[int]) -> Callback:
         async def on_user(data: dict[str, Any]) -> None:
             self.last_user_event = self._monotonic()
             try:
@@ -68,8 +74,7 @@ class Dispatch:
             except MalformedEvent as e:
                 self._skip(name, account_id, data, e)
                 return
-            # SubscribeAccounts covers every account: each link passes on only its own.
-            if isinstance(event, AccountEvent) and event.account_id != account_id:
+            if isinstance(event, AccountEvent) and event.account_id not in balances:
                 return
             self._deliver(event)
 

@@ -8,8 +8,13 @@ the retry budget and the hub-ready events start fresh.
 This is the one module that uses SDK (and pysignalr) internals; the SDK is pinned exactly in pyproject.toml
 and ``tests/live/test_sdk_shape.py`` fails loudly when any of them changes shape: the hub-close hooks
 ``_on_user_hub_close`` / ``_on_market_hub_close`` / ``_on_gateway_logout`` (overridden), the
-``_health_monitoring_enabled`` switch, ``AsyncHubConnection._run_task`` and pysignalr's
-``AuthorizationError`` (matched by class name). Everywhere else the adapter uses the SDK's public API only.
+``_health_monitoring_enabled`` switch, the user-event forwarders ``_forward_account_update`` /
+``_forward_position_update`` / ``_forward_order_update`` / ``_forward_trade_execution`` (overridden to do
+nothing), ``AsyncHubConnection._run_task`` and pysignalr's
+``AuthorizationError`` (matched by class name). It also talks to the hub connection objects the client
+exposes (``user_connection`` / ``market_connection``: ``on`` and ``send``) to take user events straight
+from pysignalr and to trim subscriptions the SDK cannot skip. Everywhere else the adapter uses the SDK's
+public API only.
 
 It also decides how the SDK is imported (:func:`import_sdk_lean`, before any other SDK import: the package
 ``__init__`` imports hubs first).
@@ -22,7 +27,7 @@ import importlib.util
 import logging
 import sys
 import threading
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 
@@ -85,6 +90,20 @@ class SupervisedRealtime(ProjectXRealtimeClient):
         self.logout_seen = True
         log.warning("GatewayLogout received (session ended by the gateway)")
 
+    # User events reach us through bind_user_events; the SDK's own forwarders would still make a task
+    # per event (run_coroutine_threadsafe) for callbacks nobody registered.
+    def _forward_account_update(self, *args: Any) -> None:
+        pass
+
+    def _forward_position_update(self, *args: Any) -> None:
+        pass
+
+    def _forward_order_update(self, *args: Any) -> None:
+        pass
+
+    def _forward_trade_execution(self, *args: Any) -> None:
+        pass
+
 
 def hub_tasks(rt: ProjectXRealtimeClient) -> dict[str, asyncio.Task[None] | None]:
     """The pysignalr run task of each hub (None before start / after stop)."""
@@ -112,6 +131,59 @@ def describe_end(hub: str, exc: BaseException | None) -> str:
 def is_auth_failure(exc: BaseException | None) -> bool:
     """pysignalr raises AuthorizationError when negotiate answers 401 (expired or revoked token)."""
     return exc is not None and type(exc).__name__ == "AuthorizationError"
+
+
+UserCallback = Callable[[Any], Coroutine[Any, Any, None]]
+# The user hub's events and the SDK's callback names for them (its connection set-up binds the same four).
+USER_EVENTS = {"GatewayUserAccount": "account_update", "GatewayUserPosition": "position_update",
+               "GatewayUserOrder": "order_update", "GatewayUserTrade": "trade_execution"}
+
+
+def bind_user_events(rt: ProjectXRealtimeClient, callbacks: Mapping[str, UserCallback]) -> bool:
+    """Have the user hub hand each event to ``callbacks`` (by SDK callback name) as pysignalr dispatches
+    it, instead of through ``add_callback``: the SDK turns every event into a new task through
+    ``run_coroutine_threadsafe`` (~0.1 ms and two loop turns each, and a fill is a burst of five events,
+    the breaching position update fourth). Bound on the connection object, so it survives the SDK's own
+    reconnects. Call after ``connect()`` and before subscribing."""
+    conn = rt.user_connection
+    if conn is None:
+        return False
+    for target, name in USER_EVENTS.items():
+        conn.on(target, _direct(target, callbacks[name]))
+    return True
+
+
+def _direct(target: str, callback: UserCallback) -> Callable[..., Coroutine[Any, Any, None]]:
+    async def handler(*arguments: Any) -> None:
+        try:  # runs inside pysignalr's receive loop: an exception here would end the hub
+            await callback(arguments[0] if arguments else {})
+        except Exception:
+            log.exception("handling %s failed", target)
+
+    return handler
+
+
+async def drop_balance_feed(rt: ProjectXRealtimeClient) -> bool:
+    """Undo the ``SubscribeAccounts`` that ``subscribe_user_updates`` sends (it has no option to skip it);
+    orders, positions and trades of the client's own account stay subscribed."""
+    conn = rt.user_connection
+    if conn is None:
+        return False
+    await conn.send("UnsubscribeAccounts", [])
+    return True
+
+
+async def quotes_only(rt: ProjectXRealtimeClient, contract_ids: list[str]) -> bool:
+    """Undo the trade-tape and market-depth subscriptions that ``subscribe_market_data`` adds to every
+    quote subscription (it has no option to skip them). The rules price on quotes alone; depth is the
+    busiest feed the gateway has, and decoding it competes with the enforcement path for the loop."""
+    conn = rt.market_connection
+    if conn is None:
+        return False
+    for cid in contract_ids:
+        await conn.send("UnsubscribeContractTrades", [cid])
+        await conn.send("UnsubscribeContractMarketDepth", [cid])
+    return True
 
 
 async def connect_fast(rt: ProjectXRealtimeClient, limit: float) -> str | None:

@@ -10,24 +10,32 @@ from project_x_py.models import ProjectXConfig
 from risk_manager.broker.projectx.dispatch import Dispatch
 from risk_manager.broker.projectx.hubs import (
     SupervisedRealtime,
+    bind_user_events,
     bounded,
     connect_fast,
     describe_end,
+    drop_balance_feed,
     ended_hub,
     hub_tasks,
     is_auth_failure,
+    quotes_only,
 )
 
 log = logging.getLogger(__name__)
 
 
 class HubLink:
-    """User + market hub for ``account_id``. ``quotes=True`` marks the one link that carries market data."""
+    """User + market hub for ``account_id``. ``quotes=True`` marks the one link that carries market data;
+    ``balances`` the accounts whose balance events it carries (the lead link carries every account's:
+    the gateway sends every account's balance to each client subscribed to accounts, so the other links
+    unsubscribe -- with 20 accounts, a fill otherwise cost 20 decoded copies of one balance event)."""
 
     def __init__(self, account_id: int, config: ProjectXConfig, dispatch: Dispatch, *, quotes: bool,
-                 connect_timeout: float = 12.0, op_timeout: float = 5.0) -> None:
+                 balances: frozenset[int] | None = None, connect_timeout: float = 12.0,
+                 op_timeout: float = 5.0) -> None:
         self.account_id = account_id
         self.carries_quotes = quotes
+        self.balances = frozenset({account_id}) if balances is None else balances
         self._config = config
         self._dispatch = dispatch
         self._connect_timeout = connect_timeout
@@ -51,14 +59,20 @@ class HubLink:
             self.builds += 1
             wanted = sorted(quotes) if self.carries_quotes else []
             try:
-                for name, callback in self._dispatch.callbacks(self.account_id).items():
-                    await rt.add_callback(name, callback)
+                callbacks = self._dispatch.callbacks(self.account_id, self.balances)
+                await rt.add_callback("quote_update", callbacks["quote_update"])  # the SDK coalesces them
                 reason = await connect_fast(rt, self._connect_timeout)
+                if reason is None and not bind_user_events(rt, callbacks):
+                    reason = "user hub connection missing after connect"
                 if reason is None and not await bounded(rt.subscribe_user_updates(), self._op_timeout):
                     reason = "subscribing user updates failed"
+                if reason is None and not self.balances:  # not fatal: the copies are only filtered out
+                    await bounded(drop_balance_feed(rt), self._op_timeout)
                 if reason is None and wanted and not await bounded(rt.subscribe_market_data(wanted),
                                                                    self._op_timeout):
                     reason = "subscribing quotes failed"
+                if reason is None and wanted:  # not fatal: unwanted depth only costs CPU
+                    await bounded(quotes_only(rt, wanted), self._op_timeout)
             except Exception as e:  # the SDK should not raise here; if it does, this attempt failed
                 reason = f"build failed: {type(e).__name__}: {str(e)[:120]}"
             if reason is None:
@@ -113,6 +127,7 @@ class HubLink:
                 ok = await bounded(rt.subscribe_market_data(add), self._op_timeout)
                 if ok:
                     self.subscribed |= set(add)
+                    await bounded(quotes_only(rt, add), self._op_timeout)
             return ok
 
     async def close(self) -> None:

@@ -1,8 +1,9 @@
 """``BrokerStream`` over project-x-py's hubs: one realtime client per account plus our supervisor.
 
 One client per account is the simple, restorable path: ``subscribe_user_updates`` covers the client's own
-account, and the SDK re-sends exactly that after a pysignalr-internal reconnect. Quotes ride on the first
-account's client only (the market hub is account-independent).
+account, and the SDK re-sends exactly that after a pysignalr-internal reconnect. Quotes and every
+account's balance events ride on the first account's client only (the market hub and ``SubscribeAccounts``
+are account-independent).
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ class ProjectXStream:
         if not self._session.is_open:
             await self._session.open()
         self.dispatch = Dispatch(on_event, self._clock, self._monotonic)
+        everyone = frozenset(a.id for a in accounts)
         self.links = [HubLink(a.id, self._session.config, self.dispatch, quotes=i == 0,
+                              balances=everyone if i == 0 else frozenset(),
                               connect_timeout=self._connect_timeout, op_timeout=self._op_timeout)
                       for i, a in enumerate(accounts)]
         self.supervisor = Supervisor(self._session, self.links, self.dispatch, lambda: self._wanted, on_state,
