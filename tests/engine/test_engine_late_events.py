@@ -392,3 +392,20 @@ def test_12_4_a_flip_that_starts_the_cooldown_is_spared_whole() -> None:
     assert eng.handle(pos(2, 200)) == []  # the fill that started it: spared
     acts = eng.handle(pos(3, 300))  # a later add while locked is taken back
     assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 3, 2)]
+
+
+def test_a_loss_cooldown_judged_at_a_restart_flattens_before_the_positions_are_known() -> None:
+    """Chaos seed 1: at a restart the reconcile judges the gap's trades before its positions; a losing
+    trade inside a flattening cooldown that still runs found the fresh engine flat and dropped its
+    flatten; the positions then arriving were spared by a frequency cooldown started later in the gap."""
+    cool = "  cooldown_after_loss:\n    enabled: true\n    tiers: [{loss: -50, cooldown: 5m}]\n"
+    _, eng = engine(cool)
+    restart = T0 + timedelta(seconds=2)
+    # the gap: he bought 1 and sold it at a loss (flat in that contract), while holding others
+    eng.handle(TradeEvent(T0, 1, 1, MNQ, 21000.0, None, 0.0, Side.BUY, 1, 101), now=restart, late=True)
+    acts = eng.handle(loss(2, T0 + timedelta(seconds=1), -80.0), now=restart, late=True)
+    assert [a.kind for a in acts] == ["flatten"]
+    # live, the loss that closes the only position leaves nothing to flatten
+    _, live = engine(cool)
+    live.handle(PositionEvent(T0, 1, MNQ, PositionType.LONG, 1, 21000.0))
+    assert live.handle(loss(1, T0, -80.0)) == []

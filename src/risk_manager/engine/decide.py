@@ -137,11 +137,12 @@ class Decider:
 
     def decide(self, st: AccountState, at: datetime, now: datetime, violations: list[Violation],
                kills: list[Violation], projected: dict[str, int] | None = None,
-               rejudged: list[Violation] | None = None) -> list[Action]:
+               rejudged: list[Violation] | None = None, unsure: bool = False) -> list[Action]:
         """Judge what happened at ``at`` (the event's own time), decided at ``now``: violations carry
         ``at``; lockouts and actions carry the decision time, and a lockout is timed from ``at``. A
         violation whose lockout would already have ended by now neither starts nor acts (SPEC §5).
-        ``rejudged``: the violations to act on when they differ from those journaled (``rejudge``)."""
+        ``rejudged``: the violations to act on when they differ from those journaled (``rejudge``);
+        ``unsure``: a late event, the positions may not be known yet (``merge``)."""
         if not violations and not kills:
             return []
         e = self._e
@@ -150,7 +151,7 @@ class Decider:
         ended = {id(v) for v, u in zip(violations, untils, strict=True)
                  if v.lockout is not None and u is not None and u <= when}
         acting = [v for v in (violations if rejudged is None else rejudged) if id(v) not in ended]
-        fresh = self._fresh(st, kills + acting, projected) if kills or acting else []
+        fresh = self._fresh(st, kills + acting, projected, unsure) if kills or acting else []
         for v in violations:
             # An action-only violation with nothing left to do (already done or in flight) is not news.
             if v.lockout is not None or v.action is None or fresh:
@@ -162,12 +163,12 @@ class Decider:
         return self._act(st, when, fresh)
 
     def _fresh(self, st: AccountState, violations: list[Violation],
-               projected: dict[str, int] | None) -> list[Action]:
+               projected: dict[str, int] | None, unsure: bool = False) -> list[Action]:
         pending = self._pending.setdefault(st.account_id, set())
         expected = self._expected.get(st.account_id)
         if expected:
             projected = {**expected, **(projected or {})}
-        plan = merge(st.account_id, st, violations, projected)
+        plan = merge(st.account_id, st, violations, projected, unsure)
         blocked = FLATTEN_KEY in pending  # a flatten in flight: only a stop may still be tightened
         return [a for a in plan if a.key not in pending and not (blocked and not isinstance(a, ModifyStop))]
 

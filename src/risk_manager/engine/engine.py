@@ -139,7 +139,7 @@ class Engine:
             pos = st.positions.get(event.contract_id)
             projected = {event.contract_id: (pos.size if pos else 0) + st.unposted.get(event.contract_id, 0)}
         actions = self._decider.decide(st, event.at, now, violations, kills,
-                                      projected if delta.counted else None, rejudged)
+                                      projected if delta.counted else None, rejudged, late)
         if not was_locked and self.locks.is_locked(st.name):
             # the fill that started the lockout was allowed (and what was held then): spare its own position
             # update, recognised by the size it leaves (a later fill is never spared if the update came first)
