@@ -50,8 +50,9 @@ class AccountState:
     losses: LossRun = field(default_factory=LossRun)  # closing orders of the day (rule 017)
     past_days: PastDays = field(default_factory=PastDays)  # finished days of the week (015/016)
     figures: dict[str, float] = field(default_factory=dict)  # carried over resets, persisted (014 floor)
-    # signed fills per contract since its last position update (an order's legs come before it)
-    unposted: dict[str, int] = field(default_factory=dict)
+    # per contract: (order id, its signed fills) since the contract's last position update: an order's legs
+    # (a flip: a closing and an opening trade) come before its update; another order's fill starts afresh
+    unposted: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     # ---- reading -------------------------------------------------------------------------------
     @property
@@ -191,7 +192,9 @@ class AccountState:
         self._trades[ev.id] = _TradeSeen(ev.profit_and_loss if counted else None,
                                          ev.fees if counted else 0.0, ev.voided, order_id=ev.order_id)
         if not ev.voided:
-            self.unposted[ev.contract_id] = self.unposted.get(ev.contract_id, 0) + ev.side.sign * ev.size
+            oid, legs = self.unposted.get(ev.contract_id, (ev.order_id, 0))
+            legs = legs if oid == ev.order_id else 0
+            self.unposted[ev.contract_id] = (ev.order_id, legs + ev.side.sign * ev.size)
         if not counted:
             return Delta(ev.contract_id, size, size)
         self.realized_gross += ev.profit_and_loss or 0.0

@@ -133,11 +133,12 @@ class Engine:
         rejudged = (self._decider.rejudge(rules.after_reductions, event, ctx, violations, kills)
                     if violations and rules.after_reductions else None)
         # a fill's trades arrive before its position update: judge "nothing to do" on the size they leave
-        # (all the legs of an order so far: a flip is a closing and an opening trade, then one update)
+        # (the legs of its order so far: a flip is a closing and an opening trade, then one update)
         projected: dict[str, int] | None = None
         if isinstance(event, TradeEvent):
             pos = st.positions.get(event.contract_id)
-            projected = {event.contract_id: (pos.size if pos else 0) + st.unposted.get(event.contract_id, 0)}
+            legs = st.unposted.get(event.contract_id, (0, 0))[1]
+            projected = {event.contract_id: (pos.size if pos else 0) + legs}
         actions = self._decider.decide(st, event.at, now, violations, kills,
                                       projected if delta.counted else None, rejudged, late)
         if not was_locked and self.locks.is_locked(st.name):
