@@ -110,3 +110,32 @@ async def settled(pipeline: Pipeline, watch: QuoteWatch) -> None:
     await pipeline.idle()
     await settle(watch)
     await pipeline.idle()
+
+
+async def test_a_backlog_of_quotes_is_judged_latest_wins_per_contract_in_arrival_order() -> None:
+    eng = build_engine(load_config_text(CONFIG), ListJournal())
+    eng.start(T0)
+    st = eng.add_account(1, "PRAC-1")
+    executor, journal = Executor(), DaemonJournal(None)
+    pipeline = Pipeline(eng, executor, journal, None, SystemClock(),  # type: ignore[arg-type]
+                        lookup, lambda: None, lambda: None,
+                        Health(journal, eng.make, SystemClock().now), lambda why: None)
+    pipeline.add_account(1)
+    eng.handle(PositionEvent(T0, 1, MNQ, PositionType.LONG, 1, 21000.0))
+    judged: list[float] = []
+    process = pipeline.process
+    pipeline.process = lambda e, late=False: (judged.append(getattr(e, "bid", 0.0)),  # type: ignore[method-assign]
+                                              process(e, late=late))[1]
+    # five quotes arrive while the quote worker is not running (busy): one slot, the newest judged
+    for i in range(5):
+        pipeline.on_event(QuoteEvent(T0, MNQ, 21000.0 + i, 21000.25 + i, None))
+    assert pipeline.queues[-1].qsize() == 1 and pipeline.quotes.coalesced == 4
+    pipeline.start()
+    try:
+        await pipeline.idle()
+        assert judged == [21004.0] and st.positions[MNQ].unrealized == 8.0
+        pipeline.on_event(QuoteEvent(T0, MNQ, 21010.0, 21010.25, None))  # nothing waiting: judged on its own
+        await pipeline.idle()
+        assert judged == [21004.0, 21010.0]
+    finally:
+        await pipeline.stop()

@@ -6,7 +6,8 @@ the journal records dispatched and the trade remembered, so no I/O sits in front
 A contract the book does not know is looked up (Contract API) before its first event is judged: an unknown
 contract is never valued with another's tick value; a failed lookup is retried (``lookups``).
 
-Quotes of a contract whose subscription is being dropped are ignored from that moment (``quotes_off``) until
+Quotes are latest-wins per contract while they wait (``quote_slots``). Quotes of a contract whose
+subscription is being dropped are ignored from that moment (``quotes_off``) until
 a marker queued when it is subscribed again is reached (``quotes_on``): a position is valued only on a quote
 received after its contract was (re)subscribed, never on one left over from an earlier subscription.
 
@@ -34,6 +35,7 @@ from risk_manager.daemon.dbwriter import DbWriter
 from risk_manager.daemon.health import BadEvents, Health
 from risk_manager.daemon.journal import DaemonJournal
 from risk_manager.daemon.lookups import ContractLookups, Sleep
+from risk_manager.daemon.quote_slots import QuoteDue, QuoteSlots
 from risk_manager.domain.contracts import Contract
 from risk_manager.domain.events import Event, PositionEvent, QuoteEvent, TradeEvent
 from risk_manager.enforcement.live_executor import LiveExecutor
@@ -61,7 +63,7 @@ class QuotesOn:
     contract_id: str
 
 
-Item = Event | RejectedPayload | Batch | QuotesOn
+Item = Event | RejectedPayload | Batch | QuotesOn | QuoteDue
 RequestReconcile = Callable[[str], None]
 
 
@@ -78,6 +80,7 @@ class Pipeline:
         self._tasks: list[asyncio.Task[None]] = []
         self.lookups = ContractLookups(engine, journal, clock, lookup, self._requote, sleep)
         self._quotes_off: set[str] = set()  # contracts whose quotes are ignored (unsubscribed)
+        self.quotes = QuoteSlots()
         self._holds: dict[int, Batch] = {}  # account -> its open hold (a snapshot being read)
         self.processed = 0
 
@@ -107,14 +110,20 @@ class Pipeline:
     def quotes_on(self, contract_id: str) -> None:
         """The contract is being subscribed: its quotes count again once those queued before are judged."""
         if contract_id in self._quotes_off:
+            self.quotes.forget(contract_id)
             self.queues[MARKET].put_nowait(QuotesOn(contract_id))
 
     def on_event(self, event: Event | RejectedPayload) -> None:
         """The stream's sink: enqueue only (runs inside SDK callbacks)."""
         if isinstance(event, RejectedPayload):
             key = MARKET if event.account_id is None else event.account_id
+        elif isinstance(event, QuoteEvent):
+            due = self.quotes.put(event)
+            if due is not None:
+                self.queues[MARKET].put_nowait(due)
+            return
         else:
-            key = MARKET if isinstance(event, QuoteEvent) else event.account_id
+            key = event.account_id
         q = self.queues.get(key)
         if q is not None:
             q.put_nowait(event)
@@ -163,7 +172,10 @@ class Pipeline:
                 await asyncio.sleep(0)
             item = await q.get()
             try:
-                if isinstance(item, QuotesOn):
+                if isinstance(item, QuoteDue):
+                    if (quote := self.quotes.take(item)) is not None:
+                        self.process(quote)
+                elif isinstance(item, QuotesOn):
                     self._quotes_off.discard(item.contract_id)
                 elif isinstance(item, RejectedPayload):
                     self.bad.handle(item)

@@ -9,8 +9,8 @@ This is the one module that uses SDK (and pysignalr) internals; the SDK is pinne
 and ``tests/live/test_sdk_shape.py`` fails loudly when any of them changes shape: the hub-close hooks
 ``_on_user_hub_close`` / ``_on_market_hub_close`` / ``_on_gateway_logout`` (overridden), the
 ``_health_monitoring_enabled`` switch, the user-event forwarders ``_forward_account_update`` /
-``_forward_position_update`` / ``_forward_order_update`` / ``_forward_trade_execution`` (overridden to do
-nothing), ``AsyncHubConnection._run_task`` and pysignalr's
+``_forward_position_update`` / ``_forward_order_update`` / ``_forward_trade_execution`` and
+``_forward_quote_update`` (overridden to do nothing), ``AsyncHubConnection._run_task`` and pysignalr's
 ``AuthorizationError`` (matched by class name). It also talks to the hub connection objects the client
 exposes (``user_connection`` / ``market_connection``: ``on`` and ``send``) to take user events straight
 from pysignalr and to trim subscriptions the SDK cannot skip. Everywhere else the adapter uses the SDK's
@@ -104,6 +104,9 @@ class SupervisedRealtime(ProjectXRealtimeClient):
     def _forward_trade_execution(self, *args: Any) -> None:
         pass
 
+    def _forward_quote_update(self, *args: Any) -> None:  # bind_quotes: one self-pipe write per quote
+        pass
+
 
 def hub_tasks(rt: ProjectXRealtimeClient) -> dict[str, asyncio.Task[None] | None]:
     """The pysignalr run task of each hub (None before start / after stop)."""
@@ -153,10 +156,27 @@ def bind_user_events(rt: ProjectXRealtimeClient, callbacks: Mapping[str, UserCal
     return True
 
 
-def _direct(target: str, callback: UserCallback) -> Callable[..., Coroutine[Any, Any, None]]:
+def bind_quotes(rt: ProjectXRealtimeClient, callback: UserCallback) -> bool:
+    """``GatewayQuote`` straight from the market hub to ``callback`` as ``{"contract_id", "data"}`` (the
+    shape the SDK's ``quote_update`` callbacks get). The SDK would wake the loop through its self-pipe and
+    run a task for every quote (~1,000/s); the daemon's quote queue coalesces a backlog itself."""
+    conn = rt.market_connection
+    if conn is None:
+        return False
+    conn.on("GatewayQuote", _direct("GatewayQuote", callback, market=True))
+    return True
+
+
+def _direct(target: str, callback: UserCallback,
+            market: bool = False) -> Callable[..., Coroutine[Any, Any, None]]:
     async def handler(*arguments: Any) -> None:
+        if market:  # [contractId, quote]; anything else reaches the parser as it came, to be rejected
+            payload: Any = ({"contract_id": arguments[0], "data": arguments[1]} if len(arguments) == 2
+                            else {"contract_id": None, "data": list(arguments)})
+        else:
+            payload = arguments[0] if arguments else {}
         try:  # runs inside pysignalr's receive loop: an exception here would end the hub
-            await callback(arguments[0] if arguments else {})
+            await callback(payload)
         except Exception:
             log.exception("handling %s failed", target)
 

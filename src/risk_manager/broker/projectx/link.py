@@ -10,6 +10,7 @@ from project_x_py.models import ProjectXConfig
 from risk_manager.broker.projectx.dispatch import Dispatch
 from risk_manager.broker.projectx.hubs import (
     SupervisedRealtime,
+    bind_quotes,
     bind_user_events,
     bounded,
     connect_fast,
@@ -60,10 +61,10 @@ class HubLink:
             wanted = sorted(quotes) if self.carries_quotes else []
             try:
                 callbacks = self._dispatch.callbacks(self.account_id, self.balances)
-                await rt.add_callback("quote_update", callbacks["quote_update"])  # the SDK coalesces them
                 reason = await connect_fast(rt, self._connect_timeout)
-                if reason is None and not bind_user_events(rt, callbacks):
-                    reason = "user hub connection missing after connect"
+                if reason is None and not (bind_user_events(rt, callbacks)
+                                           and bind_quotes(rt, callbacks["quote_update"])):
+                    reason = "hub connection missing after connect"
                 if reason is None and not await bounded(rt.subscribe_user_updates(), self._op_timeout):
                     reason = "subscribing user updates failed"
                 if reason is None and not self.balances:  # not fatal: the copies are only filtered out
