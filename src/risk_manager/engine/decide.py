@@ -84,6 +84,10 @@ class Decider:
             keys.discard(FLATTEN_KEY)
         elif isinstance(event, OrderEvent):
             keys.difference_update({StopKey(event.id), OrdersKey((event.id,))})
+        acts = self._acts.get(st.account_id)
+        if acts:  # the actions behind the keys just dropped go too
+            for key in [k for k in acts if k not in keys]:
+                del acts[key]
 
     def _symbol(self, st: AccountState, contract_id: str | None) -> str | None:
         if contract_id is None:
