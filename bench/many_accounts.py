@@ -1,15 +1,20 @@
 """One daemon protecting 20 accounts under one login, against the simulator at ~1,000 quotes/s.
 
-    uv run python bench/many_accounts.py [--accounts 20] [--samples 3] [--rate 1000] [--gap 0.8]
+    uv run python bench/many_accounts.py [--accounts 20] [--samples 2] [--rate 1000] [--gap 0.7]
 
 The simulator runs in this process; the daemon is `risk-manager run` in its own process, unchanged (its
-shared request budget of 180 / 60 s included). The first account holds 1 contract of every other root, so
-the daemon is subscribed to all of them and the feed pushes ~1,000 quotes/s at it; every account holds
-1 ES and 1 MNQ.
+shared request budget of 180 / 60 s included: each phase starts with its window empty, ``--settle``). The
+first account holds 1 contract of every other root but M2K (the quote path's), so the daemon is subscribed
+to them and the feed pushes ~1,000 quotes/s at it (~920/s before the quote path subscribes M2K); every
+account holds 1 ES and 1 MNQ.
 
 1. user path, per account: the trader buys 1 MNQ over its per-instrument limit of 1; stamped before the
    fill is emitted and when `Position/partialCloseContract` for that account reaches the simulator.
-2. a market gap (the quote path, all accounts at once), after the budget window has emptied: one ES quote
+2. quote path, per account: every account holds 1 M2K, and account i's own daily unrealized loss limit
+   (per-account rules) is $500 + $50 i; the price falls in steps, each taking exactly one more account
+   through its limit. Stamped before the quote is published and when that account's
+   `Position/closeContract` reaches the simulator. (The 1,000 quotes/s keep flowing meanwhile.)
+3. a market gap (the quote path, all accounts at once), after the budget window has emptied: one ES quote
    takes every account through its daily loss limit. Each account is flattened and locked; reported: when
    each account's first close request reached the simulator, and when every account was flat, against the
    budget's theoretical minimum: every close request needed, sent at once when they fit the budget.
@@ -43,8 +48,14 @@ RULES = """
 """
 
 
+def own_limit(i: int) -> int:
+    """Account i's own daily unrealized loss limit on the quote path (dollars below zero)."""
+    return 500 + 50 * i
+
+
 def config_text(sim: SimServer, names: list[str]) -> str:
-    accounts = ", ".join(f"{{name: {n}}}" for n in names)
+    accounts = ", ".join(f"{{name: {n}, rules: {{daily_unrealized_loss: {{limit: -{own_limit(i)}}}}}}}"
+                         for i, n in enumerate(names))
     return f"""accounts: [{accounts}]
 gateway: {{api_url: {sim.api_url}, user_hub_url: {sim.user_hub_url}, market_hub_url: {sim.market_hub_url}}}
 schedule:
@@ -75,6 +86,27 @@ async def user_path(sim: SimServer, accts: dict[str, int], samples: int,
             t1 = await first(partial(request_for, sim, "Position/partialCloseContract", acct, seq))
             if t1 is not None:
                 out[name].append((t1 - t0) / 1e6)
+            await asyncio.sleep(gap)
+    return out
+
+
+async def quote_path(sim: SimServer, accts: dict[str, int], samples: int,
+                     gap: float) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {n: [] for n in accts}
+    for _ in range(samples):
+        sim.feed.set_price(M2K, 2300.0, 2300.1, 2300.0)
+        for acct in accts.values():
+            sim.broker.place_order(acct, M2K, OrderType.MARKET, Side.BUY, 1)
+        await asyncio.sleep(0.5)  # every account's position valued at 2300 first
+        for i, (name, acct) in enumerate(accts.items()):
+            seq = sim.log.last_seq
+            t0 = time.perf_counter_ns()
+            crash = 2300.0 - own_limit(i) / 5.0 - 2.0  # M2K: $5 a point; only account i crosses now
+            sim.feed.set_price(M2K, crash, crash + 0.1, crash)
+            t1 = await first(partial(request_for, sim, "Position/closeContract", acct, seq))
+            if t1 is not None:
+                out[name].append((t1 - t0) / 1e6)
+            await poll(lambda a=acct: holds(sim, a, M2K) == 0, within=5.0)
             await asyncio.sleep(gap)
     return out
 
@@ -116,7 +148,7 @@ async def main(args: argparse.Namespace) -> int:
     accts = {n: sim.account_id(n) for n in names}
     sim.feed.set_price(ES, 6000.0, 6000.25, 6000.0)
     for i, acct in enumerate(accts.values()):
-        for root in contracts if i == 0 else ["ES", "MNQ"]:
+        for root in [r for r in contracts if r != "M2K"] if i == 0 else ["ES", "MNQ"]:
             sim.broker.place_order(acct, catalogue_contract(root).id, OrderType.MARKET, Side.BUY, 1)
     tmp = Path(tempfile.mkdtemp(prefix="rm-many-"))
     (tmp / "cfg.yaml").write_text(config_text(sim, names))
@@ -127,6 +159,8 @@ async def main(args: argparse.Namespace) -> int:
         await asyncio.sleep(2.0)
         q0, t0 = sim.feed.stats["deliveries"], time.monotonic()
         user = await user_path(sim, accts, args.samples, args.gap)
+        await asyncio.sleep(args.settle)  # each phase starts with the daemon's 60 s request window empty
+        quote = await quote_path(sim, accts, args.samples, args.gap)
         rate = (sim.feed.stats["deliveries"] - q0) / (time.monotonic() - t0)
         await asyncio.sleep(args.settle)  # let the daemon's 60 s request window empty
         closes, t_flat, sent = await gap_down(sim, accts)
@@ -137,6 +171,7 @@ async def main(args: argparse.Namespace) -> int:
     print(f"\n{args.accounts} accounts, quotes delivered to the daemon {rate:,.0f}/s; Python "
           f"{sys.version.split()[0]}, {os.cpu_count()} cores")
     table("user event (fill) -> partialCloseContract", user)
+    table("quote -> closeContract (each account through its own limit)", quote)
     print(f"\nmarket gap, all {args.accounts} accounts breach at once (daily loss, flatten + lock):")
     if closes:
         print(f"  each account's first close request at the simulator: first {closes[0]:.1f} ms, p50 "
@@ -152,8 +187,10 @@ async def main(args: argparse.Namespace) -> int:
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--accounts", type=int, default=20)
-    p.add_argument("--samples", type=int, default=3, help="breaches per account and path")
+    p.add_argument("--samples", type=int, default=2, help="breaches per account and path (at most 2: "
+                   "start-up and one path's breaches must fit the daemon's 180 requests / 60 s)")
     p.add_argument("--rate", type=float, default=1000.0, help="quotes/s published (all contracts)")
     p.add_argument("--gap", type=float, default=0.7, help="pause between breaches (s); 2 requests each")
-    p.add_argument("--settle", type=float, default=60.0, help="pause before the market gap (s)")
+    p.add_argument("--settle", type=float, default=60.0,
+                   help="pause before the quote path and before the market gap (s)")
     sys.exit(asyncio.run(main(p.parse_args())))

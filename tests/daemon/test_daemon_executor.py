@@ -191,3 +191,36 @@ async def test_a_spent_slot_is_held_until_the_answer_and_then_for_a_whole_window
     assert b.available() == 0 and not b.try_acquire()
     await b.acquire()
     assert now[0] == 22.0 and slept == [7.0]
+
+
+async def test_many_flattens_at_once_send_each_accounts_worst_close_before_anyones_second() -> None:
+    # One quote gapping many accounts: account 1's second close must not queue ahead of account 2's first.
+    paper, port, _, _, _ = make()
+    paper.add_account("PRAC-2")
+    for cid in (MNQ, ES):
+        paper.place_order(1, cid, OrderType.MARKET, Side.BUY, 1)
+    paper.place_order(2, ES, OrderType.MARKET, Side.BUY, 1)
+    sent: list[tuple[int, str]] = []
+    close = port.close_position
+
+    async def recorded(account_id: int, contract_id: str) -> BrokerResult:
+        sent.append((account_id, contract_id))
+        return await close(account_id, contract_id)
+
+    port.close_position = recorded  # type: ignore[method-assign]
+
+    class Pos:
+        def __init__(self, unrealized: float) -> None:
+            self.size, self.unrealized = 1, unrealized
+
+    class St:
+        def __init__(self, name: str, positions: dict[str, Pos]) -> None:
+            self.name, self.positions, self.orders = name, positions, {}
+
+    states = {1: St("PRAC-1", {MNQ: Pos(-10.0), ES: Pos(-900.0)}), 2: St("PRAC-2", {ES: Pos(-900.0)})}
+    ex = LiveExecutor(port, lambda *a: None, ListJournal(), RecordMaker(ZoneInfo("America/Chicago")),
+                      SystemClock(), states.get, policy=FAST)  # type: ignore[arg-type]
+    ex.submit([Flatten("daily_realized_loss", 1), Flatten("daily_realized_loss", 2)])
+    assert await ex.drain(3.0)
+    assert sent[:3] == [(1, ES), (2, ES), (1, MNQ)]  # worst first, and every account's first before seconds
+    assert paper.positions(1) == [] and paper.positions(2) == []

@@ -16,7 +16,7 @@ from project_x_py import ProjectXConfig, ProjectXRealtimeClient
 from project_x_py.models import Position as SdkPosition
 from project_x_py.realtime import async_hub, connection_management, health_monitoring
 
-from risk_manager.broker.projectx import hubs
+from risk_manager.broker.projectx import hub_feeds, hubs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,8 +90,8 @@ def test_the_daemon_imports_the_sdk_without_its_package_init_and_the_rest_still_
 
 
 def test_the_user_hub_targets_bound_directly_are_the_ones_the_sdk_binds() -> None:
-    # hubs.bind_user_events takes the user hub's events from the connection object, not the SDK's callbacks:
-    # the SDK must still bind exactly these targets (to the callback names Dispatch parses) and its
+    # hub_feeds.bind_user_events takes the user hub's events from the connection object, not the SDK's
+    # callbacks: the SDK must still bind exactly these targets (to the callback names Dispatch parses) and its
     # connection must still keep handlers across its own reconnects (re-bound in _ensure_client).
     source = inspect.getsource(connection_management)
     forwarders = {"GatewayUserAccount": "_forward_account_update", "GatewayUserPosition":
@@ -102,8 +102,8 @@ def test_the_user_hub_targets_bound_directly_are_the_ones_the_sdk_binds() -> Non
         assert f'.on("{target}",self.{forwarder})' in flat, target
         assert forwarder in hubs.SupervisedRealtime.__dict__ and callable(getattr(ProjectXRealtimeClient,
                                                                                      forwarder))
-    assert set(forwarders) == set(hubs.USER_EVENTS)
-    assert set(hubs.USER_EVENTS.values()) == {"account_update", "position_update", "order_update",
+    assert set(forwarders) == set(hub_feeds.USER_EVENTS)
+    assert set(hub_feeds.USER_EVENTS.values()) == {"account_update", "position_update", "order_update",
                                               "trade_execution"}
     hub = inspect.getsource(async_hub.AsyncHubConnection)
     assert "self._event_handlers.setdefault(event, []).append(handler)" in hub

@@ -30,6 +30,9 @@ class TradingDay:
             raise ValueError("reset must be a naive local wall-clock time; pass the zone as tz")
         self.tz = tz
         self.reset = reset
+        # (start, end, label) of the day last asked about: nearly every call (each quote, each trade) falls
+        # in it, and working it out again converts through the zone four times
+        self._last: tuple[datetime, datetime, date] | None = None
 
     def reset_at(self, label: date) -> datetime:
         """UTC instant of the reset that ends the trading day labelled ``label``."""
@@ -37,12 +40,17 @@ class TradingDay:
 
     def _next(self, at: datetime) -> tuple[date, datetime]:
         now = to_utc(at)
+        last = self._last
+        if last is not None and last[0] <= now < last[1]:
+            return last[2], last[1]
         # Start one day back: a gap time near midnight can push yesterday's reset past local midnight.
         d = now.astimezone(self.tz).date() - timedelta(days=1)
         for i in range(4):
             cand = self.reset_at(d + timedelta(days=i))
             if cand > now:
-                return d + timedelta(days=i), cand
+                label = d + timedelta(days=i)
+                self._last = (self.reset_at(label - timedelta(days=1)), cand, label)
+                return label, cand
         raise AssertionError("unreachable: a reset occurs at least every 26 hours")  # pragma: no cover
 
     def label(self, at: datetime) -> date:

@@ -44,6 +44,7 @@ class DaemonJournal:
         self._held_until = 0.0
         self._batch = 0  # > 0: lockout records are committed together when the batch ends
         self._unflushed: list[JournalRecord] = []
+        self._unlogged: list[Record] = []  # with the DB thread already; not yet logged nor shown
         self.written = 0
 
     def add_listener(self, fn: Listener) -> None:
@@ -52,12 +53,12 @@ class DaemonJournal:
     def write(self, record: JournalRecord) -> None:
         self._pending.append(record)
         if isinstance(record, SYNC_TYPES):
-            self.dispatch(force=True)
+            self._run_later()  # deferred DB work (seen trades) goes in the same commit, as before
+            self._to_db()  # its log line and listeners follow with the rest (after the hold, if any)
             if self._batch:
                 self._unflushed.append(record)
             elif self.writer is not None and not self.writer.flush():
                 log.critical("lockout record could not be committed in time: %s", _dumps(record))
-            return
         if not self._scheduled:
             try:
                 asyncio.get_running_loop().call_soon(self.dispatch)
@@ -106,20 +107,28 @@ class DaemonJournal:
         self._scheduled = False
         if force:
             self._run_later()
-        if not self._pending or (not force and time.monotonic() < self._held_until):
+        if not (self._pending or self._unlogged) or (not force and time.monotonic() < self._held_until):
             return
-        pending, self._pending = self._pending, []
-        for typed in pending:
-            rec = record_dict(typed)
-            self.written += 1
-            if self.writer is not None:
-                self.writer.journal(rec)
+        self._to_db()
+        unlogged, self._unlogged = self._unlogged, []
+        for rec in unlogged:
             log.info("%s", _dumps(rec))
             for fn in list(self.listeners):
                 try:
                     fn(rec)
                 except Exception:
                     log.exception("journal listener failed")
+
+    def _to_db(self) -> None:
+        """Pending records to the DB thread, in order (a lockout's commit includes all before it). Their
+        log lines wait: 20 accounts locked by one quote wrote ~120 lines (~6 ms) before the first close."""
+        pending, self._pending = self._pending, []
+        for typed in pending:
+            rec = record_dict(typed)
+            self.written += 1
+            if self.writer is not None:
+                self.writer.journal(rec)
+            self._unlogged.append(rec)
 
 
 def _dumps(rec: Record | JournalRecord) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import assert_never
 
@@ -138,6 +138,18 @@ class LiveExecutor:
         st = self._state_of(account_id)
         return {} if st is None else {cid: p.size for cid, p in st.positions.items() if p.size}
 
+    def _worst_first(self, account_id: int, cids: list[str]) -> list[str]:
+        """Contracts by the engine's unrealized P&L, biggest loss first (unvalued ones last)."""
+        st = self._state_of(account_id)
+        if st is None:
+            return cids
+
+        def loss(cid: str) -> float:
+            p = st.positions.get(cid)
+            return p.unrealized if p is not None and p.unrealized is not None else float("inf")
+
+        return sorted(cids, key=loss)
+
     def _engine_orders(self, account_id: int) -> list[int]:
         st = self._state_of(account_id)
         return [] if st is None else sorted(st.orders)
@@ -166,15 +178,19 @@ class LiveExecutor:
                     return False
                 sizes = _sizes(t[0])
             order_ids = self._engine_orders(aid) if t is None else sorted(o.id for o in t[1])
-            # Cancels leave first so a resting entry cannot fill behind the close; nothing waits on them.
-            calls = [c.mutate(job, "cancel_order", partial(b.cancel_order, aid, oid), order_id=oid)
-                     for oid in order_ids]
             # not beside a request on the contract still awaiting its answer; beside a close or reduce that
             # is only verifying, yes: under a lockout two closes cannot close more than the position
-            closing = [cid for cid in sizes if not self.calls.asking(aid, cid)]
+            closing = self._worst_first(aid, [cid for cid in sizes if not self.calls.asking(aid, cid)])
             covered.clear()
             covered.update(closing)
-            calls += [self._close_contract(job, cid) for cid in closing]
+            # Cancels leave first so a resting entry cannot fill behind the close; nothing waits on them.
+            # They and the worst position's close leave at once, the other closes a loop turn later: when
+            # one quote flattens many accounts, each one's first close goes out before any one's second.
+            loop = asyncio.get_running_loop()
+            urgent = [c.mutate(job, "cancel_order", partial(b.cancel_order, aid, oid), order_id=oid)
+                      for oid in order_ids] + [self._close_contract(job, cid) for cid in closing[:1]]
+            calls: list[Awaitable[BrokerResult]] = [asyncio.eager_task_factory(loop, u) for u in urgent]
+            calls += [self._close_contract(job, cid) for cid in closing[1:]]
             if not calls:
                 return None
             results = await asyncio.gather(*calls)

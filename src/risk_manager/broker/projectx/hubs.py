@@ -11,8 +11,8 @@ and ``tests/live/test_sdk_shape.py`` fails loudly when any of them changes shape
 ``_health_monitoring_enabled`` switch, the user-event forwarders ``_forward_account_update`` /
 ``_forward_position_update`` / ``_forward_order_update`` / ``_forward_trade_execution`` and
 ``_forward_quote_update`` (overridden to do nothing), ``AsyncHubConnection._run_task`` and pysignalr's
-``AuthorizationError`` (matched by class name). It also talks to the hub connection objects the client
-exposes (``user_connection`` / ``market_connection``: ``on`` and ``send``) to take user events straight
+``AuthorizationError`` (matched by class name). ``hub_feeds.py`` talks to the hub connection objects the
+client exposes (``user_connection`` / ``market_connection``: ``on`` and ``send``) to take events straight
 from pysignalr and to trim subscriptions the SDK cannot skip. Everywhere else the adapter uses the SDK's
 public API only.
 
@@ -27,7 +27,7 @@ import importlib.util
 import logging
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable
 from typing import Any
 
 
@@ -90,8 +90,8 @@ class SupervisedRealtime(ProjectXRealtimeClient):
         self.logout_seen = True
         log.warning("GatewayLogout received (session ended by the gateway)")
 
-    # User events reach us through bind_user_events; the SDK's own forwarders would still make a task
-    # per event (run_coroutine_threadsafe) for callbacks nobody registered.
+    # Events reach us through hub_feeds (bound on the hub connections); the SDK's own forwarders would
+    # still make a task per event (run_coroutine_threadsafe) for callbacks nobody registered.
     def _forward_account_update(self, *args: Any) -> None:
         pass
 
@@ -104,7 +104,7 @@ class SupervisedRealtime(ProjectXRealtimeClient):
     def _forward_trade_execution(self, *args: Any) -> None:
         pass
 
-    def _forward_quote_update(self, *args: Any) -> None:  # bind_quotes: one self-pipe write per quote
+    def _forward_quote_update(self, *args: Any) -> None:  # it cost a self-pipe write per quote
         pass
 
 
@@ -134,76 +134,6 @@ def describe_end(hub: str, exc: BaseException | None) -> str:
 def is_auth_failure(exc: BaseException | None) -> bool:
     """pysignalr raises AuthorizationError when negotiate answers 401 (expired or revoked token)."""
     return exc is not None and type(exc).__name__ == "AuthorizationError"
-
-
-UserCallback = Callable[[Any], Coroutine[Any, Any, None]]
-# The user hub's events and the SDK's callback names for them (its connection set-up binds the same four).
-USER_EVENTS = {"GatewayUserAccount": "account_update", "GatewayUserPosition": "position_update",
-               "GatewayUserOrder": "order_update", "GatewayUserTrade": "trade_execution"}
-
-
-def bind_user_events(rt: ProjectXRealtimeClient, callbacks: Mapping[str, UserCallback]) -> bool:
-    """Have the user hub hand each event to ``callbacks`` (by SDK callback name) as pysignalr dispatches
-    it, instead of through ``add_callback``: the SDK turns every event into a new task through
-    ``run_coroutine_threadsafe`` (~0.1 ms and two loop turns each, and a fill is a burst of five events,
-    the breaching position update fourth). Bound on the connection object, so it survives the SDK's own
-    reconnects. Call after ``connect()`` and before subscribing."""
-    conn = rt.user_connection
-    if conn is None:
-        return False
-    for target, name in USER_EVENTS.items():
-        conn.on(target, _direct(target, callbacks[name]))
-    return True
-
-
-def bind_quotes(rt: ProjectXRealtimeClient, callback: UserCallback) -> bool:
-    """``GatewayQuote`` straight from the market hub to ``callback`` as ``{"contract_id", "data"}`` (the
-    shape the SDK's ``quote_update`` callbacks get). The SDK would wake the loop through its self-pipe and
-    run a task for every quote (~1,000/s); the daemon's quote queue coalesces a backlog itself."""
-    conn = rt.market_connection
-    if conn is None:
-        return False
-    conn.on("GatewayQuote", _direct("GatewayQuote", callback, market=True))
-    return True
-
-
-def _direct(target: str, callback: UserCallback,
-            market: bool = False) -> Callable[..., Coroutine[Any, Any, None]]:
-    async def handler(*arguments: Any) -> None:
-        if market:  # [contractId, quote]; anything else reaches the parser as it came, to be rejected
-            payload: Any = ({"contract_id": arguments[0], "data": arguments[1]} if len(arguments) == 2
-                            else {"contract_id": None, "data": list(arguments)})
-        else:
-            payload = arguments[0] if arguments else {}
-        try:  # runs inside pysignalr's receive loop: an exception here would end the hub
-            await callback(payload)
-        except Exception:
-            log.exception("handling %s failed", target)
-
-    return handler
-
-
-async def drop_balance_feed(rt: ProjectXRealtimeClient) -> bool:
-    """Undo the ``SubscribeAccounts`` that ``subscribe_user_updates`` sends (it has no option to skip it);
-    orders, positions and trades of the client's own account stay subscribed."""
-    conn = rt.user_connection
-    if conn is None:
-        return False
-    await conn.send("UnsubscribeAccounts", [])
-    return True
-
-
-async def quotes_only(rt: ProjectXRealtimeClient, contract_ids: list[str]) -> bool:
-    """Undo the trade-tape and market-depth subscriptions that ``subscribe_market_data`` adds to every
-    quote subscription (it has no option to skip them). The rules price on quotes alone; depth is the
-    busiest feed the gateway has, and decoding it competes with the enforcement path for the loop."""
-    conn = rt.market_connection
-    if conn is None:
-        return False
-    for cid in contract_ids:
-        await conn.send("UnsubscribeContractTrades", [cid])
-        await conn.send("UnsubscribeContractMarketDepth", [cid])
-    return True
 
 
 async def connect_fast(rt: ProjectXRealtimeClient, limit: float) -> str | None:

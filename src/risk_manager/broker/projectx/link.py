@@ -8,18 +8,20 @@ import logging
 from project_x_py.models import ProjectXConfig
 
 from risk_manager.broker.projectx.dispatch import Dispatch
-from risk_manager.broker.projectx.hubs import (
-    SupervisedRealtime,
+from risk_manager.broker.projectx.hub_feeds import (
     bind_quotes,
     bind_user_events,
+    drop_balance_feed,
+    quotes_only,
+)
+from risk_manager.broker.projectx.hubs import (
+    SupervisedRealtime,
     bounded,
     connect_fast,
     describe_end,
-    drop_balance_feed,
     ended_hub,
     hub_tasks,
     is_auth_failure,
-    quotes_only,
 )
 
 log = logging.getLogger(__name__)
