@@ -12,6 +12,8 @@ JOURNAL_LOCKS = "every lockout journaled with its exact end (= replay)"
 LOCKED_FLAT = "locked ⇒ flat (no position the lockout must close)"
 OVER_REDUCTION = "no over-reduction (never through flat, never opens)"
 STALE_CLOSE = "no close after its reason ended"
+# not a failure: counted so the table shows it (bench/README.md, "a race with the trader's own fill")
+RACED = "reduction exact on the daemon's view, raced by the trader's own fill in flight"
 
 FAULT_CASES = (
     "hub drop, user hub (TCP reset)",

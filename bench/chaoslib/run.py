@@ -24,7 +24,7 @@ from .checks import (
     journal_chain,
     stored_trades,
 )
-from .closes import check_closes
+from .closes import check_closes, decisions
 from .config import ACCOUNTS, FEES, LIMITS, PRICES, config_text, reference_config
 from .gateway import Fill, Gateway
 from .procs import DaemonProcess, SimProcess, tick_of
@@ -162,7 +162,8 @@ class Chaos:
         (self.tmp / "reference-scenario.jsonl").write_text(scenario)  # for a look with `risk-manager replay`
         quotes = [q for gw in self.gws.values() for q in gw.quotes]
         quotes.sort(key=lambda q: q[0])
+        decided = decisions(self.daemon.db)
         for name, fs in fills.items():
-            check_closes(self.tally, name, fs, ref, quotes, LIMITS)
+            check_closes(self.tally, name, fs, ref, quotes, LIMITS, decided)
         self.result.fills = sum(len(f) for f in fills.values())
         self.result.lockouts = len(ref)

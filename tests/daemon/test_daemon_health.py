@@ -178,11 +178,12 @@ async def test_an_engine_error_is_degraded_until_a_reconcile_succeeds(
         real = d.engine.handle
         calls = {"n": 0}
 
-        def broken_once(event: Any, now: Any = None, *, late: bool = False) -> list[Action]:
+        def broken_once(event: Any, now: Any = None, *, late: bool = False,
+                        settling: bool = False) -> list[Action]:
             calls["n"] += 1
             if calls["n"] == 1:
                 raise ZeroDivisionError("a rule divided by zero")
-            return real(event, now, late=late)
+            return real(event, now, late=late, settling=settling)
 
         monkeypatch.setattr(d.engine, "handle", broken_once)
         paper.place_order(1, MNQ, OrderType.MARKET, Side.BUY, 4)  # the first of its events breaks

@@ -339,3 +339,90 @@ def test_a_lockout_stored_but_not_journaled_before_a_kill_is_journaled_at_the_re
     locks = store.journaled_lockouts("PRAC-1")
     assert len(locks) == 1 and locks[0]["reason"] == f"3/3 trades this minute {RECOVERED}"
     assert locks[0]["until"] == "2026-11-20T09:00:12-06:00"
+
+
+def test_12_4_a_spared_position_that_shrank_stays_spared_after_a_restart() -> None:
+    """Chaos seed 1: NQ 4 held when a frequency cooldown started (spared), reduced to 2 by the
+    per-instrument limit; killed; at the restart, still in the cooldown, NQ 2 was closed as if opened."""
+    from risk_manager.daemon.startup import restore_lockouts
+    from risk_manager.store import Store
+
+    cfg = load_config_text(config(FREQ))
+    store = Store.open(":memory:")
+    live = build_engine(cfg, ListJournal(), store=store)
+    live.start(T0)
+    live.add_account(1, "PRAC-1")
+    for i in range(3):  # the 3rd entry starts the cooldown: MES 3 spared
+        at = T0 + timedelta(seconds=i)
+        live.handle(entry(i, at), at)
+        live.handle(long_mes(at, i + 1), at)
+    at = T0 + timedelta(seconds=3)
+    assert live.handle(long_mes(at, 2), at) == []  # an exit (the trader's, or a daemon's reduction)
+    now = T0 + timedelta(seconds=5)  # kill; restart inside the cooldown
+    eng = build_engine(cfg, ListJournal(), store=store)
+    eng.start(now)
+    restore_lockouts(eng, store, now, cfg)
+    eng.add_account(1, "PRAC-1")
+    assert eng.handle(long_mes(now, 2), now) == []  # still what was held when it started: spared
+    # growing it again while locked is taken back to what is spared
+    acts = eng.handle(long_mes(now + timedelta(seconds=1), 3), now + timedelta(seconds=1))
+    assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 3, 2)]
+
+
+def test_12_4_a_flip_that_starts_the_cooldown_is_spared_whole() -> None:
+    """Chaos seed 1: short 3 MNQ, buy 5 -> two trades (3 closing, 2 opening: the entry that starts the
+    frequency cooldown), then one position update (+2). The spared size was taken from the second trade
+    alone (-3 + 2 = -1), so the +2 update looked opened while locked and was closed."""
+    _, eng = engine(FREQ)
+
+    def trade(tid: int, side: Side, size: int, pnl: float | None, ms: int, oid: int = 0) -> TradeEvent:
+        at = T0 + timedelta(milliseconds=ms)
+        return TradeEvent(at, 1, tid, MES, 6000.0, pnl, 0.0, side, size, oid or tid)
+
+    def pos(size: int, ms: int) -> PositionEvent:
+        kind = PositionType.LONG if size > 0 else PositionType.SHORT
+        return PositionEvent(T0 + timedelta(milliseconds=ms), 1, MES, kind, abs(size), 6000.0)
+
+    eng.handle(trade(1, Side.SELL, 1, None, 0))
+    eng.handle(pos(-1, 0))
+    eng.handle(trade(2, Side.SELL, 2, None, 100))
+    eng.handle(pos(-3, 100))
+    assert eng.handle(trade(3, Side.BUY, 3, 0.0, 200, oid=3)) == []  # order 3's closing leg
+    assert eng.handle(trade(4, Side.BUY, 2, None, 200, oid=3)) == []  # its opening leg: 3rd entry, cooldown
+    assert eng.locks.is_locked("PRAC-1")
+    assert eng.handle(pos(2, 200)) == []  # the fill that started it: spared
+    acts = eng.handle(pos(3, 300))  # a later add while locked is taken back
+    assert [(a.kind, a.from_size, a.to_size) for a in acts] == [("reduce_position", 3, 2)]
+
+
+def test_a_loss_cooldown_judged_late_flattens_before_the_gaps_positions_are_known() -> None:
+    """A reconcile judges the gap's trades before its positions: a losing trade inside a flattening
+    cooldown that still runs, closing the only position the engine knew, found it flat and dropped the
+    flatten; what the trader opened in the gap arrived afterwards (chaos seed 1: MES 2 and MNQ 2 held under a
+    loss cooldown, spared by a frequency cooldown also started in the gap)."""
+    cool = "  cooldown_after_loss:\n    enabled: true\n    tiers: [{loss: -50, cooldown: 5m}]\n"
+    _, eng = engine(cool)
+    eng.handle(PositionEvent(T0, 1, MNQ, PositionType.LONG, 1, 21000.0))
+    gap_end = T0 + timedelta(seconds=3)
+    acts = eng.handle(loss(1, T0 + timedelta(seconds=1), -80.0), now=gap_end, late=True)
+    assert [a.kind for a in acts] == ["flatten"]
+    # live, the loss that closes the only position leaves nothing to flatten
+    _, live = engine(cool)
+    live.handle(PositionEvent(T0, 1, MNQ, PositionType.LONG, 1, 21000.0))
+    assert live.handle(loss(1, T0 + timedelta(seconds=1), -80.0)) == []
+
+
+def test_a_gap_trade_with_no_position_update_after_it_never_sizes_a_later_fill() -> None:
+    """Chaos seed 1: MNQ 3 held before a kill was sold in the gap (flat: no position row, no update after
+    it); a later buy of 5 from flat started a frequency cooldown and was spared as 5 - 3 = 2, so the kill
+    switch reduced the fill that started the cooldown to 2. Only the legs of a fill's own order count."""
+    _, eng = engine(FREQ)
+    restart = T0 + timedelta(seconds=2)
+    eng.handle(entry(1, T0), now=restart, late=True)
+    eng.handle(TradeEvent(T0, 1, 2, MNQ, 21000.0, 0.0, 0.0, Side.SELL, 3, 50), now=restart, late=True)
+    eng.handle(entry(3, T0 + timedelta(seconds=1)), now=restart, late=True)
+    eng.handle(long_mes(restart, 2), now=restart, late=True)
+    at = restart + timedelta(seconds=1)
+    assert eng.handle(TradeEvent(at, 1, 4, MNQ, 21000.0, None, 0.0, Side.BUY, 5, 60)) == []  # 3rd entry
+    assert eng.locks.is_locked("PRAC-1")
+    assert eng.handle(PositionEvent(at, 1, MNQ, PositionType.LONG, 5, 21000.0)) == []  # spared whole

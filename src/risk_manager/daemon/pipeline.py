@@ -204,8 +204,12 @@ class Pipeline:
                         await self._wait_hold(item)
                         for ev in item.events:
                             await self._resolve(ev)
-                        for ev in item.events:
-                            self.process(ev, late=True)
+                        # an account's account-wide counts are judged at its snapshot's last position
+                        last = {ev.account_id: i for i, ev in enumerate(item.events)
+                                if isinstance(ev, PositionEvent)}
+                        for i, ev in enumerate(item.events):
+                            more = isinstance(ev, PositionEvent) and last[ev.account_id] > i
+                            self.process(ev, late=True, settling=more)
                     finally:
                         if not item.done.done():
                             item.done.set_result(None)
@@ -247,7 +251,7 @@ class Pipeline:
         if quotes and contract_id not in self._quotes_off:
             self.queues[MARKET].put_nowait(max(quotes, key=lambda q: q.at))
 
-    def process(self, event: Event, *, late: bool = False) -> None:
+    def process(self, event: Event, *, late: bool = False, settling: bool = False) -> None:
         if isinstance(event, QuoteEvent) and event.contract_id in self._quotes_off:
             return  # left over from a dropped subscription: never values a position
         self._judging = True  # an event the actions below emit at once (paper broker) is queued, not nested
@@ -262,7 +266,7 @@ class Pipeline:
         # commit each, at the end of the block, before any of its actions is submitted
         with self.journal.batch(), self.engine.locks.batch():
             try:
-                actions = self.engine.handle(event, now, late=late)
+                actions = self.engine.handle(event, now, late=late, settling=settling)
             except Exception as e:
                 log.exception("the engine failed on %r", event)
                 self.bad.engine_failed(event, e)

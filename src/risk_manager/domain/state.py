@@ -50,6 +50,9 @@ class AccountState:
     losses: LossRun = field(default_factory=LossRun)  # closing orders of the day (rule 017)
     past_days: PastDays = field(default_factory=PastDays)  # finished days of the week (015/016)
     figures: dict[str, float] = field(default_factory=dict)  # carried over resets, persisted (014 floor)
+    # per contract: (order id, its signed fills) since the contract's last position update: an order's legs
+    # (a flip: a closing and an opening trade) come before its update; another order's fill starts afresh
+    unposted: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     # ---- reading -------------------------------------------------------------------------------
     @property
@@ -132,6 +135,7 @@ class AccountState:
 
     def _on_position(self, ev: PositionEvent) -> Delta:
         cid, after = ev.contract_id, ev.signed_size
+        self.unposted.pop(cid, None)
         old = self.positions.get(cid)
         before = old.size if old else 0
         if after == 0:
@@ -187,6 +191,10 @@ class AccountState:
         counted = count and not ev.voided
         self._trades[ev.id] = _TradeSeen(ev.profit_and_loss if counted else None,
                                          ev.fees if counted else 0.0, ev.voided, order_id=ev.order_id)
+        if not ev.voided:
+            oid, legs = self.unposted.get(ev.contract_id, (ev.order_id, 0))
+            legs = legs if oid == ev.order_id else 0
+            self.unposted[ev.contract_id] = (ev.order_id, legs + ev.side.sign * ev.size)
         if not counted:
             return Delta(ev.contract_id, size, size)
         self.realized_gross += ev.profit_and_loss or 0.0

@@ -25,8 +25,9 @@ from risk_manager.engine.actions import (
 )
 from risk_manager.engine.merge import merge
 from risk_manager.engine.ports import Deciding
+from risk_manager.engine.project import rejudge
 from risk_manager.engine.record_types import ActionRecord
-from risk_manager.rules.base import LockoutSpec, Violation
+from risk_manager.rules.base import EngineEvent, LockoutSpec, Rule, RuleContext, Violation
 from risk_manager.rules.trading_week import next_week_start
 from risk_manager.store.records import ACCOUNT_SCOPE, LockoutRecord, symbol_scope
 
@@ -40,6 +41,18 @@ class Decider:
         # Sizes the broker confirmed after an action, until the position update itself arrives: stops a
         # stale state from deciding the same close twice.
         self._expected: dict[int, dict[str, int]] = {}
+        self._acts: dict[int, dict[ActionKey, Action]] = {}  # the action behind each in-flight key
+
+    def rejudge(self, rules: list[Rule], event: EngineEvent, ctx: RuleContext,
+                violations: list[Violation], kills: list[Violation]) -> list[Violation]:
+        """The ``after_reductions`` rules' violations judged again on the sizes that the verified sizes,
+        the reductions in flight and this event's kill switch and other violations will leave: what to act
+        on (``decide(rejudged=...)``); the journal still shows what was breached."""
+        aid = ctx.state.account_id
+        pending = self._pending.get(aid, set())
+        acts = self._acts.get(aid, {})
+        return rejudge(rules, event, ctx, violations, kills, self._expected.get(aid),
+                       [a for k, a in acts.items() if k in pending])
 
     def complete(self, account_id: int, key: ActionKey, sizes: dict[str, int] | None = None) -> None:
         """The executor finished (or gave up on) an action: the same action may be decided again.
@@ -47,6 +60,7 @@ class Decider:
         ``sizes``: the positions the broker reported when it verified (contract id -> signed size).
         """
         self._pending.get(account_id, set()).discard(key)
+        self._acts.get(account_id, {}).pop(key, None)
         if sizes:
             self._expected.setdefault(account_id, {}).update(sizes)
 
@@ -70,6 +84,10 @@ class Decider:
             keys.discard(FLATTEN_KEY)
         elif isinstance(event, OrderEvent):
             keys.difference_update({StopKey(event.id), OrdersKey((event.id,))})
+        acts = self._acts.get(st.account_id)
+        if acts:  # the actions behind the keys just dropped go too
+            for key in [k for k in acts if k not in keys]:
+                del acts[key]
 
     def _symbol(self, st: AccountState, contract_id: str | None) -> str | None:
         if contract_id is None:
@@ -122,18 +140,22 @@ class Decider:
         return self._act(st, at, self._fresh(st, [Violation(SELF_LOCKOUT, message, action="flatten")], None))
 
     def decide(self, st: AccountState, at: datetime, now: datetime, violations: list[Violation],
-               kills: list[Violation], projected: dict[str, int] | None = None) -> list[Action]:
+               kills: list[Violation], projected: dict[str, int] | None = None,
+               rejudged: list[Violation] | None = None, unsure: bool = False) -> list[Action]:
         """Judge what happened at ``at`` (the event's own time), decided at ``now``: violations carry
         ``at``; lockouts and actions carry the decision time, and a lockout is timed from ``at``. A
-        violation whose lockout would already have ended by now neither starts nor acts (SPEC §5)."""
+        violation whose lockout would already have ended by now neither starts nor acts (SPEC §5).
+        ``rejudged``: the violations to act on when they differ from those journaled (``rejudge``);
+        ``unsure``: a late event, the positions may not be known yet (``merge``)."""
         if not violations and not kills:
             return []
         e = self._e
         when = max(at, now)
         untils = [None if v.lockout is None else self._until(v.lockout, at) for v in violations]
-        acting = [v for v, u in zip(violations, untils, strict=True)
-                  if v.lockout is None or u is None or u > when]
-        fresh = self._fresh(st, kills + acting, projected) if kills or acting else []
+        ended = {id(v) for v, u in zip(violations, untils, strict=True)
+                 if v.lockout is not None and u is not None and u <= when}
+        acting = [v for v in (violations if rejudged is None else rejudged) if id(v) not in ended]
+        fresh = self._fresh(st, kills + acting, projected, unsure) if kills or acting else []
         for v in violations:
             # An action-only violation with nothing left to do (already done or in flight) is not news.
             if v.lockout is not None or v.action is None or fresh:
@@ -145,12 +167,12 @@ class Decider:
         return self._act(st, when, fresh)
 
     def _fresh(self, st: AccountState, violations: list[Violation],
-               projected: dict[str, int] | None) -> list[Action]:
+               projected: dict[str, int] | None, unsure: bool = False) -> list[Action]:
         pending = self._pending.setdefault(st.account_id, set())
         expected = self._expected.get(st.account_id)
         if expected:
             projected = {**expected, **(projected or {})}
-        plan = merge(st.account_id, st, violations, projected)
+        plan = merge(st.account_id, st, violations, projected, unsure)
         blocked = FLATTEN_KEY in pending  # a flatten in flight: only a stop may still be tightened
         return [a for a in plan if a.key not in pending and not (blocked and not isinstance(a, ModifyStop))]
 
@@ -158,6 +180,7 @@ class Decider:
         pending = self._pending.setdefault(st.account_id, set())
         for a in fresh:
             pending.add(a.key)
+            self._acts.setdefault(st.account_id, {})[a.key] = a
             self._e.journal.write(self._action_record(st, at, a))
         return [] if self._e.make.dry_run else fresh
 

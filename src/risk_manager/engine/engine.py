@@ -96,12 +96,16 @@ class Engine:
         return next((i for i, s in self.states.items() if s.name == name), None)
 
     # ---- events ----------------------------------------------------------------------------------
-    def handle(self, event: Event, now: datetime | None = None, *, late: bool = False) -> list[Action]:
+    def handle(self, event: Event, now: datetime | None = None, *, late: bool = False,
+               settling: bool = False) -> list[Action]:
         """Process one event; ``now`` is the wall clock (defaults to the event time, as in replay).
-        ``late``: from a reconcile's snapshot (a gap), judged after the fact (see ``spared``)."""
+        ``late``: from a reconcile's snapshot (a gap), judged after the fact (see ``spared``).
+        ``settling``: more position updates of the same snapshot follow for this account: the account-wide
+        counts (``after_reductions`` rules) wait for the last one (a partly applied snapshot misstates
+        them: three shorts in, the long of the same snapshot not yet)."""
         if not isinstance(event, QuoteEvent):
             acct = self.states.get(event.account_id)
-            return [] if acct is None else self._on_event(acct, event, now or event.at, late)
+            return [] if acct is None else self._on_event(acct, event, now or event.at, late, settling)
         # A quote (the hot path): only accounts holding the contract, only rules that watch prices. A price
         # opens nothing (no kill switch), moves no deadline, and the decider's observe() ignores it.
         cid, at, out = event.contract_id, event.at, []
@@ -116,7 +120,8 @@ class Engine:
                 out += self._decider.decide(st, at, now or at, violations, [])
         return out
 
-    def _on_event(self, st: AccountState, event: Event, now: datetime, late: bool = False) -> list[Action]:
+    def _on_event(self, st: AccountState, event: Event, now: datetime, late: bool = False,
+                  settling: bool = False) -> list[Action]:
         count = not isinstance(event, TradeEvent) or self.day is None or self.td.label(event.at) == self.day
         delta = st.apply(event, count)
         if isinstance(event, TradeEvent) and delta.counted:
@@ -127,14 +132,24 @@ class Engine:
             self.locks.release(self.rules_of(st.name).release, event, ctx)
         was_locked = self.locks.is_locked(st.name)
         kills = self.locks.kill_switch(st, event, delta) if was_locked else []
-        violations = run_rules(self, self.rules_of(st.name).by_trigger.get(type(event), []), event, ctx)
-        # a fill's trade arrives before its position update: judge "nothing to do" on the size it leaves
+        rules = self.rules_of(st.name)
+        judging = rules.by_trigger.get(type(event), [])
+        if settling and rules.after_reductions:
+            waiting = {r.name for r in rules.after_reductions}
+            judging = [p for p in judging if p[0] not in waiting]
+        violations = run_rules(self, judging, event, ctx)
+        # an account-wide count acts on what the reductions (this event's, in flight) will leave
+        rejudged = (self._decider.rejudge(rules.after_reductions, event, ctx, violations, kills)
+                    if violations and rules.after_reductions else None)
+        # a fill's trades arrive before its position update: judge "nothing to do" on the size they leave
+        # (the legs of its order so far: a flip is a closing and an opening trade, then one update)
         projected: dict[str, int] | None = None
         if isinstance(event, TradeEvent):
             pos = st.positions.get(event.contract_id)
-            projected = {event.contract_id: (pos.size if pos else 0) + event.side.sign * event.size}
+            legs = st.unposted.get(event.contract_id, (0, 0))[1]
+            projected = {event.contract_id: (pos.size if pos else 0) + legs}
         actions = self._decider.decide(st, event.at, now, violations, kills,
-                                      projected if delta.counted else None)
+                                      projected if delta.counted else None, rejudged, late)
         if not was_locked and self.locks.is_locked(st.name):
             # the fill that started the lockout was allowed (and what was held then): spare its own position
             # update, recognised by the size it leaves (a later fill is never spared if the update came first)

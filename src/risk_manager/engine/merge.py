@@ -34,11 +34,13 @@ def _symbol(state: AccountState, contract_id: str) -> str:
 
 
 def merge(account_id: int, state: AccountState, violations: list[Violation],
-          projected: dict[str, int] | None = None) -> list[Action]:
+          projected: dict[str, int] | None = None, unsure: bool = False) -> list[Action]:
     """flatten > close position > reduce position; redundant actions dropped; nothing-to-do dropped.
 
     ``projected`` overrides position sizes the state does not show yet: a fill's trade event arrives
-    before its position update, so a closing fill must not make a flat account look open.
+    before its position update, so a closing fill must not make a flat account look open. ``unsure``: the
+    state may not show the positions yet (a reconcile judges the gap's trades before its positions): a
+    flatten is kept on a flat view (the executor flattens what the broker holds).
     """
     sizes = {cid: p.size for cid, p in state.positions.items()}
     if projected:
@@ -46,7 +48,7 @@ def merge(account_id: int, state: AccountState, violations: list[Violation],
     sizes = {cid: n for cid, n in sizes.items() if n}
     flatten = next((v for v in violations if v.action == "flatten"), None)
     if flatten is not None:
-        if sizes or state.orders:
+        if sizes or state.orders or unsure:
             return [Flatten(flatten.rule, account_id)]
         return []
     closes: dict[str, ClosePosition] = {}

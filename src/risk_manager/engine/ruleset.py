@@ -22,12 +22,14 @@ class RuleSet:
     deadline: list[Rule] = field(init=False)
     release: list[Rule] = field(init=False)
     quote: Plan = field(init=False)
+    after_reductions: list[Rule] = field(init=False)  # judged again on the sizes left (engine/project)
 
     def __post_init__(self) -> None:
         self.by_trigger = by_trigger(self.rules)
         self.deadline = [r for r in self.rules if type(r).next_deadline is not Rule.next_deadline]
         self.release = [r for r in self.rules if type(r).releases is not Rule.releases]
         self.quote = self.by_trigger.get(QuoteEvent, [])
+        self.after_reductions = [r for r in self.rules if r.after_reductions]
 
     def named(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)

@@ -5,7 +5,9 @@ never spared if the update had come first), and what the account held when the l
 spared size is persisted while the position keeps it (unless a flatten or close is in flight), so after a
 restart the reconcile's position update (the engine then knows no position, so it looks opened while
 locked) is still spared; a position the trader grew while the daemon was down is reduced back to the
-spared size, as live. It is forgotten when the position changes and when the account is unlocked.
+spared size, as live. An exit (the trader's, or a reduction) spares what is left of it, persisted too; a
+position that grows is judged from the spared size. It is forgotten when the position goes flat or flips,
+and when the account is unlocked.
 
 A lockout started by an event judged late (a reconcile's trade from a gap) cannot take "what is held" from
 the engine's positions: they predate the gap (after a restart: none), and the snapshot's positions follow
@@ -90,14 +92,19 @@ class SparedFills:
         sp = book.get(event.contract_id) if book else None
         if sp is None:
             return delta
-        if sp.size == event.signed_size:
+        now = event.signed_size
+        if sp.size == now:
             sp.pending = False
             return None  # still the spared position
+        if now * sp.size > 0:  # same side: judged from the spared size (what he adds is taken back)
+            if abs(now) < abs(sp.size):  # an exit: what is left was held before, spared after a restart too
+                book[event.contract_id] = _Spared(now, False, False)  # type: ignore[index]
+                if self._store is not None:
+                    self._store.put_spared(account, event.contract_id, now)
+            return replace(delta, before=sp.size)
         del book[event.contract_id]  # type: ignore[union-attr]
         if self._store is not None:
             self._store.delete_spared(account, event.contract_id)
-        if sp.pending and sp.restored and delta.before == 0 and sp.size * event.signed_size > 0:
-            return replace(delta, before=sp.size)
         return delta
 
     def _late_delta(self, account: str, late: _Late, event: PositionEvent, delta: Delta) -> Delta | None:

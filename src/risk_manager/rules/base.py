@@ -87,6 +87,9 @@ class Rule:
     triggers: frozenset[type] = frozenset()
     # Rules with a lockout of their own are not re-evaluated while it is active (the kill switch rules then).
     locks: bool = False
+    # An account-wide count (rule 001): judged on the sizes the other rules' reductions of the same event
+    # and the reductions already in flight will leave, so one excess is never cured twice (engine/project).
+    after_reductions: bool = False
 
     def evaluate(self, event: EngineEvent, ctx: RuleContext) -> list[Violation]:
         raise NotImplementedError

@@ -46,6 +46,7 @@ class MaxContractsConfig(RuleConfig):
 class MaxContracts(Rule):
     name = "max_contracts"
     triggers: frozenset[type] = frozenset({PositionEvent})
+    after_reductions = True  # a per-instrument reduction (or one in flight) may already cure the excess
 
     def __init__(self, cfg: MaxContractsConfig) -> None:
         self.cfg = cfg
