@@ -256,11 +256,11 @@ class Pipeline:
             return  # left over from a dropped subscription: never values a position
         self._judging = True  # an event the actions below emit at once (paper broker) is queued, not nested
         try:
-            self._process(event, late)
+            self._process(event, late, settling)
         finally:
             self._judging = False
 
-    def _process(self, event: Event, late: bool) -> None:
+    def _process(self, event: Event, late: bool, settling: bool) -> None:
         now = self.clock.now()
         # every lockout this event starts (a quote gapping many accounts) is stored and journaled with one
         # commit each, at the end of the block, before any of its actions is submitted
