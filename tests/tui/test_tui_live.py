@@ -79,7 +79,10 @@ async def test_dashboard_reads_the_real_control_api_then_says_not_monitored(tmp_
             assert "trade_frequency_limit: cooldown until 09:30" in text(app, "#log")
             await server.stop()
             stopped = True
-            await wait_until(lambda: app.query_one("#banner").display, pause=pilot.pause, within=8.0)
+            # a refresh in flight as the server stops may first show "has not answered for 5s"; once the
+            # socket is gone, the banner must say so
+            await wait_until(lambda: bool(app.query_one("#banner").display)
+                             and "not reachable" in text(app, "#banner"), pause=pilot.pause, within=15.0)
             banner = text(app, "#banner")
             assert "NOT MONITORED" in banner and f"not reachable at {server.endpoint}" in banner
     finally:

@@ -39,8 +39,10 @@ class RawPoster:
         """The HTTP answer. Raises aiohttp/OS errors on transport failure."""
         http = self._http
         if http is None or http.closed:
-            # keep-alive to the gateway: no TCP/TLS handshake on the urgent path
-            http = self._http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(keepalive_timeout=60))
+            # keep-alive to the gateway: no TCP/TLS handshake on the urgent path; the gateway authenticates
+            # by bearer token, so no cookie jar is consulted on every request
+            http = self._http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(keepalive_timeout=60),
+                                                      cookie_jar=aiohttp.DummyCookieJar())
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         async with http.post(self._base + endpoint, json=body, headers=headers) as resp:
             return Answer(resp.status, await resp.text(), _seconds(resp.headers.get("Retry-After")))
