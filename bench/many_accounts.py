@@ -29,15 +29,17 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from _procs import first, poll, spawn_daemon
+from _procs import poll, spawn_daemon
 from latency import pct, subscribed
 
 from risk_manager.domain.contracts import PRODUCTS, catalogue_contract
 from risk_manager.domain.enums import OrderType, Side
 from risk_manager.sim import SimOptions, SimServer
+from risk_manager.sim.reqlog import RequestRecord
 
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 MNQ, M2K, ES = (catalogue_contract(r).id for r in ("MNQ", "M2K", "ES"))
@@ -71,6 +73,28 @@ def request_for(sim: SimServer, endpoint: str, account: int, after: int) -> int 
     return None
 
 
+async def arrival(sim: SimServer, endpoint: str, account: int, start: Callable[[], object],
+                  within: float = 5.0) -> int | None:
+    """Run ``start`` and wait (no polling: the simulator's request log calls back) for the first
+    ``endpoint`` request for ``account``; its perf_counter_ns at the simulator's handler, or None."""
+    got: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    want = endpoint.lower()
+
+    def watch(rec: RequestRecord) -> None:
+        if (not got.done() and rec.endpoint.lower() == want and isinstance(rec.body, dict)
+                and rec.body.get("accountId") == account):
+            got.set_result(rec.perf_ns)
+
+    sim.log.watchers.append(watch)
+    try:
+        start()
+        return await asyncio.wait_for(got, within)
+    except TimeoutError:
+        return None
+    finally:
+        sim.log.watchers.remove(watch)
+
+
 def holds(sim: SimServer, acct: int, cid: str) -> int:
     return next((p.size for p in sim.broker.positions(acct) if p.contract_id == cid), 0)
 
@@ -80,10 +104,9 @@ async def user_path(sim: SimServer, accts: dict[str, int], samples: int,
     out: dict[str, list[float]] = {n: [] for n in accts}
     for _ in range(samples):
         for name, acct in accts.items():
-            seq = sim.log.last_seq
             t0 = time.perf_counter_ns()
-            sim.broker.place_order(acct, MNQ, OrderType.MARKET, Side.BUY, 1)  # 2 MNQ, limit 1
-            t1 = await first(partial(request_for, sim, "Position/partialCloseContract", acct, seq))
+            t1 = await arrival(sim, "Position/partialCloseContract", acct,  # 2 MNQ, limit 1
+                               partial(sim.broker.place_order, acct, MNQ, OrderType.MARKET, Side.BUY, 1))
             if t1 is not None:
                 out[name].append((t1 - t0) / 1e6)
             await asyncio.sleep(gap)
@@ -99,11 +122,10 @@ async def quote_path(sim: SimServer, accts: dict[str, int], samples: int,
             sim.broker.place_order(acct, M2K, OrderType.MARKET, Side.BUY, 1)
         await asyncio.sleep(0.5)  # every account's position valued at 2300 first
         for i, (name, acct) in enumerate(accts.items()):
-            seq = sim.log.last_seq
-            t0 = time.perf_counter_ns()
             crash = 2300.0 - own_limit(i) / 5.0 - 2.0  # M2K: $5 a point; only account i crosses now
-            sim.feed.set_price(M2K, crash, crash + 0.1, crash)
-            t1 = await first(partial(request_for, sim, "Position/closeContract", acct, seq))
+            t0 = time.perf_counter_ns()
+            t1 = await arrival(sim, "Position/closeContract", acct,
+                               partial(sim.feed.set_price, M2K, crash, crash + 0.1, crash))
             if t1 is not None:
                 out[name].append((t1 - t0) / 1e6)
             await poll(lambda a=acct: holds(sim, a, M2K) == 0, within=5.0)

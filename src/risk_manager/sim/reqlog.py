@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,11 +28,15 @@ class RequestLog:
     def __init__(self, size: int) -> None:
         self._records: deque[RequestRecord] = deque(maxlen=size)
         self._seq = 0
+        # called with each record as it is logged: a benchmark waits on an arrival instead of polling
+        self.watchers: list[Callable[[RequestRecord], None]] = []
 
     def add(self, at: str, perf_ns: int, method: str, endpoint: str, body: Any) -> RequestRecord:
         self._seq += 1
         rec = RequestRecord(self._seq, at, perf_ns, method, endpoint, body)
         self._records.append(rec)
+        for watch in list(self.watchers):
+            watch(rec)
         return rec
 
     def records(self, endpoint: str | None = None, since: int = 0) -> list[RequestRecord]:
