@@ -46,42 +46,41 @@ class RateBudget:
         self._trim(self._now())
         return self.limit - len(self._stamps) - self._open
 
-    def try_acquire(self) -> bool:
+    def try_acquire(self, hold: bool = False) -> bool:
+        """Take a slot if one is free: stamped now, or (``hold``) held open until ``release``."""
         now = self._now()
         self._trim(now)
-        if len(self._stamps) + self._open < self.limit:
+        if len(self._stamps) + self._open >= self.limit:
+            return False
+        if hold:
+            self._open += 1
+        else:
             self._stamps.append(now)
-            return True
-        return False
+        return True
 
     @asynccontextmanager
     async def spend(self, priority: int = CLOSE) -> AsyncIterator[None]:
         """Hold a slot for one call from now until its answer, then for a window after the answer."""
-        await self.acquire(priority)
-        self.open()
+        await self.acquire(priority, hold=True)
         try:
             yield
         finally:
             self.release()
 
-    def open(self) -> None:
-        """Hold the slot just acquired open until ``release`` (its answer): no await may come between."""
-        self._stamps.pop()
-        self._open += 1
-
     def release(self) -> None:
+        """The answer to a call taken with ``hold`` came: its slot now ages out a window from now."""
         self._open -= 1
         self._stamps.append(self._now())
 
-    async def acquire(self, priority: int = CLOSE) -> None:
-        """Take one slot, waiting (bounded by the window) when the budget is spent; a waiter lets every
-        more urgent waiter go first."""
-        if not any(self._waiting[:priority + 1]) and self.try_acquire():
+    async def acquire(self, priority: int = CLOSE, hold: bool = False) -> None:
+        """Take one slot (``hold``: open until ``release``), waiting (bounded by the window) when the
+        budget is spent; a waiter lets every more urgent waiter go first."""
+        if not any(self._waiting[:priority + 1]) and self.try_acquire(hold):
             return
         self.waited += 1
         self._waiting[priority] += 1
         try:
-            while any(self._waiting[:priority]) or not self.try_acquire():
+            while any(self._waiting[:priority]) or not self.try_acquire(hold):
                 # only open calls hold the window: one of them is answered soon, look again shortly
                 wait = self._stamps[0] + self.window - self._now() if self._stamps else 0.05
                 await self._sleep(min(max(wait, 0.01), self.window))

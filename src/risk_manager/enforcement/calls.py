@@ -65,8 +65,7 @@ class BrokerCalls:
                      **fields: Any) -> BrokerResult:
         a = job.action  # when calls must wait: lockout flattens first, reductions last
         await self.budget.acquire(FLATTEN if isinstance(a, Flatten)
-                                  else REDUCE if isinstance(a, ReducePosition) else CLOSE)
-        self.budget.open()
+                                  else REDUCE if isinstance(a, ReducePosition) else CLOSE, hold=True)
         t0 = time.perf_counter()
         # eager: the request leaves before this coroutine yields; the task outlives the timeout below
         task = asyncio.eager_task_factory(asyncio.get_running_loop(), _answer(fn()), name=f"call-{call}")
